@@ -1,0 +1,8 @@
+// The parts of CBC Lab a user can open. A page is listed here only once it exists.
+export interface NavItem {
+  href: string;
+  label: string;
+  blurb: string;
+}
+
+export const NAV: NavItem[] = [];
