@@ -65,6 +65,7 @@ export function splitWire(bytes: Uint8Array): { iv: Uint8Array; ciphertext: Uint
   return { iv: bytes.subarray(0, BLOCK_SIZE), ciphertext };
 }
 
+/** base64(IV ‖ C) to its parts. No trim: base64ToBytes skips white space itself and so keeps error positions in the text as given. */
 export function parseWireBase64(text: string): { iv: Uint8Array; ciphertext: Uint8Array } {
-  return splitWire(base64ToBytes(text.trim(), 'wire'));
+  return splitWire(base64ToBytes(text, 'wire'));
 }
