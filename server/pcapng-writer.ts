@@ -1,0 +1,90 @@
+// The Node shell around the pure pcapng encoder: one file, written as packets happen.
+//
+// Every block goes to the kernel with its own fs.writeSync before the call returns, so a crash of
+// this process loses at most the block being written (the file is then cut inside that block,
+// which readers report as truncated; everything before it reads back). We do not fsync: a power
+// loss may lose what the OS had not flushed yet.
+import { closeSync, openSync, writeSync } from 'node:fs';
+import {
+  PcapArgumentError,
+  TcpCaptureEncoder,
+  parseEndpoint,
+  type ConnId,
+  type Direction,
+  type Endpoint,
+  type Timestamp
+} from '../src/lib/protocol/pcapng.ts';
+
+export interface PcapngWriter {
+  readonly path: string;
+  /** Bytes written so far (the file's length). */
+  readonly bytesWritten: number;
+  /** SYN, SYN/ACK, ACK for a new connection. Addresses as {ip, port} or "ip:port". */
+  open(connId: ConnId, client: Endpoint | string, server: Endpoint | string, ts?: Timestamp, note?: string): void;
+  /** One recorded chunk; split into segments of at most 65495 bytes. An empty chunk writes nothing. */
+  data(connId: ConnId, direction: Direction, bytes: Uint8Array, ts?: Timestamp, note?: string): void;
+  /** FIN/ACK, FIN/ACK, ACK; `by` is the side that closed first (default the client). */
+  close(connId: ConnId, ts?: Timestamp, by?: Direction, note?: string): void;
+  /** RST/ACK from `by` (default the client). */
+  reset(connId: ConnId, ts?: Timestamp, by?: Direction, note?: string): void;
+  /** Close the file. Connections still open stay open in the capture. Idempotent. */
+  end(): void;
+}
+
+export interface PcapngWriterOptions {
+  /** Nanoseconds since the epoch, used when a call passes no timestamp. */
+  clock?: () => bigint;
+  /** shb_userappl; default "cbc-lab". */
+  userAppl?: string;
+}
+
+/** Wall clock in ns: Date.now() anchored once, advanced by the monotonic hrtime. */
+function defaultClock(): () => bigint {
+  const epochNs = BigInt(Date.now()) * 1_000_000n;
+  const start = process.hrtime.bigint();
+  return () => epochNs + (process.hrtime.bigint() - start);
+}
+
+export function openPcapngWriter(path: string, opts: PcapngWriterOptions = {}): PcapngWriter {
+  const clock = opts.clock ?? defaultClock();
+  const encoder = new TcpCaptureEncoder();
+  let fd: number | undefined = openSync(path, 'w');
+  let bytesWritten = 0;
+
+  const write = (bytes: Uint8Array): void => {
+    if (fd === undefined) throw new PcapArgumentError(`pcapng writer: ${path} is already closed (end() was called)`);
+    let at = 0;
+    while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
+    bytesWritten += bytes.length;
+  };
+  const writeAll = (blocks: Uint8Array[]): void => {
+    for (const b of blocks) write(b);
+  };
+  const endpoint = (e: Endpoint | string): Endpoint => (typeof e === 'string' ? parseEndpoint(e) : e);
+
+  write(encoder.header({ userAppl: opts.userAppl ?? 'cbc-lab' }));
+
+  return {
+    path,
+    get bytesWritten() {
+      return bytesWritten;
+    },
+    open(connId, client, server, ts = clock(), note) {
+      writeAll(encoder.open(connId, endpoint(client), endpoint(server), ts, { note }));
+    },
+    data(connId, direction, bytes, ts = clock(), note) {
+      writeAll(encoder.data(connId, direction, bytes, ts, { note }));
+    },
+    close(connId, ts = clock(), by, note) {
+      writeAll(encoder.close(connId, ts, { by, note }));
+    },
+    reset(connId, ts = clock(), by, note) {
+      writeAll(encoder.reset(connId, ts, { by, note }));
+    },
+    end() {
+      if (fd === undefined) return;
+      closeSync(fd);
+      fd = undefined;
+    }
+  };
+}
