@@ -1,0 +1,161 @@
+// The suites' crypto (docs/protocol.md §4) with node:crypto (OpenSSL); the pure codec in
+// src/lib/protocol only lays out bytes. Keys: the cbc suite and line framing use the pre-shared
+// key as is (the seeds do); cbc-hmac and gcm use keys derived from it with HKDF-SHA256 (RFC 5869),
+// so one key never serves two algorithms (§4.1).
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { checkPkcs7 } from '../src/lib/crypto/pkcs7.ts';
+import { bytesToUtf8 } from '../src/lib/crypto/bytes.ts';
+import {
+  FrameError,
+  encodeLine,
+  parseLine,
+  payloadLayout,
+  writeHeader,
+  GCM_NONCE_LENGTH,
+  GCM_TAG_LENGTH,
+  HEADER_LENGTH,
+  HMAC_TAG_LENGTH,
+  IV_LENGTH,
+  type FrameType,
+  type NativeFrame,
+  type SealedSuite
+} from '../src/lib/protocol/index.ts';
+
+export interface SuiteKeys {
+  /** the pre-shared key: cbc suite and line framing (§4.2) */
+  psk: Buffer;
+  cbcHmacEnc: Buffer;
+  cbcHmacMac: Buffer;
+  gcm: Buffer;
+}
+
+export const HKDF_INFO_CBC_HMAC = 'cbc-lab/1 cbc-hmac';
+export const HKDF_INFO_GCM = 'cbc-lab/1 gcm';
+
+/** §4.1: HKDF-SHA256, empty salt (RFC 5869 §2.2: HashLen zero bytes), info names the suite. */
+export function deriveKeys(psk: Uint8Array): SuiteKeys {
+  if (psk.length !== 16 && psk.length !== 24 && psk.length !== 32) {
+    throw new RangeError(`key: expected 16, 24 or 32 bytes (32, 48 or 64 hex digits), got ${psk.length} bytes`);
+  }
+  const k = psk.length;
+  const okm = Buffer.from(hkdfSync('sha256', psk, Buffer.alloc(0), HKDF_INFO_CBC_HMAC, k + 32));
+  return {
+    psk: Buffer.from(psk),
+    cbcHmacEnc: okm.subarray(0, k),
+    cbcHmacMac: okm.subarray(k),
+    gcm: Buffer.from(hkdfSync('sha256', psk, Buffer.alloc(0), HKDF_INFO_GCM, k))
+  };
+}
+
+const cbcName = (key: Uint8Array) => `aes-${key.length * 8}-cbc`;
+const gcmName = (key: Uint8Array) => `aes-${key.length * 8}-gcm` as 'aes-128-gcm';
+
+export function cbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Array): Buffer {
+  const c = createCipheriv(cbcName(key), key, iv);
+  return Buffer.concat([c.update(plaintext), c.final()]);
+}
+
+/** AES-CBC decryption with the strict PKCS#7 check of the engine (RFC 5652 §6.3). */
+export function cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
+  const d = createDecipheriv(cbcName(key), key, iv);
+  d.setAutoPadding(false);
+  const padded = Buffer.concat([d.update(ciphertext), d.final()]);
+  const check = checkPkcs7(padded);
+  if (!check.ok) throw new FrameError('ERR_BAD_PADDING', `${check.message}; do both sides use the same key?`, { expected: check.expected, actual: check.actual, position: check.position, fatal: false });
+  return padded.subarray(0, padded.length - check.padLength);
+}
+
+export function utf8(plaintext: Uint8Array): string {
+  try {
+    return bytesToUtf8(plaintext, 'plaintext');
+  } catch (err) {
+    throw new FrameError('ERR_BAD_UTF8', `${(err as Error).message}`, { fatal: false });
+  }
+}
+
+export interface SealOptions {
+  type: FrameType;
+  suite: SealedSuite;
+  seq: number;
+  plaintext: Uint8Array;
+  /** IV (16 bytes) or nonce (12); random when absent. Tests pass it to reproduce golden frames. */
+  iv?: Uint8Array;
+}
+
+/** A whole native frame: header ‖ sealed payload (§4). */
+export function sealFrame(keys: SuiteKeys, o: SealOptions): Buffer {
+  if (o.suite === 'gcm') {
+    const nonce = o.iv ?? randomBytes(GCM_NONCE_LENGTH);
+    const length = GCM_NONCE_LENGTH + o.plaintext.length + GCM_TAG_LENGTH;
+    const out = Buffer.allocUnsafe(HEADER_LENGTH + length);
+    writeHeader(out, 0, { type: o.type, suite: o.suite, seq: o.seq, length });
+    const c = createCipheriv(gcmName(keys.gcm), keys.gcm, nonce, { authTagLength: GCM_TAG_LENGTH });
+    c.setAAD(out.subarray(0, HEADER_LENGTH)); // §4.4: the header is the associated data
+    out.set(nonce, HEADER_LENGTH);
+    let o2 = HEADER_LENGTH + GCM_NONCE_LENGTH;
+    const a = c.update(o.plaintext);
+    out.set(a, o2);
+    o2 += a.length;
+    const b = c.final();
+    out.set(b, o2);
+    o2 += b.length;
+    out.set(c.getAuthTag(), o2);
+    return out;
+  }
+  const iv = o.iv ?? randomBytes(IV_LENGTH);
+  const key = o.suite === 'cbc' ? keys.psk : keys.cbcHmacEnc;
+  const ciphertext = cbcEncrypt(key, iv, o.plaintext);
+  const tagLength = o.suite === 'cbc-hmac' ? HMAC_TAG_LENGTH : 0;
+  const length = IV_LENGTH + ciphertext.length + tagLength;
+  const out = Buffer.allocUnsafe(HEADER_LENGTH + length);
+  writeHeader(out, 0, { type: o.type, suite: o.suite, seq: o.seq, length });
+  out.set(iv, HEADER_LENGTH);
+  out.set(ciphertext, HEADER_LENGTH + IV_LENGTH);
+  if (tagLength) {
+    // §4.3 encrypt-then-MAC: the tag covers header ‖ IV ‖ C, everything before it.
+    const end = HEADER_LENGTH + IV_LENGTH + ciphertext.length;
+    out.set(createHmac('sha256', keys.cbcHmacMac).update(out.subarray(0, end)).digest(), end);
+  }
+  return out;
+}
+
+/** The plaintext of a sealed native frame, or a (non-fatal) FrameError saying why not (§4). */
+export function openFrame(keys: SuiteKeys, frame: NativeFrame): Buffer {
+  if (frame.suite === 'none') return Buffer.from(frame.payload);
+  const layout = payloadLayout(frame.suite, frame.payload.length);
+  const p = frame.payload;
+  const iv = p.subarray(layout.iv!.start, layout.iv!.end);
+  const ciphertext = p.subarray(layout.ciphertext.start, layout.ciphertext.end);
+  if (frame.suite === 'gcm') {
+    const d = createDecipheriv(gcmName(keys.gcm), keys.gcm, iv, { authTagLength: GCM_TAG_LENGTH });
+    d.setAAD(frame.header);
+    d.setAuthTag(p.subarray(layout.tag!.start, layout.tag!.end));
+    const head = d.update(ciphertext);
+    try {
+      return Buffer.concat([head, d.final()]);
+    } catch {
+      throw new FrameError('ERR_BAD_TAG', 'gcm: the tag does not match header, nonce and ciphertext: the frame was altered, or the keys differ; nothing was decrypted', { fatal: false });
+    }
+  }
+  if (frame.suite === 'cbc-hmac') {
+    // §4.3: verify before decrypting, in constant time, so bad padding is never observable.
+    const macEnd = HEADER_LENGTH + layout.tag!.start;
+    const expected = createHmac('sha256', keys.cbcHmacMac).update(frame.raw.subarray(0, macEnd)).digest();
+    const actual = p.subarray(layout.tag!.start, layout.tag!.end);
+    if (!timingSafeEqual(expected, actual)) {
+      throw new FrameError('ERR_BAD_MAC', 'cbc-hmac: the HMAC-SHA256 tag does not match header ‖ IV ‖ ciphertext: the frame was altered, or the keys differ; nothing was decrypted', { fatal: false });
+    }
+    return cbcDecrypt(keys.cbcHmacEnc, iv, ciphertext);
+  }
+  return cbcDecrypt(keys.psk, iv, ciphertext);
+}
+
+/** §5: a line for `plaintext`, "\n" included. */
+export function sealLine(psk: Uint8Array, plaintext: Uint8Array, iv: Uint8Array = randomBytes(IV_LENGTH)): Uint8Array {
+  return encodeLine(Buffer.concat([iv, cbcEncrypt(psk, iv, plaintext)]));
+}
+
+export function openLine(psk: Uint8Array, text: string): Buffer {
+  const { iv, ciphertext } = parseLine(text);
+  return cbcDecrypt(psk, iv, ciphertext);
+}

@@ -1,0 +1,234 @@
+// The streaming decoder (docs/protocol.md §6): bytes in any chunking, frames out. Received chunks
+// are kept in a list and never re-concatenated; a frame that lies inside one chunk is handed out
+// as a view of it, one that spans chunks is copied once. Limits are checked before buffering: the
+// native length field as soon as the header is complete, a line's length as it grows. After the
+// first error the decoder is spent and emits nothing more (§6.3).
+import { FrameError } from './errors';
+import {
+  checkHeaderByte,
+  decodeHeader,
+  DEFAULT_MAX_PAYLOAD,
+  HEADER_LENGTH,
+  MAGIC_0,
+  type FrameHeader,
+  type NativeFrame
+} from './frame';
+import { isBase64Byte, lineText, maxLineLength, type LineFrame } from './line';
+
+export type Frame = NativeFrame | LineFrame;
+export type Framing = 'line' | 'native';
+
+export interface DecoderOptions {
+  /** 'auto' (default) decides from the first byte (§2) */
+  framing?: Framing | 'auto';
+  /** largest native payload, and through it the longest line (§3.4, §5.3) */
+  maxPayload?: number;
+}
+
+export class FrameDecoder {
+  framing: Framing | null;
+  readonly maxPayload: number;
+  readonly maxLine: number;
+  /** the error that spent this decoder, if any */
+  error: FrameError | null = null;
+  /** bytes consumed from the stream so far (frames handed out) */
+  offset = 0;
+
+  private chunks: Uint8Array[] = [];
+  private head = 0; // read position in chunks[0]
+  private buffered = 0;
+  private header: FrameHeader | null = null;
+  private checked = 0; // header bytes already checked (native) / bytes known to hold no "\n" (line)
+
+  constructor(options: DecoderOptions = {}) {
+    this.framing = options.framing && options.framing !== 'auto' ? options.framing : null;
+    this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    this.maxLine = maxLineLength(this.maxPayload) + 1; // a "\r" may precede the "\n"
+  }
+
+  /** bytes received but not yet part of a complete frame */
+  get pending(): number {
+    return this.buffered;
+  }
+
+  /**
+   * Feed a chunk; `onFrame` is called for each complete frame, in order. Throws the FrameError
+   * that ends the stream, after the frames before it were delivered; later calls do nothing.
+   */
+  push(chunk: Uint8Array, onFrame: (frame: Frame) => void): void {
+    if (this.error) return;
+    if (chunk.length === 0) return;
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    try {
+      for (;;) {
+        const frame = this.next();
+        if (!frame) break;
+        onFrame(frame);
+      }
+    } catch (err) {
+      if (err instanceof FrameError) this.fail(err);
+      throw err;
+    }
+  }
+
+  /** Collects the frames of one chunk; for tests and one-shot use. */
+  pushAll(chunk: Uint8Array): Frame[] {
+    const out: Frame[] = [];
+    this.push(chunk, (f) => out.push(f));
+    return out;
+  }
+
+  /** The peer closed the stream: a partial frame left over is ERR_TRUNCATED_FRAME. */
+  end(): void {
+    if (this.error || this.buffered === 0) return;
+    const what = this.framing === 'line' ? 'a line without its "\\n"' : this.header ? `a frame of ${HEADER_LENGTH + this.header.length} bytes` : `a ${HEADER_LENGTH}-byte header`;
+    this.fail(
+      new FrameError('ERR_TRUNCATED_FRAME', `stream ended inside ${what}: got only ${this.buffered} bytes of it; the sender closed or was cut off mid-frame`, {
+        expected: this.framing === 'line' ? 'a line ending' : this.header ? HEADER_LENGTH + this.header.length : HEADER_LENGTH,
+        actual: this.buffered,
+        position: this.offset + this.buffered
+      })
+    );
+    throw this.error;
+  }
+
+  private fail(err: FrameError): void {
+    this.error = err;
+    this.chunks = [];
+    this.buffered = 0;
+    this.head = 0;
+  }
+
+  private byteAt(i: number): number {
+    let k = 0;
+    i += this.head;
+    while (i >= this.chunks[k].length) {
+      i -= this.chunks[k].length;
+      k++;
+    }
+    return this.chunks[k][i];
+  }
+
+  /** Remove n buffered bytes: a view when they lie in one chunk, else one copy. */
+  private take(n: number): Uint8Array {
+    const first = this.chunks[0];
+    let out: Uint8Array;
+    if (first.length - this.head >= n) {
+      out = first.subarray(this.head, this.head + n);
+      this.head += n;
+      if (this.head === first.length) {
+        this.chunks.shift();
+        this.head = 0;
+      }
+    } else {
+      out = new Uint8Array(n);
+      let o = 0;
+      while (o < n) {
+        const c = this.chunks[0];
+        const k = Math.min(c.length - this.head, n - o);
+        out.set(c.subarray(this.head, this.head + k), o);
+        o += k;
+        this.head += k;
+        if (this.head === c.length) {
+          this.chunks.shift();
+          this.head = 0;
+        }
+      }
+    }
+    this.buffered -= n;
+    this.offset += n;
+    return out;
+  }
+
+  private next(): Frame | null {
+    if (this.buffered === 0) return null;
+    if (this.framing === null) {
+      const b = this.byteAt(0);
+      if (b === MAGIC_0) this.framing = 'native';
+      else if (isBase64Byte(b)) this.framing = 'line';
+      else {
+        throw new FrameError(
+          'ERR_UNKNOWN_FRAMING',
+          `first byte 0x${b.toString(16).padStart(2, '0')} starts neither a native frame (0xcb) nor a base64 line (A-Z a-z 0-9 + /); ` +
+            'is this a CBC Lab client?',
+          { expected: '0xcb or a base64 character', actual: `0x${b.toString(16).padStart(2, '0')}`, position: this.offset }
+        );
+      }
+    }
+    return this.framing === 'native' ? this.nextNative() : this.nextLine();
+  }
+
+  private nextNative(): NativeFrame | null {
+    if (!this.header) {
+      // §3.1: every header byte is checked the moment it arrives.
+      const have = Math.min(this.buffered, HEADER_LENGTH);
+      for (; this.checked < have && this.checked < 5; this.checked++) {
+        checkHeaderByte(this.checked, this.byteAt(this.checked), this.offset + this.checked);
+      }
+      if (this.buffered < HEADER_LENGTH) return null;
+      const first = this.chunks[0];
+      const headerBytes = first.length - this.head >= HEADER_LENGTH ? first : this.peekCopy(HEADER_LENGTH);
+      const at = headerBytes === first ? this.head : 0;
+      this.header = decodeHeader(headerBytes, at, this.maxPayload, this.offset);
+    }
+    const total = HEADER_LENGTH + this.header.length;
+    if (this.buffered < total) return null;
+    const h = this.header;
+    this.header = null;
+    this.checked = 0;
+    const raw = this.take(total);
+    return { framing: 'native', ...h, raw, header: raw.subarray(0, HEADER_LENGTH), payload: raw.subarray(HEADER_LENGTH) };
+  }
+
+  private peekCopy(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = this.byteAt(i);
+    return out;
+  }
+
+  private nextLine(): LineFrame | null {
+    // Find "\n" after the bytes already known to hold none; only new bytes are scanned.
+    let pos = this.checked;
+    let k = 0;
+    let base = -this.head; // stream-buffer index of chunks[k][0]
+    while (k < this.chunks.length && base + this.chunks[k].length <= pos) {
+      base += this.chunks[k].length;
+      k++;
+    }
+    let found = -1;
+    for (; k < this.chunks.length; k++) {
+      const c = this.chunks[k];
+      const from = Math.max(pos - base, k === 0 ? this.head : 0);
+      const i = c.indexOf(10, from);
+      if (i >= 0) {
+        found = base + i;
+        break;
+      }
+      base += c.length;
+      pos = base;
+    }
+    if (found < 0) {
+      this.checked = this.buffered;
+      if (this.buffered > this.maxLine) {
+        throw new FrameError(
+          'ERR_LINE_TOO_LONG',
+          `line: expected at most ${this.maxLine} characters before "\\n" (a payload of ${this.maxPayload} bytes), got ${this.buffered} and no line end; ` +
+            'is the peer sending a line ending after each message?',
+          { expected: `at most ${this.maxLine}`, actual: this.buffered, position: this.offset + this.maxLine }
+        );
+      }
+      return null;
+    }
+    if (found > this.maxLine) {
+      throw new FrameError('ERR_LINE_TOO_LONG', `line: expected at most ${this.maxLine} characters before "\\n", got ${found}`, {
+        expected: `at most ${this.maxLine}`,
+        actual: found,
+        position: this.offset + this.maxLine
+      });
+    }
+    this.checked = 0;
+    const raw = this.take(found + 1);
+    return { framing: 'line', text: lineText(raw), raw };
+  }
+}

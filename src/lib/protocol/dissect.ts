@@ -1,0 +1,146 @@
+// The dissector (docs/protocol.md §7): for any frame, the fields with their byte ranges and what
+// they mean. The inspector draws from this list; it never needs the key. It is total: a frame
+// that does not parse yields the fields up to the fault and the FrameError.
+
+import { FrameError } from './errors';
+import {
+  decodeHeader,
+  HEADER_LENGTH,
+  payloadLayout,
+  readUint32,
+  SUITE_MEANING,
+  TYPE_MEANING,
+  type FrameHeader,
+  type PayloadLayout,
+  type Range
+} from './frame';
+import { parseLine } from './line';
+
+export type FieldName =
+  | 'magic'
+  | 'version'
+  | 'type'
+  | 'suite'
+  | 'seq'
+  | 'length'
+  | 'iv'
+  | 'nonce'
+  | 'ciphertext-block'
+  | 'ciphertext'
+  | 'mac'
+  | 'tag'
+  | 'cleartext'
+  | 'base64'
+  | 'base64-padding'
+  | 'line-end';
+
+export interface Field {
+  name: FieldName;
+  /** [start, end) in the frame as on the wire (characters of a line are bytes too) */
+  start: number;
+  end: number;
+  meaning: string;
+  /** for a line: the range of the decoded bytes (IV ‖ C) this field carries */
+  decoded?: Range;
+  /** numeric value of a header field */
+  value?: number | string;
+  /** ciphertext block number, from 1 */
+  block?: number;
+}
+
+export interface Dissection {
+  framing: 'native' | 'line';
+  fields: Field[];
+  header?: FrameHeader;
+  error?: FrameError;
+}
+
+export function dissectNative(frame: Uint8Array, maxPayload = 0xffffffff): Dissection {
+  const fields: Field[] = [];
+  const out: Dissection = { framing: 'native', fields };
+  const push = (name: FieldName, start: number, end: number, meaning: string, value?: number | string) => {
+    if (start < frame.length) fields.push({ name, start, end: Math.min(end, frame.length), meaning, ...(value === undefined ? {} : { value }) });
+  };
+  push('magic', 0, 2, 'magic 0xcb 0xc1: a native CBC Lab frame (§3.1)');
+  push('version', 2, 3, 'protocol version', frame[2]);
+  push('type', 3, 4, 'message type', frame[3]);
+  push('suite', 4, 5, 'cipher suite', frame[4]);
+  if (frame.length >= 9) push('seq', 5, 9, 'sequence number, big-endian (§3.5)', readUint32(frame, 5));
+  if (frame.length >= 13) push('length', 9, 13, 'payload length in bytes, big-endian', readUint32(frame, 9));
+  try {
+    const h = decodeHeader(frame, 0, maxPayload);
+    out.header = h;
+    const t = fields.find((f) => f.name === 'type');
+    if (t) t.meaning = TYPE_MEANING[h.type];
+    const s = fields.find((f) => f.name === 'suite');
+    if (s) s.meaning = SUITE_MEANING[h.suite];
+    const have = frame.length - HEADER_LENGTH;
+    if (have < h.length) {
+      throw new FrameError('ERR_TRUNCATED_FRAME', `native frame: the length field says ${h.length} payload bytes, got ${have}`, { expected: h.length, actual: have });
+    }
+    payloadFields(payloadLayout(h.suite, h.length), HEADER_LENGTH, fields, null);
+  } catch (err) {
+    if (!(err instanceof FrameError)) throw err;
+    out.error = err;
+  }
+  return out;
+}
+
+function payloadFields(layout: PayloadLayout, base: number, fields: Field[], mapChars: ((r: Range) => Range) | null): void {
+  const add = (f: Omit<Field, 'start' | 'end'>, r: Range) => {
+    if (r.end <= r.start) return;
+    const wire = mapChars ? mapChars(r) : { start: base + r.start, end: base + r.end };
+    fields.push({ ...f, start: wire.start, end: wire.end, ...(mapChars ? { decoded: r } : {}) });
+  };
+  if (layout.suite === 'none') {
+    add({ name: 'cleartext', meaning: 'payload in the clear (UTF-8)' }, layout.ciphertext);
+    return;
+  }
+  if (layout.suite === 'gcm') {
+    add({ name: 'nonce', meaning: '12-byte GCM nonce, fresh per frame (SP 800-38D §8.2)' }, layout.iv!);
+    add({ name: 'ciphertext', meaning: 'AES-GCM ciphertext (CTR mode: as long as the plaintext)' }, layout.ciphertext);
+    add({ name: 'tag', meaning: '16-byte GCM tag over header (associated data) and ciphertext' }, layout.tag!);
+    return;
+  }
+  add({ name: 'iv', meaning: 'IV: 16 random bytes, the chain input of block 1 (SP 800-38A §6.2)' }, layout.iv!);
+  const { start, end } = layout.ciphertext;
+  for (let b = start, n = 1; b < end; b += 16, n++) {
+    add({ name: 'ciphertext-block', block: n, meaning: `ciphertext block ${n}${b + 16 === end ? ' (holds the PKCS#7 padding)' : ''}` }, { start: b, end: b + 16 });
+  }
+  if (layout.tag) add({ name: 'mac', meaning: 'HMAC-SHA256 tag over header ‖ IV ‖ ciphertext (encrypt-then-MAC)' }, layout.tag);
+}
+
+/** `line` is the text of one line, or its bytes as on the wire (with or without the line end). */
+export function dissectLine(line: string): Dissection {
+  const fields: Field[] = [];
+  const out: Dissection = { framing: 'line', fields };
+  let text = line;
+  let ending = '';
+  if (text.endsWith('\r\n')) ending = '\r\n';
+  else if (text.endsWith('\n')) ending = '\n';
+  text = text.slice(0, text.length - ending.length);
+  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  // byte b of the decoded data is bits [8b, 8b + 8); character k carries bits [6k, 6k + 6)
+  const chars = (r: Range): Range => ({ start: Math.floor((8 * r.start) / 6), end: Math.ceil((8 * r.end) / 6) });
+  try {
+    const { bytes } = parseLine(text);
+    payloadFields(payloadLayout('cbc', bytes.length), 0, fields, chars);
+  } catch (err) {
+    if (!(err instanceof FrameError)) throw err;
+    out.error = err;
+    fields.push({ name: 'base64', start: 0, end: text.length - pad, meaning: 'base64 text (does not decode to IV ‖ C)' });
+  }
+  if (pad) fields.push({ name: 'base64-padding', start: text.length - pad, end: text.length, meaning: `${pad} × "=": base64 padding, the last group carries ${3 - pad} byte${pad === 2 ? '' : 's'}` });
+  if (ending) fields.push({ name: 'line-end', start: text.length, end: text.length + ending.length, meaning: 'line end: the message boundary (§5.1)' });
+  return out;
+}
+
+/** Either framing, decided as the decoder does (§2). */
+export function dissect(frame: Uint8Array | string): Dissection {
+  if (typeof frame === 'string') return dissectLine(frame);
+  if (frame[0] === 0xcb) return dissectNative(frame);
+  let s = '';
+  for (let i = 0; i < frame.length; i += 8192) s += String.fromCharCode(...frame.subarray(i, Math.min(frame.length, i + 8192)));
+  return dissectLine(s);
+}
+
