@@ -147,8 +147,9 @@ export function timestampToNs(ts: Timestamp): bigint {
 
 const utf8 = new TextEncoder();
 
+/** Round up to 32 bits. Arithmetic, not `& ~3`: lengths read from a file may exceed 2^31. */
 function pad4(n: number): number {
-  return (n + 3) & ~3;
+  return n + ((4 - (n % 4)) % 4);
 }
 
 interface RawOption {
