@@ -98,7 +98,7 @@ export class WireLengthError extends CryptoError {
   }
 }
 
-export type PaddingFault = 'zero' | 'too-large' | 'longer-than-data' | 'mismatch' | 'none-but-unaligned';
+export type PaddingFault = 'zero' | 'too-large' | 'longer-than-data' | 'mismatch';
 
 /** PKCS#7 padding check failed (RFC 5652 §6.3). `position` is the offending byte's index in the padded plaintext. */
 export class PaddingError extends CryptoError {
