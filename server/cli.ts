@@ -3,6 +3,7 @@
 // `cbc-lab --help` and be runnable. The shell's contract, for every command:
 //   exit 0 on success; 1 when the data cannot be processed (one `cbc-lab: CODE: …` line on
 //   stderr); 2 for usage errors (the error line, then the usage). Never a stack trace.
+import { pathToFileURL } from 'node:url';
 import { CryptoError } from '../src/lib/crypto/errors.ts';
 
 /** What a command may touch: injected so that tests and other shells can run commands in process. */
@@ -232,7 +233,8 @@ export async function runMain(): Promise<void> {
   }
 }
 
-// Also runnable directly: `tsx server/cli.ts …`.
-if (process.argv[1] && import.meta.url === (await import('node:url')).pathToFileURL(process.argv[1]).href) {
-  await runMain();
+// Also runnable directly: `tsx server/cli.ts …`. Not awaited: command modules import this one,
+// and a top-level await here would leave this module unfinished while they wait for it.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void runMain();
 }

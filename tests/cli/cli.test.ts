@@ -63,6 +63,17 @@ describe('help', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/usage: cbc-lab <command>/);
   });
+
+  it('also runs as `tsx server/cli.ts` (command modules import cli.ts without a deadlock)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { root } = await import('./spawn-cli');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'encrypt', '--key', KEY, '--iv', IV, 'hello'], {
+      cwd: root,
+      encoding: 'utf8'
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(nodeWire(KEY, IV, Buffer.from('hello')).toString('base64') + '\n');
+  });
 });
 
 describe('encrypt', () => {
