@@ -534,6 +534,21 @@ describe('tshark reads the encoder output', () => {
     expect(problems(path)).toEqual([]);
   });
 
+  it('would flag a bad checksum or a hole in the sequence space (the check is not vacuous)', () => {
+    const enc = new TcpCaptureEncoder();
+    const open = enc.open(1, { ip: '127.0.0.1', port: 40001 }, SERVER, T0);
+    const [data] = enc.data(1, 'c2s', bytes(64, 1), T0 + 1);
+    const corrupt = Uint8Array.from(data);
+    corrupt[28 + 54 + 10] ^= 1; // a payload byte, checksum left as it was
+    const badSum = join(dir, 'bad-checksum.pcapng');
+    writeFileSync(badSum, concat([enc.header(), ...open, corrupt]));
+    expect(problems(badSum)).toHaveLength(1);
+    const [, , later] = enc.data(1, 'c2s', bytes(64, 2), T0 + 2).concat(enc.data(1, 'c2s', bytes(64, 3), T0 + 3));
+    const hole = join(dir, 'hole.pcapng');
+    writeFileSync(hole, concat([enc.header(), ...open, data, later]));
+    expect(problems(hole).join('\n')).toMatch(/Previous segment not captured/);
+  });
+
   it('follows each TCP stream to the exact bytes per direction', () => {
     const streams = follow(path, conns.map((_, i) => i));
     for (const [i, conn] of conns.entries()) {

@@ -26,11 +26,13 @@ export function payloadPacketsPerStream(file: string): Map<number, number> {
 /**
  * Packets tshark flags: any TCP analysis flag (retransmission, out-of-order, window full, ACKed
  * unseen segment …), a bad or unverified checksum, or an expert item of severity warning or error
- * (0x600000 and up). Returns tshark's one-line summaries; empty means clean.
+ * (0x600000 and up) other than on a reset packet. Returns tshark's one-line summaries; empty means clean.
  */
 export function problems(file: string): string[] {
   const filter =
-    'tcp.analysis.flags || tcp.checksum.status != 1 || ip.checksum.status != 1 || _ws.expert.severity >= 6291456';
+    'tcp.analysis.flags || tcp.checksum.status != 1 || ip.checksum.status != 1 || ' +
+    // An RST is itself a warning-level expert item ("Connection reset"); it is what we wrote.
+    '(_ws.expert.severity >= 6291456 && !tcp.connection.rst)';
   return run(['-r', file, ...VALIDATE, '-Y', filter])
     .split('\n')
     .filter((l) => l.trim());
