@@ -229,7 +229,10 @@ export const decryptCommand: Command = {
       return EXIT_OK;
     } catch (err) {
       if (err instanceof CryptoError && err.code === 'ERR_BAD_UTF8') {
-        io.stderr(errorLine(err).replace(/\n$/, '; run again with --out hex to see the bytes\n'));
+        // The engine's hint ("show the bytes as hex") becomes the flag that does it here.
+        const line = errorLine(err);
+        const hint = 'run again with --out hex to see the bytes';
+        io.stderr(line.includes('show the bytes as hex instead') ? line.replace('show the bytes as hex instead', hint) : line.replace(/\n$/, `; ${hint}\n`));
         return EXIT_DATA;
       }
       return fail(err, io, DECRYPT_USAGE, 'decrypt');
