@@ -1,0 +1,480 @@
+// The chat server (docs/protocol.md §8): one TCP port, both framings, one room. A thin shell over
+// the pure codec (src/lib/protocol) and the suites' crypto (server/suites.ts). Every outcome for
+// bad input is per connection; nothing one client sends can stop the others.
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import {
+  FrameDecoder,
+  FrameError,
+  encodeFrame,
+  DEFAULT_MAX_PAYLOAD,
+  type Frame,
+  type LineFrame,
+  type NativeFrame,
+  type SealedSuite
+} from '../src/lib/protocol/index.ts';
+import { deriveKeys, openFrame, openLine, sealFrame, sealLine, utf8, type SuiteKeys } from './suites.ts';
+
+/** §8.2: the seed server's answer, so a seed client works unchanged. */
+export const ACK_TEXT = 'Hello Client, message received securely';
+export const DEFAULT_PORT = 5000;
+export const DEFAULT_MAX_CLIENTS = 100;
+export const DEFAULT_IDLE_TIMEOUT_S = 300;
+/** §8.6: what may wait for one slow reader before the server drops it. */
+export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+/** §8.3: a relayed message carries "name: " in front; keep it under the receivers' limit. */
+const RELAY_OVERHEAD = 128;
+const NAME_MAX = 32;
+
+export interface ChatServerOptions {
+  key: Uint8Array;
+  host?: string;
+  port?: number;
+  /** JSON-lines log file; null for none */
+  logPath?: string | null;
+  maxClients?: number;
+  /** seconds without a complete frame before a connection is closed; 0 = never */
+  idleTimeout?: number;
+  maxPayload?: number;
+  maxQueuedBytes?: number;
+}
+
+type LogEntry = Record<string, unknown>;
+
+/** JSON lines (§8.5), batched per tick. Holds wire bytes and codes only: no key, no plaintext, no names. */
+class JsonLog {
+  private stream: WriteStream | null;
+  private buf: string[] = [];
+  constructor(path: string | null) {
+    this.stream = path ? createWriteStream(path, { flags: 'a' }) : null;
+    this.stream?.on('error', (err) => {
+      process.stderr.write(`cbc-lab server: cannot write the log ${path}: ${err.message}; logging stops\n`);
+      this.stream = null;
+    });
+  }
+  write(entry: LogEntry): void {
+    if (!this.stream) return;
+    this.buf.push(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+    if (this.buf.length >= 4096) this.flush();
+  }
+  flush(): void {
+    if (!this.stream || this.buf.length === 0) return;
+    this.stream.write(this.buf.join('\n') + '\n');
+    this.buf = [];
+  }
+  close(): Promise<void> {
+    this.flush();
+    const s = this.stream;
+    this.stream = null;
+    return new Promise((resolve) => (s ? s.end(resolve) : resolve()));
+  }
+}
+
+class Conn {
+  framing: 'line' | 'native' | null = null;
+  suite: SealedSuite | null = null;
+  name = '';
+  inRoom = false;
+  /** §3.5: the lowest sequence number the next frame may carry */
+  nextSeq = 0;
+  out: Buffer[] = [];
+  outBytes = 0;
+  dirty = false;
+  closed = false;
+  rejected = false;
+  lastFrameAt = Date.now();
+  readonly decoder: FrameDecoder;
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    readonly peer: string,
+    maxPayload: number
+  ) {
+    this.decoder = new FrameDecoder({ maxPayload });
+  }
+}
+
+function validName(name: string): string | null {
+  if (name.length === 0 || name.length > NAME_MAX) return `expected 1 to ${NAME_MAX} characters, got ${name.length}`;
+  if (name !== name.trim()) return 'no spaces at either end';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f:]/.test(name)) return 'no control characters and no ":"';
+  return null;
+}
+
+export class ChatServer {
+  readonly keys: SuiteKeys;
+  readonly host: string;
+  readonly maxPayload: number;
+  private readonly port: number;
+  private readonly maxClients: number;
+  private readonly idleMs: number;
+  private readonly maxQueued: number;
+  private readonly log: JsonLog;
+  private server: Server | null = null;
+  private conns = new Set<Conn>();
+  private room = new Set<Conn>();
+  private admitted = 0;
+  private nextId = 1;
+  private seq = 0;
+  private dirtyList: Conn[] = [];
+  private flushScheduled = false;
+  private sweeper: NodeJS.Timeout | null = null;
+  private closing: Promise<void> | null = null;
+  /** counters for tests and the bench */
+  readonly stats = { framesIn: 0, deliveries: 0, errors: 0, dropped: 0 };
+
+  constructor(o: ChatServerOptions) {
+    this.keys = deriveKeys(o.key);
+    this.host = o.host ?? '127.0.0.1';
+    this.port = o.port ?? DEFAULT_PORT;
+    this.maxClients = o.maxClients ?? DEFAULT_MAX_CLIENTS;
+    this.idleMs = (o.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
+    this.maxPayload = o.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    this.maxQueued = o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    this.log = new JsonLog(o.logPath ?? null);
+  }
+
+  get clientCount(): number {
+    return this.admitted;
+  }
+
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      const server = createServer({ noDelay: true }, (s) => this.accept(s));
+      this.server = server;
+      server.once('error', reject);
+      server.listen(this.port, this.host, () => {
+        server.off('error', reject);
+        server.on('error', (err) => this.log.write({ event: 'error', code: 'ERR_INTERNAL', message: err.message }));
+        const addr = server.address() as AddressInfo;
+        this.log.write({ event: 'listen', host: addr.address, port: addr.port });
+        if (this.idleMs > 0) {
+          this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, this.idleMs / 4)));
+          this.sweeper.unref();
+        }
+        resolve(addr);
+      });
+    });
+  }
+
+  private accept(socket: Socket): void {
+    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    const c = new Conn(this.nextId++, socket, peer, this.maxPayload);
+    this.conns.add(c);
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    if (this.admitted >= this.maxClients) c.rejected = true; // answered once its framing is known (§8.7)
+    else this.admitted++;
+    this.log.write({ event: 'connect', conn: c.id, peer });
+    socket.on('data', (chunk: Buffer) => {
+      if (c.closed) return;
+      try {
+        c.decoder.push(chunk, (f) => this.onFrame(c, f));
+      } catch (err) {
+        this.onStreamError(c, err);
+      }
+    });
+    socket.on('end', () => {
+      if (c.closed) return;
+      try {
+        c.decoder.end();
+        this.finish(c, null); // the peer half-closed: send what is queued for it, then close
+      } catch (err) {
+        this.onStreamError(c, err);
+      }
+    });
+    socket.on('error', () => {}); // ECONNRESET and friends: 'close' follows and cleans up
+    socket.on('close', () => this.cleanup(c));
+  }
+
+  private onStreamError(c: Conn, err: unknown): void {
+    const e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
+    this.stats.errors++;
+    this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true, position: e.position });
+    if (c.framing === null && c.decoder.framing === null) {
+      // §6.2: nothing we can frame; say so in plain text for a human at a terminal, then close.
+      this.finish(c, Buffer.from(`cbc-lab: ${e.code}: ${e.message}\n`));
+      return;
+    }
+    this.finish(c, this.errorFrame(c, e));
+  }
+
+  private onFrame(c: Conn, f: Frame): void {
+    if (c.closed) return;
+    this.stats.framesIn++;
+    c.lastFrameAt = Date.now();
+    if (c.framing === null) {
+      c.framing = f.framing;
+      if (c.rejected) {
+        this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SERVER_FULL', fatal: true });
+        this.finish(c, this.errorFrame(c, new FrameError('ERR_SERVER_FULL', `the room is full (${this.maxClients} clients); try again later`)));
+        return;
+      }
+    }
+    try {
+      if (f.framing === 'line') this.onLine(c, f);
+      else this.onNative(c, f);
+    } catch (err) {
+      const e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
+      this.stats.errors++;
+      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: e.fatal });
+      if (e.fatal) this.finish(c, this.errorFrame(c, e));
+      else this.send(c, this.errorFrame(c, e));
+    }
+  }
+
+  private logIn(c: Conn, f: Frame): void {
+    if (f.framing === 'line') this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', wire: f.text });
+    else this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'native', type: f.type, suite: f.suite, seq: f.seq, wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64') });
+  }
+
+  private onLine(c: Conn, f: LineFrame): void {
+    this.logIn(c, f);
+    const text = utf8(openLine(this.keys.psk, f.text));
+    this.checkTextLength(text);
+    this.chat(c, text);
+  }
+
+  private checkTextLength(text: string): void {
+    const n = Buffer.byteLength(text);
+    if (n > this.maxPayload - RELAY_OVERHEAD) {
+      throw new FrameError('ERR_FRAME_TOO_LARGE', `message: expected at most ${this.maxPayload - RELAY_OVERHEAD} bytes of text so that it can be relayed, got ${n}; send it in parts`, { expected: this.maxPayload - RELAY_OVERHEAD, actual: n, fatal: false });
+    }
+  }
+
+  private onNative(c: Conn, f: NativeFrame): void {
+    this.logIn(c, f);
+    if (c.suite === null) {
+      // §8.1: a native connection starts with a hello; without one nothing else can be read.
+      if (f.type !== 'hello') throw new FrameError('ERR_UNEXPECTED_TYPE', `expected a hello frame first, got ${f.type}`, { expected: 'hello', actual: f.type, fatal: true });
+      let name: string;
+      try {
+        name = utf8(openFrame(this.keys, f));
+      } catch (err) {
+        // a hello that does not open means the keys differ: nothing later would open either
+        if (err instanceof FrameError) throw new FrameError(err.code, `hello: ${err.message}`, { fatal: true });
+        throw err;
+      }
+      const bad = validName(name);
+      if (bad) throw new FrameError('ERR_BAD_NAME', `hello: the name must have ${bad}`, { fatal: true });
+      c.suite = f.suite as SealedSuite;
+      c.name = name;
+      c.nextSeq = f.seq + 1;
+      this.send(c, this.seal(c, 'hello', `welcome ${name}`));
+      this.enter(c);
+      return;
+    }
+    if (f.suite !== 'none' && f.suite !== c.suite) {
+      throw new FrameError('ERR_SUITE_MISMATCH', `expected suite ${c.suite} as chosen in the hello, got ${f.suite}`, { expected: c.suite, actual: f.suite, fatal: false });
+    }
+    // Open first (for cbc-hmac and gcm that authenticates the seq), then check the seq (§3.5).
+    const plaintext = f.type === 'chat' ? openFrame(this.keys, f) : null;
+    if (f.seq < c.nextSeq) {
+      throw new FrameError('ERR_SEQUENCE', `expected a sequence number of at least ${c.nextSeq}, got ${f.seq}: a replayed or reordered frame`, { expected: `≥ ${c.nextSeq}`, actual: f.seq, fatal: false });
+    }
+    c.nextSeq = f.seq + 1;
+    switch (f.type) {
+      case 'chat': {
+        const text = utf8(plaintext!);
+        this.checkTextLength(text);
+        this.chat(c, text);
+        return;
+      }
+      case 'bye':
+        this.finish(c, null);
+        return;
+      case 'error':
+        return; // logged above; a client's complaint needs no answer
+      default:
+        throw new FrameError('ERR_UNEXPECTED_TYPE', `a client may send chat, bye or error after its hello, got ${f.type}`, { expected: 'chat, bye or error', actual: f.type, fatal: false });
+    }
+  }
+
+  /** §8.3: ack to the sender, then relay to everyone else. A line client enters with its first message (§8.2). */
+  private chat(c: Conn, text: string): void {
+    this.send(c, this.seal(c, 'ack', ACK_TEXT));
+    if (!c.inRoom) {
+      c.name = `guest-${c.id}`;
+      this.enter(c);
+    }
+    this.broadcast('chat', c, `${c.name}: ${text}`);
+  }
+
+  private enter(c: Conn): void {
+    c.inRoom = true;
+    this.room.add(c);
+    this.log.write({ event: 'join', conn: c.id, peer: c.peer, framing: c.framing, suite: c.suite ?? 'cbc' });
+    this.broadcast('join', c, c.name);
+  }
+
+  private nextServerSeq(): number {
+    const s = this.seq;
+    this.seq = (this.seq + 1) >>> 0;
+    return s;
+  }
+
+  /** A frame for one connection; line clients get the text a seed client would print (§8.2). */
+  private seal(c: Conn, type: 'hello' | 'ack' | 'chat' | 'join' | 'leave', text: string, seq = this.nextServerSeq()): Buffer {
+    if (c.framing === 'line') return Buffer.from(sealLine(this.keys.psk, Buffer.from(lineText(type, text))));
+    return sealFrame(this.keys, { type, suite: c.suite!, seq, plaintext: Buffer.from(text) });
+  }
+
+  /** §8.4: seal once per framing and suite, not once per recipient; the same seq for all. */
+  private broadcast(type: 'chat' | 'join' | 'leave', from: Conn, text: string): void {
+    const seq = this.nextServerSeq();
+    const groups = new Map<string, { frame: Buffer; to: number[] }>();
+    for (const r of this.room) {
+      if (r === from || r.closed) continue;
+      const k = r.framing === 'line' ? 'line' : r.suite!;
+      let g = groups.get(k);
+      if (!g) {
+        g = { frame: this.seal(r, type, text, seq), to: [] };
+        groups.set(k, g);
+      }
+      g.to.push(r.id);
+      this.send(r, g.frame);
+    }
+    for (const [k, g] of groups) {
+      this.log.write({ conn: g.to, dir: 'out', framing: k === 'line' ? 'line' : 'native', type, suite: k === 'line' ? 'cbc' : k, seq: k === 'line' ? undefined : seq, wire: wireText(k, g.frame) });
+    }
+  }
+
+  private errorFrame(c: Conn, e: FrameError): Buffer {
+    if (c.framing === 'line') {
+      // §5.4: line framing has no error frame; an encrypted "ERROR CODE: message" line takes its place
+      return Buffer.from(sealLine(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`)));
+    }
+    const payload = Buffer.from(JSON.stringify({ code: e.code, message: e.message }));
+    return Buffer.from(encodeFrame({ type: 'error', suite: 'none', seq: this.nextServerSeq(), payload }));
+  }
+
+  private send(c: Conn, frame: Buffer): void {
+    if (c.closed) return;
+    c.out.push(frame);
+    c.outBytes += frame.length;
+    this.stats.deliveries++;
+    if (c.outBytes + c.socket.writableLength > this.maxQueued) {
+      // §8.6: a reader this far behind is dropped, so its queue cannot grow the server's memory
+      this.stats.dropped++;
+      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SLOW_READER', fatal: true, queued: c.outBytes + c.socket.writableLength });
+      c.out = [];
+      c.outBytes = 0;
+      this.drop(c);
+      c.socket.destroy();
+      return;
+    }
+    if (!c.dirty) {
+      c.dirty = true;
+      this.dirtyList.push(c);
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(this.flush);
+      }
+    }
+  }
+
+  /** Batch writes: everything queued for a socket in this turn of the event loop goes out as one write. */
+  private flush = (): void => {
+    this.flushScheduled = false;
+    const list = this.dirtyList;
+    this.dirtyList = [];
+    for (const c of list) {
+      c.dirty = false;
+      if (c.closed || c.out.length === 0) continue;
+      const data = c.out.length === 1 ? c.out[0] : Buffer.concat(c.out, c.outBytes);
+      c.out = [];
+      c.outBytes = 0;
+      c.socket.write(data);
+    }
+    this.log.flush();
+  };
+
+  /** Send what is queued plus `last`, then close our side (§6.2). */
+  private finish(c: Conn, last: Buffer | null): void {
+    if (c.closed) return;
+    if (last) {
+      c.out.push(last);
+      c.outBytes += last.length;
+    }
+    const data = c.out.length ? Buffer.concat(c.out, c.outBytes) : null;
+    c.out = [];
+    c.outBytes = 0;
+    this.drop(c);
+    if (data) c.socket.write(data);
+    c.socket.end();
+    setTimeout(() => c.socket.destroy(), 2000).unref();
+  }
+
+  /** Take a connection out of the room (with a leave notice) and mark it closed. */
+  private drop(c: Conn): void {
+    if (c.closed) return;
+    c.closed = true;
+    if (c.inRoom) {
+      this.room.delete(c);
+      c.inRoom = false;
+      if (!this.closing) this.broadcast('leave', c, c.name);
+    }
+  }
+
+  private cleanup(c: Conn): void {
+    if (!this.conns.delete(c)) return;
+    if (!c.rejected) this.admitted--;
+    this.drop(c);
+    this.log.write({ event: 'close', conn: c.id, peer: c.peer });
+  }
+
+  /** §8.7: no complete frame for idleTimeout seconds (a trickle of bytes does not count). */
+  private sweep(): void {
+    const now = Date.now();
+    for (const c of this.conns) {
+      if (c.closed || now - c.lastFrameAt <= this.idleMs) continue;
+      const e = new FrameError('ERR_IDLE_TIMEOUT', `no complete frame for ${this.idleMs / 1000} s; closing the connection`, { fatal: true });
+      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true });
+      this.finish(c, c.framing === null && c.decoder.framing === null ? null : this.errorFrame(c, e));
+    }
+  }
+
+  /** §8.8: a bye to every client, the log flushed, the port closed. */
+  close(reason = 'server shutting down'): Promise<void> {
+    if (this.closing) return this.closing;
+    this.closing = (async () => {
+      if (this.sweeper) clearInterval(this.sweeper);
+      const closed = new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+      let told = 0;
+      for (const c of this.conns) {
+        if (c.closed) continue;
+        let bye: Buffer | null = null;
+        if (c.framing === 'native' && c.suite) bye = Buffer.from(encodeFrame({ type: 'bye', suite: 'none', seq: this.nextServerSeq(), payload: Buffer.from(reason) }));
+        else if (c.framing === 'line' && c.inRoom) bye = Buffer.from(sealLine(this.keys.psk, Buffer.from(`* ${reason}: bye`)));
+        if (bye) told++;
+        this.finish(c, bye);
+      }
+      this.log.write({ event: 'shutdown', told });
+      const deadline = new Promise<void>((r) => setTimeout(r, 2000).unref());
+      await Promise.race([closed, deadline]);
+      for (const c of this.conns) c.socket.destroy();
+      await this.log.close();
+    })();
+    return this.closing;
+  }
+}
+
+/** §8.2: what line clients read for each kind of frame. */
+function lineText(type: string, text: string): string {
+  if (type === 'join') return `* ${text} joined`;
+  if (type === 'leave') return `* ${text} left`;
+  return text;
+}
+
+function wireText(k: string, frame: Buffer): string {
+  return k === 'line' ? frame.toString('latin1', 0, frame.length - 1) : frame.toString('base64');
+}
+
+export async function startChatServer(o: ChatServerOptions): Promise<{ server: ChatServer; address: AddressInfo }> {
+  const server = new ChatServer(o);
+  const address = await server.listen();
+  return { server, address };
+}

@@ -1,0 +1,140 @@
+// `cbc-lab server`: the chat server of docs/protocol.md §8 on one TCP port, both framings.
+import { readFileSync } from 'node:fs';
+import { hexToBytes } from '../src/lib/crypto/bytes.ts';
+import { EXIT_DATA, EXIT_OK, UsageError, parseFlags, type CliIo, type Command, type ParsedFlags } from './cli.ts';
+import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CLIENTS, DEFAULT_PORT, startChatServer } from './chat-server.ts';
+
+const USAGE =
+  'cbc-lab server [--host 127.0.0.1] [--port 5000] (--key <hex> | --key-file <path>) [--log chat.log] [--max-clients N] [--idle-timeout S]';
+
+const HELP = `usage: ${USAGE}
+
+A multi-client encrypted chat room on one TCP port (docs/protocol.md §8). Line framing (the
+seed projects' base64(IV ‖ AES-CBC) + "\\n") and native framing (binary frames, suites cbc,
+cbc-hmac, gcm) share the room; the first byte of a connection tells which.
+
+Options:
+  --host <addr>        address to bind (default 127.0.0.1: this machine only)
+  --port <n>           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --key <hex>          the pre-shared key: 16, 24 or 32 bytes as hex (AES-128/192/256);
+                       there is no default key: make one with \`openssl rand -hex 16\`
+  --key-file <path>    read the key from a file: hex text, or exactly 16, 24 or 32 raw bytes
+  --log <path>         JSON-lines log of every frame's wire bytes, ciphertext only
+                       (default chat.log; \`--log none\` for no log)
+  --max-clients <n>    clients in the room at once (default ${DEFAULT_MAX_CLIENTS}); more are refused
+                       with ERR_SERVER_FULL
+  --idle-timeout <s>   close a connection that completes no frame for this many seconds
+                       (default ${DEFAULT_IDLE_TIMEOUT_S}; 0 = never; a trickle of bytes does not count)
+  -h, --help           this text
+
+Ctrl-C or SIGTERM: every client gets a bye, the log is flushed, exit 0.
+Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
+`;
+
+export const KEY_FLAGS = { key: null, 'key-file': null } as const;
+
+/** --key <hex> or --key-file <path>, exactly one (docs/protocol.md §4.2). */
+export function readKeyFlags(f: ParsedFlags): Uint8Array {
+  const hex = f.values.key;
+  const file = f.values['key-file'];
+  if (hex !== undefined && file !== undefined) throw new UsageError('ERR_REPEATED_OPTION', 'give either --key or --key-file, not both');
+  if (hex === undefined && file === undefined) {
+    throw new UsageError('ERR_MISSING_OPTION', 'a key is needed: --key <hex> (32, 48 or 64 hex digits) or --key-file <path>; make one with `openssl rand -hex 16` and give the same key to the server and every client');
+  }
+  let key: Uint8Array;
+  if (hex !== undefined) {
+    try {
+      key = hexToBytes(hex, '--key');
+    } catch (err) {
+      throw new UsageError('ERR_BAD_OPTION_VALUE', (err as Error).message);
+    }
+  } else {
+    let raw: Buffer;
+    try {
+      raw = readFileSync(file!);
+    } catch (err) {
+      throw new UsageError('ERR_BAD_OPTION_VALUE', `--key-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    const text = raw.toString('latin1').trim();
+    if (/^[0-9a-fA-F\s]+$/.test(text) && text.replace(/\s/g, '').length >= 32) key = hexToBytes(text, '--key-file');
+    else key = new Uint8Array(raw);
+  }
+  if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
+    throw new UsageError('ERR_BAD_OPTION_VALUE', `${hex !== undefined ? '--key' : '--key-file'}: expected 16, 24 or 32 bytes (32, 48 or 64 hex digits), got ${key.length} bytes`);
+  }
+  return key;
+}
+
+export function portFlag(v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError('ERR_BAD_OPTION_VALUE', `--port: expected a number 0..65535, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+export function hostFlag(v: string | undefined): string {
+  if (v === undefined) return '127.0.0.1';
+  if (v === '' || /\s/.test(v)) throw new UsageError('ERR_BAD_OPTION_VALUE', `--host: expected an address such as 127.0.0.1, got ${JSON.stringify(v)}`);
+  return v;
+}
+
+function intFlag(name: string, v: string | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+function secondsFlag(name: string, v: string | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${name}: expected seconds (a number ≥ 0, 0 = never), got ${JSON.stringify(v)}`);
+  return Number(v);
+}
+
+export const serverCommand: Command = {
+  name: 'server',
+  summary: 'run the encrypted chat server (line and native framing on one port)',
+  usage: USAGE,
+  help: HELP,
+  async run(argv: string[], io: CliIo): Promise<number> {
+    const f = parseFlags(argv, {
+      values: { host: null, port: null, ...KEY_FLAGS, log: null, 'max-clients': null, 'idle-timeout': null },
+      booleans: []
+    });
+    if (f.help) {
+      io.stdout(HELP);
+      return EXIT_OK;
+    }
+    if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}; the server takes only options`);
+    const host = hostFlag(f.values.host);
+    const port = portFlag(f.values.port, DEFAULT_PORT);
+    const key = readKeyFlags(f);
+    const log = f.values.log ?? 'chat.log';
+    const maxClients = intFlag('max-clients', f.values['max-clients'], DEFAULT_MAX_CLIENTS, 1);
+    const idleTimeout = secondsFlag('idle-timeout', f.values['idle-timeout'], DEFAULT_IDLE_TIMEOUT_S);
+
+    let started;
+    try {
+      started = await startChatServer({ host, port, key, logPath: log === 'none' || log === '' ? null : log, maxClients, idleTimeout });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      const why = e.code === 'EADDRINUSE' ? 'the port is in use: is another server running? pick another --port' : e.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : e.code === 'EACCES' ? 'permission denied: ports below 1024 need privileges' : e.message;
+      io.stderr(`cbc-lab: ERR_LISTEN: cannot listen on ${host}:${port}: ${why}\n`);
+      return EXIT_DATA;
+    }
+    const { server, address } = started;
+    const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    io.stdout(`Server listening on ${shown}:${address.port}\n`);
+    await new Promise<void>((resolve) => {
+      const stop = () => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        void server.close().then(resolve);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    io.stdout('Server stopped: every client was told bye, the log is flushed\n');
+    return EXIT_OK;
+  }
+};
+
+export const commands: Command[] = [serverCommand];
