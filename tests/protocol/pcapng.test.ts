@@ -477,6 +477,27 @@ describe('malformed captures', () => {
     }
   });
 
+  it('with allowTruncated, a file cut anywhere reads up to its last whole block', () => {
+    const { file: big } = fixedScenario();
+    const whole = readCapture(big).packets;
+    const ends: number[] = [];
+    for (let at = 0; at < big.length; ) {
+      at += new DataView(big.buffer).getUint32(at + 4, true);
+      ends.push(at);
+    }
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: big.length }), (cut) => {
+        const got = readCapture(big.subarray(0, cut), { allowTruncated: true });
+        const complete = ends.filter((e) => e <= cut).length; // SHB, IDB, then one packet per block
+        expect(got.packets.length).toBe(Math.max(0, complete - 2));
+        expect(got.packets.map((p) => p.seq)).toEqual(whole.slice(0, got.packets.length).map((p) => p.seq));
+        if (ends.includes(cut)) expect(got.truncatedAt).toBeUndefined();
+        else expect(got.truncatedAt).toBe(complete >= 2 ? ends[complete - 1] : 0);
+      }),
+      { numRuns: 300 }
+    );
+  });
+
   it('random mutations and random bytes give a result or a stable PcapError, nothing else (property)', () => {
     const pcap = Uint8Array.from([
       0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, ...u32le(0), ...u32le(0), ...u32le(65535), ...u32le(1),

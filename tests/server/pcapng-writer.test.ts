@@ -137,5 +137,15 @@ process.kill(process.pid, 'SIGKILL');
     const s = follow(path, [0]).get(0)!;
     expect(s.fromNode0.toString()).toBe(Array.from({ length: 10 }, (_, i) => `message ${2 * i}`).join(''));
     expect(s.fromNode1.toString()).toBe(Array.from({ length: 10 }, (_, i) => `message ${2 * i + 1}`).join(''));
+
+    // Killed in the middle of a block: tshark and our reader (allowTruncated) keep the rest.
+    const full = readFileSync(path);
+    const cut = join(dir, 'crash-cut.pcapng');
+    writeFileSync(cut, full.subarray(0, full.length - 10));
+    expect(packetCount(cut)).toBe(42);
+    const partial = readCapture(readFileSync(cut), { allowTruncated: true });
+    expect(partial.packets).toHaveLength(42);
+    expect(partial.truncatedAt).toBeGreaterThan(0);
+    expect(() => readCapture(readFileSync(cut))).toThrow(expect.objectContaining({ code: 'ERR_PCAP_TRUNCATED' }));
   });
 });

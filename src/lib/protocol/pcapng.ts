@@ -554,6 +554,21 @@ export interface CaptureFile {
   packets: PcapPacket[];
   /** Packets that were not IPv4/TCP (or whose link type we do not read), skipped. */
   skipped: number;
+  /**
+   * With `allowTruncated`: the offset where the file ends inside a block or record (a capture
+   * still being written, or a crash); everything before it was read.
+   */
+  truncatedAt?: number;
+}
+
+export interface ReadOptions {
+  /** Read a file that ends inside a block or record up to its last whole one, instead of throwing ERR_PCAP_TRUNCATED. */
+  allowTruncated?: boolean;
+}
+
+/** End of the last whole block/record read so far (where a truncated file can be cut back to). */
+interface Progress {
+  goodEnd: number;
 }
 
 interface Interface {
@@ -580,7 +595,20 @@ class Reader {
 const decoder = new TextDecoder('utf-8');
 
 /** Read a pcapng or classic pcap file. Throws only PcapError. */
-export function readCapture(input: Uint8Array): CaptureFile {
+export function readCapture(input: Uint8Array, opts: ReadOptions = {}): CaptureFile {
+  const progress: Progress = { goodEnd: 0 };
+  try {
+    return readAny(input, progress);
+  } catch (e) {
+    if (!(opts.allowTruncated && e instanceof PcapTruncatedError)) throw e;
+    // Cut back to the last whole block and read again: that prefix is a complete file.
+    const whole = progress.goodEnd > 0 ? readAny(input.subarray(0, progress.goodEnd), { goodEnd: 0 }) : undefined;
+    const format = input[0] === 0x0a ? 'pcapng' : 'pcap';
+    return { format: whole?.format ?? format, packets: whole?.packets ?? [], skipped: whole?.skipped ?? 0, truncatedAt: progress.goodEnd };
+  }
+}
+
+function readAny(input: Uint8Array, progress: Progress): CaptureFile {
   if (input.length < 4) {
     const magics = [
       [0x0a, 0x0d, 0x0d, 0x0a],
@@ -598,11 +626,11 @@ export function readCapture(input: Uint8Array): CaptureFile {
     b1 = input[1],
     b2 = input[2],
     b3 = input[3];
-  if (b0 === 0x0a && b1 === 0x0d && b2 === 0x0d && b3 === 0x0a) return readPcapng(input);
+  if (b0 === 0x0a && b1 === 0x0d && b2 === 0x0d && b3 === 0x0a) return readPcapng(input, progress);
   const be = (b0 << 24) | (b1 << 16) | (b2 << 8) | b3;
   const magic = be >>> 0;
-  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) return readPcap(input, false, magic === 0xa1b23c4d);
-  if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) return readPcap(input, true, magic === 0x4d3cb2a1);
+  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) return readPcap(input, false, magic === 0xa1b23c4d, progress);
+  if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) return readPcap(input, true, magic === 0x4d3cb2a1, progress);
   throw notACapture(input);
 }
 
@@ -619,7 +647,7 @@ function need(what: string, at: number, n: number, total: number): void {
   if (at + n > total) throw new PcapTruncatedError(what, at, n, Math.max(0, total - at));
 }
 
-function readPcap(input: Uint8Array, le: boolean, nanos: boolean): CaptureFile {
+function readPcap(input: Uint8Array, le: boolean, nanos: boolean, progress: Progress): CaptureFile {
   need('pcap file header', 0, 24, input.length);
   const r = new Reader(input, le);
   const major = r.u16(4);
@@ -631,6 +659,7 @@ function readPcap(input: Uint8Array, le: boolean, nanos: boolean): CaptureFile {
     });
   }
   const snapLen = r.u32(16);
+  progress.goodEnd = 24;
   const linkType = r.u32(20) & 0x0fffffff; // upper bits carry FCS info (draft-ietf-opsawg-pcap §4)
   const packets: PcapPacket[] = [];
   let skipped = 0;
@@ -654,11 +683,12 @@ function readPcap(input: Uint8Array, le: boolean, nanos: boolean): CaptureFile {
     if (p) packets.push(p);
     else skipped++;
     at += 16 + capLen;
+    progress.goodEnd = at;
   }
   return { format: 'pcap', packets, skipped };
 }
 
-function readPcapng(input: Uint8Array): CaptureFile {
+function readPcapng(input: Uint8Array, progress: Progress): CaptureFile {
   const packets: PcapPacket[] = [];
   let skipped = 0;
   let index = 0;
@@ -811,6 +841,8 @@ function readPcapng(input: Uint8Array): CaptureFile {
     }
     // Other block types (name resolution, statistics, custom …) carry nothing we show.
     at += length;
+    // A cut-back file must still start with its SHB and IDB to be readable.
+    if (interfaces.length > 0 || packets.length > 0) progress.goodEnd = at;
   }
   return { format: 'pcapng', packets, skipped };
 }
