@@ -9,10 +9,10 @@ import {
   PcapArgumentError,
   TcpCaptureEncoder,
   parseEndpoint,
-  type ConnId,
-  type Direction,
-  type Endpoint,
-  type Timestamp
+  type PcapConnId,
+  type PcapDirection,
+  type TcpEndpoint,
+  type PcapTimestamp
 } from '../src/lib/protocol/pcapng.ts';
 
 export interface PcapngWriter {
@@ -20,13 +20,13 @@ export interface PcapngWriter {
   /** Bytes written so far (the file's length). */
   readonly bytesWritten: number;
   /** SYN, SYN/ACK, ACK for a new connection. Addresses as {ip, port} or "ip:port". */
-  open(connId: ConnId, client: Endpoint | string, server: Endpoint | string, ts?: Timestamp, note?: string): void;
+  open(connId: PcapConnId, client: TcpEndpoint | string, server: TcpEndpoint | string, ts?: PcapTimestamp, note?: string): void;
   /** One recorded chunk; split into segments of at most 65495 bytes. An empty chunk writes nothing. */
-  data(connId: ConnId, direction: Direction, bytes: Uint8Array, ts?: Timestamp, note?: string): void;
+  data(connId: PcapConnId, direction: PcapDirection, bytes: Uint8Array, ts?: PcapTimestamp, note?: string): void;
   /** FIN/ACK, FIN/ACK, ACK; `by` is the side that closed first (default the client). */
-  close(connId: ConnId, ts?: Timestamp, by?: Direction, note?: string): void;
+  close(connId: PcapConnId, ts?: PcapTimestamp, by?: PcapDirection, note?: string): void;
   /** RST/ACK from `by` (default the client). */
-  reset(connId: ConnId, ts?: Timestamp, by?: Direction, note?: string): void;
+  reset(connId: PcapConnId, ts?: PcapTimestamp, by?: PcapDirection, note?: string): void;
   /** Close the file. Connections still open stay open in the capture. Idempotent. */
   end(): void;
 }
@@ -60,7 +60,7 @@ export function openPcapngWriter(path: string, opts: PcapngWriterOptions = {}): 
   const writeAll = (blocks: Uint8Array[]): void => {
     for (const b of blocks) write(b);
   };
-  const endpoint = (e: Endpoint | string): Endpoint => (typeof e === 'string' ? parseEndpoint(e) : e);
+  const endpoint = (e: TcpEndpoint | string): TcpEndpoint => (typeof e === 'string' ? parseEndpoint(e) : e);
 
   write(encoder.header({ userAppl: opts.userAppl ?? 'cbc-lab' }));
 

@@ -19,8 +19,8 @@ import {
   parseEndpoint,
   readCapture,
   timestampToNs,
-  type Direction,
-  type Endpoint
+  type PcapDirection,
+  type TcpEndpoint
 } from '../../src/lib/protocol/pcapng.ts';
 import { follow, payloadPacketsPerStream, problems } from './tshark.ts';
 
@@ -50,12 +50,12 @@ function bytes(length: number, seed: number): Uint8Array {
   return out;
 }
 
-const SERVER: Endpoint = { ip: '127.0.0.1', port: 5000 };
+const SERVER: TcpEndpoint = { ip: '127.0.0.1', port: 5000 };
 const T0 = 1_764_000_000_000_000; // µs
 
 interface Chunk {
   conn: number;
-  direction: Direction;
+  direction: PcapDirection;
   data: Uint8Array;
 }
 
@@ -88,7 +88,7 @@ function fixedScenario() {
   for (let round = 0; round < SIZES.length; round++) {
     for (const conn of conns) {
       const size = SIZES[(round + conn * 5) % SIZES.length];
-      const direction: Direction = (round + conn) % 3 === 0 ? 's2c' : 'c2s';
+      const direction: PcapDirection = (round + conn) % 3 === 0 ? 's2c' : 'c2s';
       chunks.push({ conn, direction, data: bytes(size, seed++) });
     }
   }
@@ -272,7 +272,7 @@ describe('our reader reads back what we wrote', () => {
   it('holds for any interleaving of chunks (property)', () => {
     const chunk = fc.record({
       conn: fc.integer({ min: 0, max: 3 }),
-      direction: fc.constantFrom<Direction>('c2s', 's2c'),
+      direction: fc.constantFrom<PcapDirection>('c2s', 's2c'),
       data: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 140_000 }).map((n) => bytes(n, n + 1)))
     });
     fc.assert(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPcapngWriter } from '../../server/pcapng-writer.ts';
-import { TCP_MAX_SEGMENT, groupTcpConversations, readCapture, type Direction } from '../../src/lib/protocol/pcapng.ts';
+import { TCP_MAX_SEGMENT, groupTcpConversations, readCapture, type PcapDirection } from '../../src/lib/protocol/pcapng.ts';
 import { follow, frameComments, packetCount, payloadPacketsPerStream, problems } from '../protocol/tshark.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-pcapng-writer-'));
@@ -27,7 +27,7 @@ const SIZES = [0, 1, 16, 33, 1000, 4096, 65495, 65496, 100 * 1024];
 describe('openPcapngWriter', () => {
   const path = join(dir, 'capture.pcapng');
   const conns = [11, 12, 13];
-  const sent = new Map<number, Record<Direction, Buffer[]>>();
+  const sent = new Map<number, Record<PcapDirection, Buffer[]>>();
   const segments = new Map<number, number>();
   const sizesAfterCalls: number[] = [];
   let clock = 1_764_000_000_000_000_000n;
@@ -41,7 +41,7 @@ describe('openPcapngWriter', () => {
   let seed = 1;
   for (const size of SIZES) {
     for (const [i, c] of conns.entries()) {
-      const direction: Direction = (size + i) % 2 ? 'c2s' : 's2c';
+      const direction: PcapDirection = (size + i) % 2 ? 'c2s' : 's2c';
       const data = bytes((size + i * 7) % (100 * 1024 + 1), seed++);
       w.data(c, direction, data, undefined, size === 33 ? 'ERR_BAD_FRAME' : undefined);
       sizesAfterCalls.push(statSync(path).size);

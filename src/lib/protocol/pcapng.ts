@@ -121,17 +121,17 @@ const SNAPLEN = 262144;
 // ---------------------------------------------------------------------------------------------
 // Shared types
 
-export type Timestamp = bigint | number;
-export type Direction = 'c2s' | 's2c';
+export type PcapTimestamp = bigint | number;
+export type PcapDirection = 'c2s' | 's2c';
 
-export interface Endpoint {
+export interface TcpEndpoint {
   /** Dotted-quad IPv4 address ("::ffff:" IPv4-mapped forms are accepted by the encoder). */
   ip: string;
   port: number;
 }
 
 /** Nanoseconds since the epoch from a `bigint` (ns) or a `number` (µs). */
-export function timestampToNs(ts: Timestamp): bigint {
+export function timestampToNs(ts: PcapTimestamp): bigint {
   if (typeof ts === 'bigint') {
     if (ts < 0n || ts >= 1n << 64n) throw new PcapArgumentError(`timestamp: expected 0 ≤ ns < 2^64, got ${ts}`);
     return ts;
@@ -224,7 +224,7 @@ export function encodeInterfaceDescription(opts: { name?: string; snapLen?: numb
 /** Enhanced Packet Block (§4.3) on interface 0 (or `interfaceId`), timestamp in ns units. */
 export function encodeEnhancedPacket(
   packetData: Uint8Array,
-  timestamp: Timestamp,
+  timestamp: PcapTimestamp,
   opts: { comment?: string; interfaceId?: number } = {}
 ): Uint8Array {
   const ns = timestampToNs(timestamp);
@@ -263,7 +263,7 @@ function checkPort(port: number): void {
 }
 
 /** Parse "a.b.c.d:port" (or "[::ffff:a.b.c.d]:port"). */
-export function parseEndpoint(text: string): Endpoint {
+export function parseEndpoint(text: string): TcpEndpoint {
   const m = /^\[?([^\]]+?)\]?:(\d+)$/.exec(text);
   if (!m) throw new PcapArgumentError(`endpoint: expected host:port like 127.0.0.1:5000, got '${text}'`);
   const ip = formatIpv4(parseIpv4(m[1]), 0);
@@ -390,7 +390,7 @@ function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-export type ConnId = string | number;
+export type PcapConnId = string | number;
 
 /**
  * Turns recorded TCP chunks into pcapng blocks: `header()` once, then `open`, `data` and `close`
@@ -418,16 +418,16 @@ export class TcpCaptureEncoder {
     return out;
   }
 
-  has(connId: ConnId): boolean {
+  has(connId: PcapConnId): boolean {
     const c = this.#conversations.get(String(connId));
     return c !== undefined && !c.closed;
   }
 
   open(
-    connId: ConnId,
-    client: Endpoint,
-    server: Endpoint,
-    timestamp: Timestamp,
+    connId: PcapConnId,
+    client: TcpEndpoint,
+    server: TcpEndpoint,
+    timestamp: PcapTimestamp,
     opts: { note?: string; clientIsn?: number; serverIsn?: number } = {}
   ): Uint8Array[] {
     const id = String(connId);
@@ -452,7 +452,7 @@ export class TcpCaptureEncoder {
     ];
   }
 
-  data(connId: ConnId, direction: Direction, bytes: Uint8Array, timestamp: Timestamp, opts: { note?: string } = {}): Uint8Array[] {
+  data(connId: PcapConnId, direction: PcapDirection, bytes: Uint8Array, timestamp: PcapTimestamp, opts: { note?: string } = {}): Uint8Array[] {
     const c = this.#live(connId, 'data');
     const [from, to] = direction === 'c2s' ? [c.client, c.server] : [c.server, c.client];
     const comment = this.#comment(c, opts.note);
@@ -466,7 +466,7 @@ export class TcpCaptureEncoder {
     return out;
   }
 
-  close(connId: ConnId, timestamp: Timestamp, opts: { by?: Direction; note?: string } = {}): Uint8Array[] {
+  close(connId: PcapConnId, timestamp: PcapTimestamp, opts: { by?: PcapDirection; note?: string } = {}): Uint8Array[] {
     const c = this.#live(connId, 'close');
     const [a, b] = (opts.by ?? 'c2s') === 'c2s' ? [c.client, c.server] : [c.server, c.client];
     const comment = this.#comment(c, opts.note);
@@ -478,14 +478,14 @@ export class TcpCaptureEncoder {
     ];
   }
 
-  reset(connId: ConnId, timestamp: Timestamp, opts: { by?: Direction; note?: string } = {}): Uint8Array[] {
+  reset(connId: PcapConnId, timestamp: PcapTimestamp, opts: { by?: PcapDirection; note?: string } = {}): Uint8Array[] {
     const c = this.#live(connId, 'reset');
     const [a, b] = (opts.by ?? 'c2s') === 'c2s' ? [c.client, c.server] : [c.server, c.client];
     c.closed = true;
     return [this.#packet(a, b, TCP_RST | TCP_ACK, 0, timestamp, this.#comment(c, opts.note))];
   }
 
-  #live(connId: ConnId, what: string): Conversation {
+  #live(connId: PcapConnId, what: string): Conversation {
     const c = this.#conversations.get(String(connId));
     if (!c || c.closed) {
       throw new PcapArgumentError(`${what}: connection ${String(connId)} is not open; call open() first`);
@@ -503,7 +503,7 @@ export class TcpCaptureEncoder {
     to: Side,
     flags: number,
     seqSpace: number,
-    timestamp: Timestamp,
+    timestamp: PcapTimestamp,
     comment: string,
     payload?: Uint8Array,
     withAck = true
@@ -548,7 +548,7 @@ export interface PcapPacket {
   comment?: string;
 }
 
-export interface CaptureFile {
+export interface PcapFile {
   format: 'pcapng' | 'pcap';
   /** IPv4 TCP packets, in file order. */
   packets: PcapPacket[];
@@ -561,7 +561,7 @@ export interface CaptureFile {
   truncatedAt?: number;
 }
 
-export interface ReadOptions {
+export interface PcapReadOptions {
   /** Read a file that ends inside a block or record up to its last whole one, instead of throwing ERR_PCAP_TRUNCATED. */
   allowTruncated?: boolean;
 }
@@ -573,7 +573,7 @@ interface Progress {
 
 interface Interface {
   linkType: number;
-  /** Timestamp units per second as (multiplier to ns, divisor) */
+  /** PcapTimestamp units per second as (multiplier to ns, divisor) */
   tsMul: bigint;
   tsDiv: bigint;
   tsOffsetNs: bigint;
@@ -595,7 +595,7 @@ class Reader {
 const decoder = new TextDecoder('utf-8');
 
 /** Read a pcapng or classic pcap file. Throws only PcapError. */
-export function readCapture(input: Uint8Array, opts: ReadOptions = {}): CaptureFile {
+export function readCapture(input: Uint8Array, opts: PcapReadOptions = {}): PcapFile {
   const progress: Progress = { goodEnd: 0 };
   try {
     return readAny(input, progress);
@@ -608,7 +608,7 @@ export function readCapture(input: Uint8Array, opts: ReadOptions = {}): CaptureF
   }
 }
 
-function readAny(input: Uint8Array, progress: Progress): CaptureFile {
+function readAny(input: Uint8Array, progress: Progress): PcapFile {
   if (input.length < 4) {
     const magics = [
       [0x0a, 0x0d, 0x0d, 0x0a],
@@ -647,7 +647,7 @@ function need(what: string, at: number, n: number, total: number): void {
   if (at + n > total) throw new PcapTruncatedError(what, at, n, Math.max(0, total - at));
 }
 
-function readPcap(input: Uint8Array, le: boolean, nanos: boolean, progress: Progress): CaptureFile {
+function readPcap(input: Uint8Array, le: boolean, nanos: boolean, progress: Progress): PcapFile {
   need('pcap file header', 0, 24, input.length);
   const r = new Reader(input, le);
   const major = r.u16(4);
@@ -688,7 +688,7 @@ function readPcap(input: Uint8Array, le: boolean, nanos: boolean, progress: Prog
   return { format: 'pcap', packets, skipped };
 }
 
-function readPcapng(input: Uint8Array, progress: Progress): CaptureFile {
+function readPcapng(input: Uint8Array, progress: Progress): PcapFile {
   const packets: PcapPacket[] = [];
   let skipped = 0;
   let index = 0;
@@ -945,8 +945,8 @@ function decodeLinkLayer(
 // ---------------------------------------------------------------------------------------------
 // Regrouping into TCP conversations
 
-export interface StreamChunk {
-  direction: Direction;
+export interface TcpStreamChunk {
+  direction: PcapDirection;
   timestamp: bigint;
   /** Index of the packet that carried these bytes. */
   packetIndex: number;
@@ -959,14 +959,14 @@ export interface TcpConversationRecord {
   /** 0-based, in order of first packet; matches tshark's tcp.stream for our own captures. */
   index: number;
   /** The side that sent the SYN; without a SYN, the sender of the first packet. */
-  client: Endpoint;
-  server: Endpoint;
+  client: TcpEndpoint;
+  server: TcpEndpoint;
   packets: PcapPacket[];
   /** In-order, de-duplicated payload per direction. */
   c2s: Uint8Array;
   s2c: Uint8Array;
   /** Payload pieces in arrival order (retransmitted bytes dropped), with their stream offsets. */
-  chunks: StreamChunk[];
+  chunks: TcpStreamChunk[];
   /** Holes in the sequence space (bytes missing from the capture), per direction. */
   gaps: { c2s: number; s2c: number };
   opened: boolean;
@@ -981,8 +981,8 @@ interface DirectionState {
 
 /** Regroup packets into TCP conversations with ordered per-direction payload streams. */
 export function groupTcpConversations(packets: readonly PcapPacket[]): TcpConversationRecord[] {
-  const open = new Map<string, { rec: TcpConversationRecord; dirs: Record<Direction, DirectionState> }>();
-  const all: { rec: TcpConversationRecord; dirs: Record<Direction, DirectionState> }[] = [];
+  const open = new Map<string, { rec: TcpConversationRecord; dirs: Record<PcapDirection, DirectionState> }>();
+  const all: { rec: TcpConversationRecord; dirs: Record<PcapDirection, DirectionState> }[] = [];
 
   for (const p of packets) {
     const a = `${p.src}:${p.srcPort}`;
@@ -1017,7 +1017,7 @@ export function groupTcpConversations(packets: readonly PcapPacket[]): TcpConver
     const { rec, dirs } = entry;
     rec.packets.push(p);
     if (p.comment !== undefined && !rec.comments.includes(p.comment)) rec.comments.push(p.comment);
-    const direction: Direction = p.src === rec.client.ip && p.srcPort === rec.client.port ? 'c2s' : 's2c';
+    const direction: PcapDirection = p.src === rec.client.ip && p.srcPort === rec.client.port ? 'c2s' : 's2c';
     const d = dirs[direction];
     if (p.flags & TCP_SYN) {
       if (direction === 'c2s') rec.opened = true;
@@ -1038,7 +1038,7 @@ export function groupTcpConversations(packets: readonly PcapPacket[]): TcpConver
       const parts: Uint8Array[] = [];
       let cursor = 0;
       let total = 0;
-      const pieces: StreamChunk[] = [];
+      const pieces: TcpStreamChunk[] = [];
       for (const s of ordered) {
         const end = s.rel + s.payload.length;
         if (end <= cursor) continue; // retransmission
