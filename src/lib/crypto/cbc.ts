@@ -6,8 +6,7 @@
 import { createBlockCipher, checkKey, type KeySize } from './aes-block';
 import { CiphertextLengthError, IvLengthError, PlaintextLengthError } from './errors';
 import { BLOCK_SIZE, checkPkcs7, padLengthFor, type PaddingCheck } from './pkcs7';
-import { BASE64_ALPHABET, concatBytes } from './bytes';
-import type { WireForm } from './wire';
+import { wireForm, type WireForm } from './wire';
 
 export type Padding = 'pkcs7' | 'none';
 
@@ -113,51 +112,6 @@ function blockViews(
     chainInput = cipherBlock;
   }
   return blocks;
-}
-
-// base64 of the wire form, two characters per 12 bits through a table and one latin1 decode,
-// because a 1 MiB trace's wire text (1.4 M characters) built by string concatenation cost more
-// than all of its AES. Same output as bytesToBase64 (RFC 4648 §4); tests/cli compares it with
-// Node's base64 of OpenSSL's ciphertext for many lengths.
-const B64_PAIRS = new Uint16Array(4096);
-{
-  // little-endian Uint16 view: the low byte is written first
-  const le = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-  for (let i = 0; i < 4096; i++) {
-    const a = BASE64_ALPHABET.charCodeAt(i >> 6);
-    const b = BASE64_ALPHABET.charCodeAt(i & 63);
-    B64_PAIRS[i] = le ? a | (b << 8) : (a << 8) | b;
-  }
-}
-const asciiDecoder = new TextDecoder('latin1');
-
-function base64Fast(bytes: Uint8Array): string {
-  const n = bytes.length;
-  const whole = n - (n % 3);
-  const pairs = new Uint16Array((whole / 3) * 2);
-  let k = 0;
-  for (let i = 0; i < whole; i += 3) {
-    const v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-    pairs[k++] = B64_PAIRS[v >> 12];
-    pairs[k++] = B64_PAIRS[v & 4095];
-  }
-  // Every byte is an ASCII base64 character, so latin1 (windows-1252) decoding is exact.
-  let text = asciiDecoder.decode(new Uint8Array(pairs.buffer));
-  const A = BASE64_ALPHABET;
-  if (n - whole === 1) {
-    const v = bytes[whole] << 16;
-    text += A[v >> 18] + A[(v >> 12) & 63] + '==';
-  } else if (n - whole === 2) {
-    const v = (bytes[whole] << 16) | (bytes[whole + 1] << 8);
-    text += A[v >> 18] + A[(v >> 12) & 63] + A[(v >> 6) & 63] + '=';
-  }
-  return text;
-}
-
-/** The same WireForm as wire.ts's wireForm, with the fast encoder above. */
-function wireForm(iv: Uint8Array, ciphertext: Uint8Array): WireForm {
-  const bytes = concatBytes(iv, ciphertext);
-  return { bytes, base64: base64Fast(bytes), groupCount: Math.ceil(bytes.length / 3) };
 }
 
 export function encryptTrace({ key, iv, plaintext, padding = 'pkcs7' }: EncryptOptions): EncryptTrace {
