@@ -36,6 +36,8 @@ export interface CapturedConnection {
   server: string;
   opened: number;
   closed?: number;
+  /** set when a socket failed rather than closed: the OS code (ECONNREFUSED, ECONNRESET …) and what it means */
+  error?: { code: string; message: string };
 }
 
 /** The JSON capture file: what `GET /api/capture.json` returns and the page can load back. */
