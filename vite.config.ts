@@ -5,7 +5,6 @@ export default defineConfig({
   plugins: [sveltekit()],
   test: {
     include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/global-setup.ts'],
     // e2e tests start their own server and browser; keep files from fighting over two cores
     fileParallelism: true,
     maxWorkers: 2,

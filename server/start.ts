@@ -1,6 +1,6 @@
 // `npm start`: build the web app when the build is missing or older than the sources, then run it.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,24 +15,80 @@ function newestMtime(path: string): number {
   return newest;
 }
 
-export function buildIfNeeded(): void {
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Several processes may ask at once (parallel test files, `npm start` during a test run): one
+ * builds while the others wait on a lock directory, then find the build fresh.
+ */
+function withBuildLock(fn: () => void): void {
+  const lock = join(root, '.build-lock');
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      break;
+    } catch {
+      let owner = 0;
+      try {
+        owner = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      } catch {
+        /* the owner has not written its pid yet */
+      }
+      if (owner && !pidAlive(owner)) rmSync(lock, { recursive: true, force: true });
+      else if (Date.now() > deadline) throw new Error(`another build holds ${lock}; remove it if no build is running`);
+      else sleepSync(250);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function buildIsFresh(): { fresh: boolean; built: number } {
   const marker = join(root, 'build', 'handler.js');
   const built = existsSync(marker) ? statSync(marker).mtimeMs : 0;
   const sources = Math.max(
     ...['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((p) => newestMtime(join(root, p)))
   );
-  if (built >= sources) return;
-  console.log(built ? 'Sources changed since the last build: rebuilding…' : 'Building the web app (first run)…');
-  const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
-  const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
-  if (res.status !== 0) {
-    console.error('The build failed (see above). Run `npm install` first, then `npm start` again.');
-    process.exit(1);
-  }
+  return { fresh: built >= sources, built };
+}
+
+export function buildIfNeeded(): void {
+  if (buildIsFresh().fresh) return;
+  withBuildLock(() => {
+    const { fresh, built } = buildIsFresh();
+    if (fresh) return;
+    console.log(built ? 'Sources changed since the last build: rebuilding…' : 'Building the web app (first run)…');
+    const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
+    const res = spawnSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+    if (res.status !== 0) {
+      throw new Error('the build failed (see above); run `npm install` first, then try again');
+    }
+  });
 }
 
 async function main() {
-  buildIfNeeded();
+  try {
+    buildIfNeeded();
+  } catch (err) {
+    console.error(`npm start: ${(err as Error).message}`);
+    process.exit(1);
+  }
   process.env.HOST ??= '127.0.0.1';
   process.env.PORT ??= '3000';
   await import(pathToFileURL(join(root, 'build', 'index.js')).href);
