@@ -1,0 +1,133 @@
+// The live stream of GET /api/stream (docs/api.md): Server-Sent Events carrying frames in batches,
+// each event's id the last seq in it, so a reconnecting EventSource resumes with Last-Event-ID.
+//
+// No gap, no duplicate: we subscribe to the store before reading the backlog, hold live batches
+// until the backlog is sent, and send only frames whose seq is above the last one sent. A frame the
+// store appended while we read the backlog arrives twice (page and live batch) and goes out once.
+import type { CapturedFrame } from '$lib/protocol/capture';
+import type { DemoHandle } from '$lib/server/demo';
+
+export const RETRY_MS = 2000;
+export const PING_MS = 15_000;
+/** frames per event, for the backlog (a live batch larger than this is split too) */
+export const EVENT_MAX_FRAMES = 1000;
+const CONN_POLL_MS = 1000;
+/** bytes queued for the client before the backlog waits for it to read */
+const HIGH_WATER_BYTES = 1 << 20;
+/** bytes queued before a reader too slow for the live rate is dropped: it resumes from Last-Event-ID */
+const DROP_AT_BYTES = 32 << 20;
+
+export function frameStream(demo: DemoHandle, after: number): ReadableStream<Uint8Array> {
+  const store = demo.store;
+  const encoder = new TextEncoder();
+  let sent = after;
+  let live = false;
+  let closed = false;
+  const pending: CapturedFrame[] = [];
+  const connSeen = new Map<number, string>();
+  let wake: (() => void) | null = null;
+  const cleanups: (() => void)[] = [];
+  const cleanup = () => {
+    closed = true;
+    for (const c of cleanups.splice(0)) c();
+    wake?.();
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const finish = () => {
+          if (closed) return;
+          cleanup();
+          try {
+            controller.close();
+          } catch {
+            /* already closed or cancelled */
+          }
+        };
+        const push = (text: string) => {
+          if (closed) return;
+          controller.enqueue(encoder.encode(text));
+          if ((controller.desiredSize ?? 0) < HIGH_WATER_BYTES - DROP_AT_BYTES) finish();
+        };
+        const emitConns = () => {
+          for (const c of store.connections()) {
+            const data = JSON.stringify(c);
+            if (connSeen.get(c.conn) === data) continue;
+            connSeen.set(c.conn, data);
+            push(`event: conn\ndata: ${data}\n\n`);
+          }
+        };
+        const emitFrames = (frames: CapturedFrame[]) => {
+          let i = 0;
+          while (i < frames.length && frames[i].seq <= sent) i++;
+          while (i < frames.length && !closed) {
+            const batch: CapturedFrame[] = [];
+            for (; i < frames.length && batch.length < EVENT_MAX_FRAMES; i++) if (frames[i].seq > sent) batch.push(frames[i]);
+            if (batch.length === 0) break;
+            sent = batch[batch.length - 1].seq;
+            push(`event: frames\nid: ${sent}\ndata: ${JSON.stringify({ frames: batch, last: Math.max(store.lastSeq, sent) })}\n\n`);
+          }
+        };
+
+        const unsubscribe = store.subscribe((batch) => {
+          if (closed) return;
+          if (!live) {
+            for (const f of batch) pending.push(f);
+            return;
+          }
+          emitConns(); // a new connection's label before its first frame
+          emitFrames(batch);
+        });
+        cleanups.push(unsubscribe);
+        const ping = setInterval(() => push(': ping\n\n'), PING_MS);
+        cleanups.push(() => clearInterval(ping));
+        if (store.watchConnections) cleanups.push(store.watchConnections(() => emitConns()));
+        else {
+          const poll = setInterval(emitConns, CONN_POLL_MS);
+          cleanups.push(() => clearInterval(poll));
+        }
+        demo.signal.addEventListener('abort', finish, { once: true });
+        cleanups.push(() => demo.signal.removeEventListener('abort', finish));
+
+        push(`retry: ${RETRY_MS}\n\n`);
+        emitConns();
+
+        const backlog = async () => {
+          while (!closed) {
+            const page = await store.frames(sent, EVENT_MAX_FRAMES);
+            if (closed || page.length === 0 || page[page.length - 1].seq <= sent) break;
+            emitConns();
+            emitFrames(page);
+            if (page.length < EVENT_MAX_FRAMES) break;
+            // a long backlog (frames read back from disk) goes out as fast as the client reads it
+            while (!closed && (controller.desiredSize ?? 1) <= 0) {
+              await new Promise<void>((resolve) => {
+                wake = resolve;
+                setTimeout(resolve, 100);
+              });
+            }
+          }
+          if (closed) return;
+          live = true;
+          emitFrames(pending.splice(0));
+        };
+        backlog().catch((err) => {
+          if (closed) return;
+          cleanup();
+          controller.error(err);
+        });
+      },
+      pull() {
+        const w = wake;
+        wake = null;
+        w?.();
+      },
+      cancel() {
+        // the client went away (adapter-node cancels the body when the socket closes)
+        cleanup();
+      }
+    },
+    { highWaterMark: HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength }
+  );
+}
