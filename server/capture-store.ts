@@ -305,6 +305,8 @@ export class CaptureStore {
   private emitConnection(conn: number, event: 'open' | 'close'): void {
     const c = this.conns.get(conn);
     if (!c) return;
+    // Frames still waiting for their batch go first, so a listener of both hears them in order.
+    if (this.connListeners.size > 0 && this.pending.length > 0) this.flushListeners();
     for (const l of [...this.connListeners]) {
       try {
         l({ ...c }, event);

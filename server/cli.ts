@@ -128,7 +128,7 @@ export function parseFlags(argv: string[], spec: FlagSpec): ParsedFlags {
 }
 
 // One line per module; each module exports `commands: Command[]`.
-const COMMAND_MODULES: (() => Promise<{ commands: Command[] }>)[] = [() => import('./cli-crypto.ts'), () => import('./cmd-server.ts'), () => import('./cmd-client.ts')];
+const COMMAND_MODULES: (() => Promise<{ commands: Command[] }>)[] = [() => import('./cli-crypto.ts'), () => import('./cmd-server.ts'), () => import('./cmd-client.ts'), () => import('./cmd-tap.ts')];
 
 export async function loadCommands(): Promise<Command[]> {
   const mods = await Promise.all(COMMAND_MODULES.map((load) => load()));

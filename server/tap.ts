@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FrameDecoder, FrameError, type Frame } from '../src/lib/protocol/index.ts';
 import type { CapturedFrame, Direction } from '../src/lib/protocol/capture.ts';
+import { TCP_MAX_SEGMENT } from '../src/lib/protocol/pcapng.ts';
 import { CaptureStore } from './capture-store.ts';
 import { openPcapngWriter, type PcapngWriter } from './pcapng-writer.ts';
 
@@ -46,6 +47,10 @@ export interface TapStats {
   /** frames recorded as 'unknown' */
   errors: number;
   bytes: Record<Direction, number>;
+  /** chunks read from the sockets (each one recorded as it came) */
+  chunks: Record<Direction, number>;
+  /** TCP packets with payload written to the pcapng (a chunk over 65495 bytes takes two) */
+  payloadPackets: number;
 }
 
 export interface Tap {
@@ -159,7 +164,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
   if (pcapPath) pcap = openPcapngWriter(pcapPath, { clock }); // a path we cannot open is the caller's error: throw now
   const store = new CaptureStore({ spoolPath, memoryFrames: o.memoryFrames, memoryBytes: o.memoryBytes, pcapngPath: pcapPath });
 
-  const stats: TapStats = { connections: 0, open: 0, frames: 0, errors: 0, bytes: { c2s: 0, s2c: 0 } };
+  const stats: TapStats = { connections: 0, open: 0, frames: 0, errors: 0, bytes: { c2s: 0, s2c: 0 }, chunks: { c2s: 0, s2c: 0 }, payloadPackets: 0 };
   const pairs = new Set<Pair>();
   let nextConn = 1;
   let nextSeq = 1;
@@ -259,7 +264,11 @@ export async function startTap(o: TapOptions): Promise<Tap> {
         note = s.error!.code;
       }
     }
-    pcapDo(pair, (w) => w.data(pair.id, dir, chunk, ns, note));
+    stats.chunks[dir]++;
+    pcapDo(pair, (w) => {
+      w.data(pair.id, dir, chunk, ns, note);
+      stats.payloadPackets += Math.ceil(chunk.length / TCP_MAX_SEGMENT);
+    });
     stats.frames += frames.length;
     store.appendMany(frames);
   };
