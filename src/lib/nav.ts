@@ -5,4 +5,10 @@ export interface NavItem {
   blurb: string;
 }
 
-export const NAV: NavItem[] = [];
+export const NAV: NavItem[] = [
+  {
+    href: '/learn',
+    label: 'Learn',
+    blurb: 'Type a message and step through AES-CBC byte by byte: padding, the XOR chain, AES, base64.'
+  }
+];
