@@ -1,0 +1,241 @@
+// The frames /live shows: from the running demo's stream (GET /api/stream, docs/api.md) or from a
+// file loaded for offline inspection. Frames live in one plain array that only grows; Svelte sees
+// a version counter, never a deep proxy of 100,000 objects. Incoming frames are appended in
+// batches once per animation frame. Resumes from the last seq it has: duplicates are dropped by
+// seq, and a gap makes it reopen the stream from the last seq it holds.
+import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
+import type { LoadedCapture } from '$lib/protocol/capture-load';
+
+export type FeedStatus = 'connecting' | 'live' | 'behind' | 'reconnecting' | 'no-demo' | 'file';
+
+/** the server's largest event (src/routes/api/stream/sse.ts EVENT_MAX_FRAMES) */
+const FULL_EVENT = 1000;
+const RETRY_MS = 1500;
+
+interface Hook {
+  count: () => number;
+  last: () => number;
+  gaps: () => number;
+  duplicates: () => number;
+  /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it] */
+  record: boolean;
+  arrivals: [number, number, number, string][];
+}
+
+export class CaptureFeed {
+  /** every frame, ascending seq; read it after reading `version` */
+  readonly frames: CapturedFrame[] = [];
+  version = $state(0);
+  connections = $state.raw<Map<number, CapturedConnection>>(new Map());
+  status = $state<FeedStatus>('connecting');
+  statusDetail = $state('');
+  paused = $state(false);
+  heldCount = $state(0);
+  /** what was loaded when status is 'file' */
+  source = $state<{ name: string; kind: string; notes: string[] } | null>(null);
+
+  private last = 0;
+  private held: CapturedFrame[] = [];
+  private incoming: CapturedFrame[] = [];
+  private flushPending = false;
+  private es: EventSource | null = null;
+  private retry: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+  private gaps = 0;
+  private dups = 0;
+  private hook: Hook | null = null;
+
+  constructor() {
+    if (typeof window !== 'undefined') {
+      this.hook = {
+        count: () => this.frames.length,
+        last: () => this.last,
+        gaps: () => this.gaps,
+        duplicates: () => this.dups,
+        record: false,
+        arrivals: []
+      };
+      (window as unknown as { __cbcLive: Hook }).__cbcLive = this.hook;
+    }
+  }
+
+  get lastSeq(): number {
+    return this.last;
+  }
+
+  /** Binary search by seq (frames are ascending). */
+  bySeq(seq: number): CapturedFrame | undefined {
+    const f = this.frames;
+    let lo = 0;
+    let hi = f.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = f[mid].seq;
+      if (s === seq) return f[mid];
+      if (s < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  /** Join the live stream from the frame after the last one held. */
+  connect(): void {
+    this.stopped = false;
+    this.close();
+    const es = new EventSource(`/api/stream?after=${this.last}`);
+    this.es = es;
+    if (this.status !== 'live' && this.status !== 'behind') this.status = this.last ? 'reconnecting' : 'connecting';
+    es.onopen = () => {
+      if (this.es === es && this.status !== 'behind') this.status = 'live';
+    };
+    es.addEventListener('frames', (ev) => {
+      if (this.es !== es) return;
+      const data = JSON.parse((ev as MessageEvent).data) as { frames: CapturedFrame[]; last?: number };
+      this.receive(data.frames, data.last);
+    });
+    es.addEventListener('conn', (ev) => {
+      if (this.es !== es) return;
+      const c = JSON.parse((ev as MessageEvent).data) as CapturedConnection;
+      const next = new Map(this.connections);
+      next.set(c.conn, c);
+      this.connections = next;
+    });
+    es.onerror = () => {
+      if (this.es !== es) return;
+      // EventSource retries by itself (with Last-Event-ID) while CONNECTING; once CLOSED it is
+      // up to us, and we say where to resume.
+      this.status = 'reconnecting';
+      if (es.readyState === EventSource.CLOSED) this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.retry) return;
+    this.retry = setTimeout(async () => {
+      this.retry = null;
+      if (this.stopped) return;
+      const res = await fetch('/api/demo').catch(() => null);
+      if (res && res.status === 503) {
+        this.status = 'no-demo';
+        this.statusDetail = 'no demo is running: start one with npm start, or load a capture file';
+      }
+      this.connect();
+    }, RETRY_MS);
+  }
+
+  close(): void {
+    this.es?.close();
+    this.es = null;
+    if (this.retry) clearTimeout(this.retry);
+    this.retry = null;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.close();
+  }
+
+  private receive(batch: CapturedFrame[], serverLast?: number): void {
+    let newest = 0;
+    for (const f of batch) {
+      const expected = this.last + 1;
+      if (f.seq < expected) {
+        this.dups++;
+        continue;
+      }
+      if (f.seq > expected && this.last > 0) {
+        // the stream skipped frames we do not have: reopen it from the last one we hold
+        this.gaps++;
+        this.connect();
+        return;
+      }
+      this.last = f.seq;
+      newest = f.time;
+      this.incoming.push(f);
+    }
+    if (newest) {
+      // A full backlog event (the server sends history 1000 frames at a time) or a server that
+      // knows of frames past this batch: the page is catching up, not live yet.
+      const backlog = (serverLast !== undefined && serverLast > this.last) || batch.length >= FULL_EVENT;
+      if (backlog) {
+        this.status = 'behind';
+        this.statusDetail = `catching up: ${Math.max(0, Math.round((Date.now() - newest) / 100) / 10)} s behind the wire`;
+      } else {
+        this.status = 'live';
+        this.statusDetail = '';
+      }
+    }
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushPending || this.incoming.length === 0) return;
+    this.flushPending = true;
+    let done = false;
+    const run = () => {
+      if (done) return;
+      done = true;
+      this.flush();
+    };
+    // one append per animation frame; a timer too, so a hidden tab still keeps up
+    requestAnimationFrame(run);
+    setTimeout(run, 100);
+  }
+
+  private flush(): void {
+    this.flushPending = false;
+    const batch = this.incoming;
+    this.incoming = [];
+    if (batch.length === 0) return;
+    if (this.hook?.record) {
+      const now = performance.timeOrigin + performance.now();
+      for (const f of batch) this.hook.arrivals.push([f.seq, now, f.conn, f.dir]);
+    }
+    if (this.paused) {
+      for (const f of batch) this.held.push(f);
+      this.heldCount = this.held.length;
+      return;
+    }
+    for (const f of batch) this.frames.push(f);
+    this.version++;
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    for (const f of this.held) this.frames.push(f);
+    this.held = [];
+    this.heldCount = 0;
+    this.version++;
+  }
+
+  /** Replace everything with a file's frames: the stream stops; `backToLive` rejoins it. */
+  loadFile(name: string, loaded: LoadedCapture): void {
+    this.stop();
+    this.frames.length = 0;
+    for (const f of loaded.frames) this.frames.push(f);
+    this.held = [];
+    this.heldCount = 0;
+    this.incoming = [];
+    this.paused = false;
+    this.last = 0;
+    this.connections = new Map(loaded.connections.map((c) => [c.conn, c]));
+    this.source = { name, kind: loaded.kind, notes: loaded.notes };
+    this.status = 'file';
+    this.statusDetail = '';
+    this.version++;
+  }
+
+  backToLive(): void {
+    this.frames.length = 0;
+    this.last = 0;
+    this.source = null;
+    this.connections = new Map();
+    this.version++;
+    this.status = 'connecting';
+    this.connect();
+  }
+}
