@@ -20,8 +20,12 @@ export const ACK_TEXT = 'Hello Client, message received securely';
 export const DEFAULT_PORT = 5000;
 export const DEFAULT_MAX_CLIENTS = 100;
 export const DEFAULT_IDLE_TIMEOUT_S = 300;
-/** §8.6: what may wait for one slow reader before the server drops it. */
-export const DEFAULT_MAX_QUEUED_BYTES = 1024 * 1024;
+/** §8.6: what may wait for one reader before the server drops it at once. */
+export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+/** §8.6: above this many unsent bytes a reader is backlogged: the server stops reading input. */
+export const DEFAULT_HIGH_WATER_BYTES = 256 * 1024;
+/** §8.6: a reader backlogged for this long is dropped, so one stalled client cannot stall the room. */
+export const DEFAULT_SLOW_READER_MS = 2000;
 /** §8.3: a relayed message carries "name: " in front; keep it under the receivers' limit. */
 const RELAY_OVERHEAD = 128;
 const NAME_MAX = 32;
@@ -37,6 +41,8 @@ export interface ChatServerOptions {
   idleTimeout?: number;
   maxPayload?: number;
   maxQueuedBytes?: number;
+  highWaterBytes?: number;
+  slowReaderMs?: number;
 }
 
 type LogEntry = Record<string, unknown>;
@@ -82,6 +88,8 @@ class Conn {
   dirty = false;
   closed = false;
   rejected = false;
+  /** when this reader went over the high-water mark; 0 when it is not backlogged */
+  backlogSince = 0;
   lastFrameAt = Date.now();
   readonly decoder: FrameDecoder;
   constructor(
@@ -110,6 +118,10 @@ export class ChatServer {
   private readonly maxClients: number;
   private readonly idleMs: number;
   private readonly maxQueued: number;
+  private readonly highWater: number;
+  private readonly slowMs: number;
+  private backlogged = new Set<Conn>();
+  private inputPaused = false;
   private readonly log: JsonLog;
   private server: Server | null = null;
   private conns = new Set<Conn>();
@@ -132,6 +144,8 @@ export class ChatServer {
     this.idleMs = (o.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
     this.maxPayload = o.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     this.maxQueued = o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
+    this.highWater = Math.min(o.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES, this.maxQueued);
+    this.slowMs = o.slowReaderMs ?? DEFAULT_SLOW_READER_MS;
     this.log = new JsonLog(o.logPath ?? null);
   }
 
@@ -149,10 +163,9 @@ export class ChatServer {
         server.on('error', (err) => this.log.write({ event: 'error', code: 'ERR_INTERNAL', message: err.message }));
         const addr = server.address() as AddressInfo;
         this.log.write({ event: 'listen', host: addr.address, port: addr.port });
-        if (this.idleMs > 0) {
-          this.sweeper = setInterval(() => this.sweep(), Math.max(50, Math.min(1000, this.idleMs / 4)));
-          this.sweeper.unref();
-        }
+        const every = Math.max(50, Math.min(250, this.slowMs / 4, this.idleMs > 0 ? this.idleMs / 4 : Infinity));
+        this.sweeper = setInterval(() => this.sweep(), every);
+        this.sweeper.unref();
         resolve(addr);
       });
     });
@@ -162,6 +175,7 @@ export class ChatServer {
     const peer = `${socket.remoteAddress}:${socket.remotePort}`;
     const c = new Conn(this.nextId++, socket, peer, this.maxPayload);
     this.conns.add(c);
+    if (this.inputPaused) socket.pause();
     if (this.closing) {
       socket.destroy();
       return;
@@ -185,6 +199,9 @@ export class ChatServer {
       } catch (err) {
         this.onStreamError(c, err);
       }
+    });
+    socket.on('drain', () => {
+      if (c.backlogSince && c.socket.writableLength <= this.highWater) this.unbacklog(c);
     });
     socket.on('error', () => {}); // ECONNRESET and friends: 'close' follows and cleans up
     socket.on('close', () => this.cleanup(c));
@@ -357,15 +374,11 @@ export class ChatServer {
     c.outBytes += frame.length;
     this.stats.deliveries++;
     if (c.outBytes + c.socket.writableLength > this.maxQueued) {
-      // §8.6: a reader this far behind is dropped, so its queue cannot grow the server's memory
-      this.stats.dropped++;
-      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SLOW_READER', fatal: true, queued: c.outBytes + c.socket.writableLength });
-      c.out = [];
-      c.outBytes = 0;
-      this.drop(c);
-      c.socket.destroy();
+      // §8.6: a reader this far behind is dropped at once, so its queue cannot grow the server's memory
+      this.dropSlow(c);
       return;
     }
+    if (!c.backlogSince && c.outBytes + c.socket.writableLength > this.highWater) this.backlog(c);
     if (!c.dirty) {
       c.dirty = true;
       this.dirtyList.push(c);
@@ -388,9 +401,50 @@ export class ChatServer {
       c.out = [];
       c.outBytes = 0;
       c.socket.write(data);
+      if (c.socket.writableLength > this.highWater) {
+        if (!c.backlogSince) this.backlog(c);
+      } else if (c.backlogSince) this.unbacklog(c); // the kernel took it all: no 'drain' will come
     }
     this.log.flush();
   };
+
+  /**
+   * §8.6 backpressure: while any reader has more than the high-water mark unsent, the server
+   * reads no input, so fast senders slow to the pace of the readers instead of growing queues.
+   * A reader that stays backlogged past slowReaderMs is dropped (sweep), and the room moves on.
+   */
+  private backlog(c: Conn): void {
+    c.backlogSince = Date.now();
+    this.backlogged.add(c);
+    if (!this.inputPaused) {
+      this.inputPaused = true;
+      for (const x of this.conns) x.socket.pause();
+    }
+  }
+
+  private unbacklog(c: Conn): void {
+    c.backlogSince = 0;
+    if (!this.backlogged.delete(c)) return;
+    if (this.backlogged.size === 0 && this.inputPaused) {
+      this.inputPaused = false;
+      const now = Date.now();
+      for (const x of this.conns) {
+        if (x.closed) continue;
+        x.lastFrameAt = Math.max(x.lastFrameAt, now - this.idleMs / 2); // time spent paused is not the peer's idleness
+        x.socket.resume();
+      }
+    }
+  }
+
+  private dropSlow(c: Conn): void {
+    this.stats.dropped++;
+    this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SLOW_READER', fatal: true, queued: c.outBytes + c.socket.writableLength });
+    c.out = [];
+    c.outBytes = 0;
+    this.drop(c);
+    c.socket.destroy();
+    this.unbacklog(c);
+  }
 
   /** Send what is queued plus `last`, then close our side (§6.2). */
   private finish(c: Conn, last: Buffer | null): void {
@@ -421,6 +475,7 @@ export class ChatServer {
 
   private cleanup(c: Conn): void {
     if (!this.conns.delete(c)) return;
+    this.unbacklog(c);
     if (!c.rejected) this.admitted--;
     this.drop(c);
     this.log.write({ event: 'close', conn: c.id, peer: c.peer });
@@ -429,8 +484,10 @@ export class ChatServer {
   /** §8.7: no complete frame for idleTimeout seconds (a trickle of bytes does not count). */
   private sweep(): void {
     const now = Date.now();
+    for (const c of this.backlogged) if (now - c.backlogSince > this.slowMs) this.dropSlow(c);
+    if (this.idleMs <= 0) return;
     for (const c of this.conns) {
-      if (c.closed || now - c.lastFrameAt <= this.idleMs) continue;
+      if (c.closed || c.backlogSince || this.inputPaused || now - c.lastFrameAt <= this.idleMs) continue;
       const e = new FrameError('ERR_IDLE_TIMEOUT', `no complete frame for ${this.idleMs / 1000} s; closing the connection`, { fatal: true });
       this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true });
       this.finish(c, c.framing === null && c.decoder.framing === null ? null : this.errorFrame(c, e));
