@@ -404,6 +404,9 @@ Options:
   --no-bots        no bot clients; only you and the page chat
   -h, --help       this text
 
+The capture (pcapng, and the frames as JSON lines) goes to captures/ in the repository, or to
+$CBC_LAB_CAPTURE_DIR when set (os.tmpdir() when captures/ cannot be written).
+
 Everything binds 127.0.0.1. Ctrl-C stops it all. Exit status: 0 stopped cleanly, 1 a port in use
 or a failed start, 2 a usage error.
 `;
@@ -467,7 +470,7 @@ async function main(): Promise<void> {
   try {
     await checkPortFree(args.webPort, host, '--web-port');
     await checkPortFree(args.chatPort, host, '--chat-port');
-    demo = await startDemo({ webPort: args.webPort, chatPort: args.chatPort, key: args.key, bots: args.bots, host });
+    demo = await startDemo({ webPort: args.webPort, chatPort: args.chatPort, key: args.key, bots: args.bots, host, captureDir: process.env.CBC_LAB_CAPTURE_DIR || undefined });
   } catch (err) {
     process.stderr.write(`cbc-lab demo: ${err instanceof PortInUseError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
     process.exit(1);
