@@ -509,10 +509,11 @@ export class ChatServer {
         if (bye) told++;
         this.finish(c, bye);
       }
-      this.log.write({ event: 'shutdown', told });
       const deadline = new Promise<void>((r) => setTimeout(r, 2000).unref());
       await Promise.race([closed, deadline]);
       for (const c of this.conns) c.socket.destroy();
+      await new Promise((r) => setImmediate(r)); // let the 'close' events log first
+      this.log.write({ event: 'shutdown', told });
       await this.log.close();
     })();
     return this.closing;
