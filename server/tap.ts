@@ -80,6 +80,8 @@ class Stream {
   ended = false;
   /** once set, every later chunk becomes an 'unknown' frame with this code */
   error: { code: string; message: string; at: number } | null = null;
+  /** the stream ended inside a frame: no chunk carried that code, so the pcapng's closing packets do */
+  endNote: string | null = null;
   constructor(maxPayload?: number) {
     this.decoder = new FrameDecoder({ framing: 'auto', maxPayload });
   }
@@ -283,10 +285,14 @@ export async function startTap(o: TapOptions): Promise<Tap> {
       s.decoder.end();
     } catch (err) {
       const f = failed(pair, dir, s, err, nsToMs(clock()));
+      s.endNote = `${f.error!.code} (${dir})`;
       stats.frames++;
       store.append(f);
     }
   };
+
+  const endNote = (pair: Pair, first?: string): string | undefined =>
+    [first, pair.streams.c2s.endNote, pair.streams.s2c.endNote].filter(Boolean).join(' ') || undefined;
 
   const finalize = (pair: Pair): void => {
     if (pair.finalized) return;
@@ -297,8 +303,8 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     const ns = clock();
     if (pair.pcapOpen) {
       pair.pcapOpen = false;
-      if (pair.error) pcapDo(pair, (w) => w.reset(pair.id, ns, pair.error!.dir, pair.error!.code));
-      else pcapDo(pair, (w) => w.close(pair.id, ns, pair.firstEnd ?? 'c2s'));
+      if (pair.error) pcapDo(pair, (w) => w.reset(pair.id, ns, pair.error!.dir, endNote(pair, pair.error!.code)));
+      else pcapDo(pair, (w) => w.close(pair.id, ns, pair.firstEnd ?? 'c2s', endNote(pair)));
     }
     stats.open--;
     pairs.delete(pair);
@@ -357,7 +363,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
       const other = pair.streams[dir === 'c2s' ? 's2c' : 'c2s'];
       if (other.ended && pair.pcapOpen) {
         pair.pcapOpen = false;
-        pcapDo(pair, (w) => w.close(pair.id, clock(), pair.firstEnd ?? dir));
+        pcapDo(pair, (w) => w.close(pair.id, clock(), pair.firstEnd ?? dir, endNote(pair)));
       }
     });
   };
