@@ -501,7 +501,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     signalled = true;
-    process.stdout.write('\nStopping: the bots say bye, the server says bye, the capture is flushed…\n');
+    process.stdout.write('\nStopping: every client is told bye, then the capture is closed…\n');
     const force = setTimeout(() => {
       process.stderr.write('cbc-lab demo: the clean stop took over 10 s; exiting\n');
       process.exit(1);

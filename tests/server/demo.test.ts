@@ -276,6 +276,17 @@ describe('npm start in process: bots chatting through the tap', () => {
     for (const f of second.frames()) expect(f).toEqual(bySeq.get(f.seq));
   });
 
+  it('a stream asked for frames after a seq the capture never reached says reset first', async () => {
+    const s = openStream(`${web}/api/stream?after=99999999`);
+    await s.ready;
+    await until('the reset event', () => s.events.length > 0);
+    s.destroy();
+    expect(s.events[0].event).toBe('reset');
+    const d = JSON.parse(s.events[0].data) as { last: number; after: number };
+    expect(d.after).toBe(99999999);
+    expect(d.last).toBeGreaterThan(0);
+  });
+
   it('many streams at once each get every frame once', async () => {
     const streams = Array.from({ length: 4 }, (_, i) => openStream(`${web}/api/stream?after=${i * 3}`));
     await Promise.all(streams.map((s) => s.ready));

@@ -91,6 +91,10 @@ export function frameStream(demo: DemoHandle, after: number): ReadableStream<Uin
         cleanups.push(() => demo.signal.removeEventListener('abort', finish));
 
         push(`retry: ${RETRY_MS}\n\n`);
+        // Asked for frames after a seq this capture never reached: the client's frames come from
+        // another run of the demo. Say so; it may start over with after=0 (it gets frames above
+        // its `after` otherwise, as for any other client).
+        if (after > store.lastSeq) push(`event: reset\ndata: ${JSON.stringify({ last: store.lastSeq, after })}\n\n`);
         emitConns();
 
         const backlog = async () => {
