@@ -9,7 +9,7 @@ import { FrameDecoder, type Frame } from './decoder';
 import { FrameError } from './errors';
 import { groupTcpConversations, readCapture, PcapError, type TcpConversationRecord } from './pcapng';
 
-export type CaptureLoadCode = 'ERR_LOAD_EMPTY' | 'ERR_LOAD_FORMAT' | 'ERR_LOAD_JSON' | 'ERR_LOAD_CAPTURE' | 'ERR_PCAP_FORMAT' | 'ERR_PCAP_TRUNCATED' | 'ERR_PCAP_UNSUPPORTED';
+export type CaptureLoadCode = 'ERR_LOAD_EMPTY' | 'ERR_LOAD_FORMAT' | 'ERR_LOAD_JSON' | 'ERR_LOAD_CAPTURE' | 'ERR_PCAP_FORMAT' | 'ERR_PCAP_TRUNCATED' | 'ERR_PCAP_UNSUPPORTED' | 'ERR_PCAP_ARGUMENT';
 
 export class CaptureLoadError extends Error {
   readonly code: CaptureLoadCode;

@@ -26,6 +26,8 @@ export class CaptureFeed {
   /** every frame, ascending seq; read it after reading `version` */
   readonly frames: CapturedFrame[] = [];
   version = $state(0);
+  /** bumped when the frames are replaced (a file loaded, back to live) */
+  generation = $state(0);
   connections = $state.raw<Map<number, CapturedConnection>>(new Map());
   status = $state<FeedStatus>('connecting');
   statusDetail = $state('');
@@ -226,6 +228,7 @@ export class CaptureFeed {
     this.source = { name, kind: loaded.kind, notes: loaded.notes };
     this.status = 'file';
     this.statusDetail = '';
+    this.generation++;
     this.version++;
   }
 
@@ -234,6 +237,7 @@ export class CaptureFeed {
     this.last = 0;
     this.source = null;
     this.connections = new Map();
+    this.generation++;
     this.version++;
     this.status = 'connecting';
     this.connect();

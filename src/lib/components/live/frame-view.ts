@@ -198,10 +198,19 @@ export function preview(f: CapturedFrame, opened: Opened | null): { text: string
       const t = opened.text ?? `(not UTF-8) ${hexPreview(opened.plaintext)}`;
       return { text: t, kind: opened.clear ? 'clear' : 'plain' };
     }
-    return { text: `${opened.code}`, kind: 'fail' };
+    return { text: `${FAILURE[opened.code] ?? opened.code} (${opened.code})`, kind: 'fail' };
   }
   return { text: f.bytes.slice(0, 48), kind: 'raw' };
 }
+
+const FAILURE: Record<string, string> = {
+  ERR_BAD_PADDING: 'bad padding',
+  ERR_BAD_MAC: 'bad MAC',
+  ERR_BAD_TAG: 'bad GCM tag',
+  ERR_PAYLOAD_LENGTH: 'wrong length',
+  ERR_BAD_BASE64: 'not base64',
+  ERR_UNDECODABLE: 'cannot parse'
+};
 
 function hexPreview(b: Uint8Array): string {
   let s = '';
