@@ -48,6 +48,8 @@ export interface DemoOptions {
   captureDir?: string;
   /** run buildIfNeeded() first (default true) */
   build?: boolean;
+  /** frames the capture keeps in memory before it reads older ones back from the spool (the tap's default: 10,000) */
+  memoryFrames?: number;
 }
 
 export interface RunningDemo {
@@ -312,7 +314,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
 
     let tap: Awaited<ReturnType<typeof startTap>>;
     try {
-      tap = await startTap({ listenHost: host, listenPort: chatPortWanted, targetHost: host, targetPort: serverAddr.port, pcapPath: pcapngPath, spoolPath, onWarning: (m) => process.stderr.write(`${m}\n`) });
+      tap = await startTap({ listenHost: host, listenPort: chatPortWanted, targetHost: host, targetPort: serverAddr.port, pcapPath: pcapngPath, spoolPath, memoryFrames: o.memoryFrames, onWarning: (m) => process.stderr.write(`${m}\n`) });
     } catch (err) {
       throw listenError(err, '--chat-port', chatPortWanted, host);
     }

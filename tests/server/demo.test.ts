@@ -418,7 +418,8 @@ describe('the pcapng download, read by the real tshark', () => {
   let key: Uint8Array;
 
   beforeAll(async () => {
-    demo = await startDemo({ webPort: 0, chatPort: 0, bots: false, captureDir: dir, build: false });
+    // a small memory bound, so that the flood below is mostly read back from the spool
+    demo = await startDemo({ webPort: 0, chatPort: 0, bots: false, captureDir: dir, build: false, memoryFrames: 50 });
     key = Buffer.from(demo.key, 'hex');
     const erin = await chatter(demo.chatPort, key, { name: 'erin', framing: 'native', suite: 'cbc' });
     const fred = await chatter(demo.chatPort, key, { name: 'fred', framing: 'line', suite: 'cbc' });
@@ -467,6 +468,36 @@ describe('the pcapng download, read by the real tshark', () => {
     // and every TCP payload packet is accounted for: payload bytes in the file = bytes in the frames
     expect(packets.reduce((n, p) => n + p[2], 0)).toBe(frames.reduce((n, f) => n + f.length, 0));
   });
+
+  it('a flood far past the memory bound: /api/frames and the stream backlog read it back from the spool with no gap', async () => {
+    const web = demo.webUrl;
+    const live = openStream(`${web}/api/stream?after=0`);
+    await live.ready;
+    const gina = await chatter(demo.chatPort, key, { name: 'gina', framing: 'native', suite: 'cbc-hmac' });
+    for (let i = 0; i < 1500; i++) gina.client.send(`flood ${i}`);
+    await gina.say('the last one');
+    await gina.client.end();
+    const page = await until('the whole flood in the capture', async () => {
+      const p = await allFrames(web, 10_000);
+      return p.connections.find((c) => c.client && p.frames.some((f) => f.conn === c.conn && f.bytes === gina.written[0].toString('base64')))?.closed ? p : false;
+    }, 20_000);
+    expect(page.frames.length).toBeGreaterThan(3000); // chats and acks
+    expect(page.frames.map((f) => f.seq)).toEqual(page.frames.map((_, i) => i + 1));
+    const conn = page.frames.find((f) => f.bytes === gina.written[0].toString('base64'))!.conn;
+    const sent = Buffer.concat(page.frames.filter((f) => f.conn === conn && f.dir === 'c2s').map((f) => Buffer.from(f.bytes, 'base64')));
+    expect(sent.equals(Buffer.concat(gina.written))).toBe(true);
+    // a stream opened now gets all of it as backlog (mostly from disk), in events of at most 1000
+    const late = openStream(`${web}/api/stream?after=0`);
+    await late.ready;
+    await until('the late stream to catch up', () => late.frames().length >= page.frames.length, 20_000);
+    late.destroy();
+    await until('the live stream to have it all', () => live.frames().length >= page.frames.length, 20_000);
+    live.destroy();
+    for (const s of [late, live]) {
+      expect(s.frames().slice(0, page.frames.length)).toEqual(page.frames);
+      for (const e of s.events.filter((e) => e.event === 'frames')) expect((JSON.parse(e.data) as { frames: unknown[] }).frames.length).toBeLessThanOrEqual(1000);
+    }
+  }, 60_000);
 });
 
 describe('the web app without a demo', () => {
