@@ -20,7 +20,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // Each entry is loaded lazily so that `npm run bench -- engine` runs only that section.
 const SECTIONS: Record<string, () => Promise<{ run: () => Promise<Section | Section[]> }>> = {
-  engine: () => import('./engine.ts')
+  engine: () => import('./engine.ts'),
+  wire: () => import('./wire.ts')
 };
 
 function table(s: Section): string {

@@ -43,6 +43,8 @@ export interface ChatServerOptions {
   maxQueuedBytes?: number;
   highWaterBytes?: number;
   slowReaderMs?: number;
+  /** false: one socket write per frame (only to measure what batching is worth) */
+  batchWrites?: boolean;
 }
 
 type LogEntry = Record<string, unknown>;
@@ -120,6 +122,7 @@ export class ChatServer {
   private readonly maxQueued: number;
   private readonly highWater: number;
   private readonly slowMs: number;
+  private readonly batch: boolean;
   private backlogged = new Set<Conn>();
   private inputPaused = false;
   private readonly log: JsonLog;
@@ -134,7 +137,7 @@ export class ChatServer {
   private sweeper: NodeJS.Timeout | null = null;
   private closing: Promise<void> | null = null;
   /** counters for tests and the bench */
-  readonly stats = { framesIn: 0, deliveries: 0, errors: 0, dropped: 0 };
+  readonly stats = { framesIn: 0, deliveries: 0, errors: 0, dropped: 0, peakQueuedBytes: 0 };
 
   constructor(o: ChatServerOptions) {
     this.keys = deriveKeys(o.key);
@@ -146,6 +149,7 @@ export class ChatServer {
     this.maxQueued = o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.highWater = Math.min(o.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES, this.maxQueued);
     this.slowMs = o.slowReaderMs ?? DEFAULT_SLOW_READER_MS;
+    this.batch = o.batchWrites ?? true;
     this.log = new JsonLog(o.logPath ?? null);
   }
 
@@ -373,12 +377,21 @@ export class ChatServer {
     c.out.push(frame);
     c.outBytes += frame.length;
     this.stats.deliveries++;
-    if (c.outBytes + c.socket.writableLength > this.maxQueued) {
+    const queued = c.outBytes + c.socket.writableLength;
+    if (queued > this.stats.peakQueuedBytes) this.stats.peakQueuedBytes = queued;
+    if (queued > this.maxQueued) {
       // §8.6: a reader this far behind is dropped at once, so its queue cannot grow the server's memory
       this.dropSlow(c);
       return;
     }
-    if (!c.backlogSince && c.outBytes + c.socket.writableLength > this.highWater) this.backlog(c);
+    if (!c.backlogSince && queued > this.highWater) this.backlog(c);
+    if (!this.batch) {
+      c.out = [];
+      c.outBytes = 0;
+      c.socket.write(frame);
+      if (c.backlogSince && c.socket.writableLength <= this.highWater) this.unbacklog(c);
+      return;
+    }
     if (!c.dirty) {
       c.dirty = true;
       this.dirtyList.push(c);
