@@ -72,7 +72,9 @@ export class PortInUseError extends Error {
     readonly port: number,
     readonly host: string
   ) {
-    super(`port ${port} on ${host} is in use (another program, or another npm start, is listening there); choose another with ${flag} <port>`);
+    // macOS's AirPlay Receiver listens on port 5000, the default --chat-port: name the likely culprit.
+    const who = process.platform === 'darwin' && port === 5000 ? 'on macOS, often the AirPlay Receiver' : 'another program, or another npm start, is listening there';
+    super(`port ${port} on ${host} is in use (${who}); choose another with ${flag} <port>`);
     this.name = 'PortInUseError';
   }
 }
@@ -326,6 +328,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
       res.end('not found');
     }));
     const webPortActual = await listenHttp(web, webPort, host);
+    web.on('error', (err) => process.stderr.write(`cbc-lab demo: web server: ${err.message}\n`));
     const webUrl = `http://${host}:${webPortActual}`;
     undo.push(
       () =>
