@@ -21,7 +21,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // Each entry is loaded lazily so that `npm run bench -- engine` runs only that section.
 const SECTIONS: Record<string, () => Promise<{ run: () => Promise<Section | Section[]> }>> = {
   engine: () => import('./engine.ts'),
-  wire: () => import('./wire.ts')
+  learn: () => import('./learn.ts'),
+  wire: () => import('./wire.ts'),
+  tap: () => import('./tap.ts')
 };
 
 function table(s: Section): string {

@@ -1,6 +1,7 @@
 // Real pages in real Chromium: build the app when the sources changed (server/start.ts), run
 // `node build` on a free port on 127.0.0.1, and drive Debian's chromium with playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,11 +37,22 @@ export interface App {
   stop(): Promise<void>;
 }
 
-/** Build if needed, then start the built app and wait until it answers. */
+/**
+ * Build if needed, then start the built app and wait until it answers. The build is copied to
+ * a private directory first: other people's tests rebuild `build/` whenever sources change, and
+ * a page must never load half of one build and half of the next. The copy sits under
+ * node_modules/.cache so the server's bare imports still resolve to the project's node_modules.
+ */
 export async function startApp(): Promise<App> {
   buildIfNeeded();
+  const cache = join(root, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  const dir = mkdtempSync(join(cache, 'cbc-lab-app-'));
+  cpSync(join(root, 'build'), join(dir, 'build'), { recursive: true });
+  // node stops looking for package.json at node_modules: say the copy is ESM, like the project
+  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(root, 'build', 'index.js')], {
+  const child: ChildProcess = spawn(process.execPath, [join(dir, 'build', 'index.js')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -51,7 +63,10 @@ export async function startApp(): Promise<App> {
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 30_000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`the app exited (${child.exitCode}):\n${log}`);
+    if (child.exitCode !== null) {
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`the app exited (${child.exitCode}):\n${log}`);
+    }
     try {
       const res = await fetch(url + '/');
       if (res.ok) break;
@@ -60,6 +75,7 @@ export async function startApp(): Promise<App> {
     }
     if (Date.now() > deadline) {
       child.kill();
+      rmSync(dir, { recursive: true, force: true });
       throw new Error(`the app did not answer on ${url} within 30 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -68,8 +84,12 @@ export async function startApp(): Promise<App> {
     url,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
+        const done = () => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        };
+        if (child.exitCode !== null) return done();
+        child.once('exit', done);
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       })
