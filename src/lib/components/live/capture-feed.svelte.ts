@@ -20,6 +20,10 @@ interface Hook {
   /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it] */
   record: boolean;
   arrivals: [number, number, number, string][];
+  /** tests: the seqs held are first..first+n-1, each once, in order */
+  contiguous: () => boolean;
+  /** tests: cut the stream as a network failure would; the page reconnects from its last seq */
+  drop: () => void;
 }
 
 export class CaptureFeed {
@@ -55,7 +59,13 @@ export class CaptureFeed {
         gaps: () => this.gaps,
         duplicates: () => this.dups,
         record: false,
-        arrivals: []
+        arrivals: [],
+        contiguous: () => this.frames.every((f, i) => i === 0 || f.seq === this.frames[i - 1].seq + 1),
+        drop: () => {
+          this.es?.close();
+          this.status = 'reconnecting';
+          this.scheduleReconnect();
+        }
       };
       (window as unknown as { __cbcLive: Hook }).__cbcLive = this.hook;
     }
