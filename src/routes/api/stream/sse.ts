@@ -13,12 +13,21 @@ export const PING_MS = 15_000;
 export const EVENT_MAX_FRAMES = 1000;
 const CONN_POLL_MS = 1000;
 /** bytes queued for the client before the backlog waits for it to read */
-const HIGH_WATER_BYTES = 1 << 20;
+export const HIGH_WATER_BYTES = 1 << 20;
 /** bytes queued before a reader too slow for the live rate is dropped: it resumes from Last-Event-ID */
-const DROP_AT_BYTES = 32 << 20;
+export const DROP_AT_BYTES = 32 << 20;
 
-export function frameStream(demo: DemoHandle, after: number): ReadableStream<Uint8Array> {
+export interface StreamOptions {
+  pingMs?: number;
+  highWaterBytes?: number;
+  dropAtBytes?: number;
+}
+
+export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = {}): ReadableStream<Uint8Array> {
   const store = demo.store;
+  const pingMs = o.pingMs ?? PING_MS;
+  const highWater = o.highWaterBytes ?? HIGH_WATER_BYTES;
+  const dropAt = o.dropAtBytes ?? DROP_AT_BYTES;
   const encoder = new TextEncoder();
   let sent = after;
   let live = false;
@@ -48,7 +57,7 @@ export function frameStream(demo: DemoHandle, after: number): ReadableStream<Uin
         const push = (text: string) => {
           if (closed) return;
           controller.enqueue(encoder.encode(text));
-          if ((controller.desiredSize ?? 0) < HIGH_WATER_BYTES - DROP_AT_BYTES) finish();
+          if ((controller.desiredSize ?? 0) < highWater - dropAt) finish();
         };
         const emitConns = () => {
           for (const c of store.connections()) {
@@ -80,7 +89,7 @@ export function frameStream(demo: DemoHandle, after: number): ReadableStream<Uin
           emitFrames(batch);
         });
         cleanups.push(unsubscribe);
-        const ping = setInterval(() => push(': ping\n\n'), PING_MS);
+        const ping = setInterval(() => push(': ping\n\n'), pingMs);
         cleanups.push(() => clearInterval(ping));
         if (store.watchConnections) cleanups.push(store.watchConnections(() => emitConns()));
         else {
@@ -132,6 +141,6 @@ export function frameStream(demo: DemoHandle, after: number): ReadableStream<Uin
         cleanup();
       }
     },
-    { highWaterMark: HIGH_WATER_BYTES, size: (chunk) => chunk.byteLength }
+    { highWaterMark: highWater, size: (chunk) => chunk.byteLength }
   );
 }
