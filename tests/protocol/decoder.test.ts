@@ -82,6 +82,20 @@ describe('chunking', () => {
     expect(d.pending).toBe(0);
   });
 
+  it('stays linear one byte at a time: a 64 KiB frame and an 87,000-character line in well under a second each', () => {
+    const big = encodeFrame({ type: 'bye', suite: 'none', seq: 1, payload: new Uint8Array(65536).fill(1) });
+    const line = encodeLine(new Uint8Array(65536 - 16 * 5).fill(2));
+    for (const bytes of [big, line]) {
+      const d = new FrameDecoder();
+      const out: Frame[] = [];
+      const t0 = performance.now();
+      for (let i = 0; i < bytes.length; i++) d.push(bytes.subarray(i, i + 1), (f) => out.push(f));
+      expect(performance.now() - t0).toBeLessThan(1000);
+      expect(out).toHaveLength(1);
+      expect(Buffer.from(out[0].raw).equals(Buffer.from(bytes))).toBe(true);
+    }
+  });
+
   it('reports bytes pending and the stream offset', () => {
     const d = new FrameDecoder();
     d.push(golden[0].subarray(0, 20), () => {});

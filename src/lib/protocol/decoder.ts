@@ -124,17 +124,19 @@ export class FrameDecoder {
     } else {
       out = new Uint8Array(n);
       let o = 0;
+      let k = 0;
       while (o < n) {
-        const c = this.chunks[0];
-        const k = Math.min(c.length - this.head, n - o);
-        out.set(c.subarray(this.head, this.head + k), o);
-        o += k;
-        this.head += k;
+        const c = this.chunks[k];
+        const m = Math.min(c.length - this.head, n - o);
+        out.set(c.subarray(this.head, this.head + m), o);
+        o += m;
+        this.head += m;
         if (this.head === c.length) {
-          this.chunks.shift();
+          k++;
           this.head = 0;
         }
       }
+      this.chunks.splice(0, k); // once, not once per chunk: a frame fed a byte at a time stays linear
     }
     this.buffered -= n;
     this.offset += n;
@@ -188,25 +190,24 @@ export class FrameDecoder {
   }
 
   private nextLine(): LineFrame | null {
-    // Find "\n" after the bytes already known to hold none; only new bytes are scanned.
-    let pos = this.checked;
-    let k = 0;
-    let base = -this.head; // stream-buffer index of chunks[k][0]
-    while (k < this.chunks.length && base + this.chunks[k].length <= pos) {
-      base += this.chunks[k].length;
-      k++;
+    // Find "\n" after the bytes already known to hold none; only new bytes are scanned. The
+    // unscanned bytes sit at the end of the list, so the walk to them starts from the end.
+    const pos = this.checked;
+    let k = this.chunks.length - 1;
+    let base = this.buffered - this.chunks[k].length; // stream-buffer index of chunks[k][0]
+    while (k > 0 && base > pos) {
+      k--;
+      base -= this.chunks[k].length;
     }
     let found = -1;
     for (; k < this.chunks.length; k++) {
       const c = this.chunks[k];
-      const from = Math.max(pos - base, k === 0 ? this.head : 0);
-      const i = c.indexOf(10, from);
+      const i = c.indexOf(10, Math.max(pos - base, k === 0 ? this.head : 0));
       if (i >= 0) {
         found = base + i;
         break;
       }
       base += c.length;
-      pos = base;
     }
     if (found < 0) {
       this.checked = this.buffered;
