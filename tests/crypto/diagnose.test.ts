@@ -1,0 +1,186 @@
+// The diagnoser names the right cause for each classic fault, planted by hand in a good
+// node:crypto encryption, and stays honest when nothing is wrong.
+import { createCipheriv } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diagnose, plantFault, FAULTS, textMask, type DiagnoseInput } from '$lib/crypto/diagnose';
+
+const KEY = Buffer.from('603deb1015ca71be2b73aef0857d7781', 'hex');
+const IV = Buffer.from('f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff', 'hex');
+const TEXT = 'Hello Client, message received securely. Café ☕ at noon.';
+
+function enc(key: Buffer, iv: Buffer, pt: Buffer | string, autoPadding = true): Buffer {
+  const c = createCipheriv(`aes-${key.length * 8}-cbc`, key, iv);
+  c.setAutoPadding(autoPadding);
+  return Buffer.concat([c.update(pt), c.final()]);
+}
+const CT = enc(KEY, IV, TEXT);
+const good: DiagnoseInput = {
+  key: { text: KEY.toString('hex'), encoding: 'hex' },
+  iv: { text: IV.toString('hex'), encoding: 'hex' },
+  ciphertext: { text: CT.toString('base64'), encoding: 'base64' }
+};
+const best = (input: DiagnoseInput) => diagnose(input).best;
+
+describe('diagnose: planted by hand', () => {
+  for (const expected of [undefined, TEXT]) {
+    const tag = expected ? ' (plaintext known)' : '';
+    const g = { ...good, expected };
+
+    it('good input: ok, every fault ruled out' + tag, () => {
+      const d = diagnose(g);
+      expect(d.best.cause).toBe('ok');
+      expect(d.best.fit).toBe('fits');
+      expect(d.verdicts.slice(1).every((v) => v.fit === 'ruled-out')).toBe(true);
+      expect(d.best.evidence.join(' ')).toContain('all 4 blocks');
+    });
+
+    it('wrong key: every block garbage, bad padding' + tag, () => {
+      const other = Buffer.from(KEY);
+      other[3] ^= 1;
+      const v = best({ ...g, key: { text: other.toString('hex'), encoding: 'hex' } });
+      expect(v.cause).toBe('wrong-key');
+      expect(v.fit).toBe('fits');
+      expect(v.evidence.join(' ')).toMatch(/none of the 4 blocks/);
+    });
+
+    it('wrong IV: only block 1 garbage' + tag, () => {
+      const other = Buffer.alloc(16, 0x42);
+      const d = diagnose({ ...g, iv: { text: other.toString('hex'), encoding: 'hex' } });
+      expect(d.best.cause).toBe('wrong-iv');
+      expect(d.best.evidence.join(' ')).toContain('blocks 2, 3, 4 of 4 decrypt to text-like bytes, block 1 does not');
+      // knowing the plaintext recovers the true IV from C₁
+      if (expected) expect(d.best.repair?.iv?.text).toBe(IV.toString('hex'));
+    });
+
+    it('hex key read as UTF-8 text' + tag, () => {
+      const v = best({ ...g, key: { text: KEY.toString('hex'), encoding: 'utf8' } });
+      expect(v.cause).toBe('key-encoding');
+      expect(v.repair?.key).toEqual({ text: KEY.toString('hex'), encoding: 'hex' });
+      expect(v.repair?.reading.plaintext).toBe(TEXT);
+    });
+
+    it('base64 key in a hex field' + tag, () => {
+      const v = best({ ...g, key: { text: KEY.toString('base64'), encoding: 'hex' } });
+      expect(v.cause).toBe('key-encoding');
+      expect(v.evidence[0]).toMatch(/hex digit/);
+    });
+
+    it('base64 IV in a hex field' + tag, () => {
+      const v = best({ ...g, iv: { text: IV.toString('base64'), encoding: 'hex' } });
+      expect(v.cause).toBe('iv-encoding');
+      expect(v.repair?.iv?.encoding).toBe('base64');
+    });
+
+    it('hex ciphertext claimed as base64' + tag, () => {
+      const v = best({ ...g, ciphertext: { text: CT.toString('hex'), encoding: 'base64' } });
+      expect(v.cause).toBe('ciphertext-encoding');
+    });
+
+    it('IV left on the front (wire form pasted as ciphertext)' + tag, () => {
+      const wire = Buffer.concat([IV, CT]).toString('base64');
+      const d = diagnose({ ...g, ciphertext: { text: wire, encoding: 'base64' } });
+      expect(d.best.cause).toBe('iv-not-stripped');
+      expect(d.best.repair?.reading.plaintext).toBe(TEXT);
+      // as typed, it looks like a wrong IV; the diagnoser says that is explained
+      expect(d.verdicts.find((v) => v.cause === 'wrong-iv')?.fit).toBe('possible');
+    });
+
+    it('IV left on the front, IV field empty' + tag, () => {
+      const wire = Buffer.concat([IV, CT]).toString('base64');
+      const v = best({ ...g, iv: { text: '', encoding: 'hex' }, ciphertext: { text: wire, encoding: 'base64' } });
+      expect(v.cause).toBe('iv-not-stripped');
+    });
+
+    it('truncated ciphertext' + tag, () => {
+      const v = best({ ...g, ciphertext: { text: CT.subarray(0, CT.length - 5).toString('base64'), encoding: 'base64' } });
+      expect(v.cause).toBe('length');
+      expect(v.evidence[0]).toContain(`${CT.length - 5} bytes`);
+    });
+
+    it('extra bytes at the end' + tag, () => {
+      const v = best({ ...g, ciphertext: { text: Buffer.concat([CT, Buffer.from([1, 2, 3])]).toString('base64'), encoding: 'base64' } });
+      expect(v.cause).toBe('length');
+      expect(v.summary).toMatch(/3 extra bytes/);
+      expect(v.repair?.reading.plaintext).toBe(TEXT);
+    });
+
+    it('zero padding instead of PKCS#7' + tag, () => {
+      const bytes = Buffer.from(TEXT);
+      const zero = Buffer.alloc(Math.ceil(bytes.length / 16) * 16);
+      bytes.copy(zero);
+      const v = best({ ...g, ciphertext: { text: enc(KEY, IV, zero, false).toString('base64'), encoding: 'base64' } });
+      expect(v.cause).toBe('bad-padding');
+      expect(v.evidence.join(' ')).toMatch(/zero padding/);
+      expect(v.repair?.padding).toBe('none');
+    });
+
+    it('no padding at all' + tag, () => {
+      const pt = Buffer.from('exactly thirty-two bytes of txt!');
+      expect(pt.length).toBe(32);
+      const v = best({ ...g, ciphertext: { text: enc(KEY, IV, pt, false).toString('base64'), encoding: 'base64' } });
+      expect(v.cause).toBe('bad-padding');
+      expect(v.evidence.join(' ')).toMatch(/no padding/);
+    });
+  }
+
+  it('one block: a wrong IV and a wrong key cannot be told apart, and it says so', () => {
+    const ct = enc(KEY, IV, 'short');
+    const d = diagnose({ ...good, iv: { text: '00'.repeat(16), encoding: 'hex' }, ciphertext: { text: ct.toString('base64'), encoding: 'base64' } });
+    expect(d.verdicts.find((v) => v.cause === 'wrong-iv')?.fit).toBe('possible');
+  });
+
+  it('the plant-a-mistake helper produces faults that get their own verdict', () => {
+    for (const { fault, cause } of FAULTS) {
+      const input = plantFault({ key: KEY, iv: IV, plaintext: TEXT }, fault);
+      expect([fault, best(input).cause]).toEqual([fault, cause]);
+      expect([fault, best({ ...input, expected: undefined }).cause]).toEqual([fault, cause]);
+    }
+  });
+});
+
+describe('diagnose: properties', () => {
+  const textArb = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ.,;!?0123456789é☕'), minLength: 1, maxLength: 90 });
+  const keyArb = fc.constantFrom(16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
+  const ivArb = fc.uint8Array({ minLength: 16, maxLength: 16 });
+
+  it('honest on good input: random text, keys and IVs always give ok', () => {
+    fc.assert(
+      fc.property(keyArb, ivArb, textArb, (key, iv, text) => {
+        const ct = enc(Buffer.from(key), Buffer.from(iv), text);
+        const input: DiagnoseInput = {
+          key: { text: Buffer.from(key).toString('hex'), encoding: 'hex' },
+          iv: { text: Buffer.from(iv).toString('base64'), encoding: 'base64' },
+          ciphertext: { text: ct.toString('hex'), encoding: 'hex' }
+        };
+        expect(best(input).cause).toBe('ok');
+        expect(best({ ...input, expected: text }).cause).toBe('ok');
+      }),
+      { numRuns: 150 }
+    );
+  });
+
+  it('a wrong key on a random text message is named wrong key (multi-block)', () => {
+    fc.assert(
+      fc.property(keyArb, keyArb, ivArb, textArb.filter((t) => Buffer.byteLength(t) >= 16), (key, other, iv, text) => {
+        fc.pre(Buffer.compare(Buffer.from(key), Buffer.from(other)) !== 0);
+        const ct = enc(Buffer.from(key), Buffer.from(iv), text);
+        const d = diagnose({
+          key: { text: Buffer.from(other).toString('hex'), encoding: 'hex' },
+          iv: { text: Buffer.from(iv).toString('hex'), encoding: 'hex' },
+          ciphertext: { text: ct.toString('base64'), encoding: 'base64' },
+          expected: text
+        });
+        expect(d.best.cause).toBe('wrong-key');
+      }),
+      { numRuns: 100 }
+    );
+  });
+
+  it('textMask: UTF-8 text is all text; a cut multi-byte character is not', () => {
+    expect([...textMask(Buffer.from('Café ☕\n'))].every((b) => b === 1)).toBe(true);
+    const cut = Buffer.from('☕').subarray(0, 2);
+    expect([...textMask(cut)]).toEqual([0, 0]);
+    expect([...textMask(Uint8Array.of(0, 0x7f, 0xff, 0x41))]).toEqual([0, 0, 0, 1]);
+  });
+});
