@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import { mkdirSync, accessSync, rmSync, constants as fsConstants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -389,6 +389,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     return { webUrl, chatPort, serverPort: serverAddr.port, key: keyHex, pcapngPath, spoolPath, stop };
   } catch (err) {
     await rollback().catch(() => {});
+    // a demo that never ran leaves no empty capture behind
+    for (const p of [pcapngPath, spoolPath]) rmSync(p, { force: true });
     throw err;
   }
 }

@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest, createServer as createHttpServer, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -498,6 +498,31 @@ describe('the pcapng download, read by the real tshark', () => {
       for (const e of s.events.filter((e) => e.event === 'frames')) expect((JSON.parse(e.data) as { frames: unknown[] }).frames.length).toBeLessThanOrEqual(1000);
     }
   }, 60_000);
+});
+
+describe('startDemo refusing to start', () => {
+  it('a taken web port: PortInUseError naming --web-port, nothing left listening, no capture files left', async () => {
+    const blocker: Server = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    const capDir = mkdtempSync(join(dir, 'refused-'));
+    try {
+      const err = await startDemo({ webPort: port, chatPort: 0, captureDir: capDir, build: false }).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'PortInUseError', code: 'ERR_PORT_IN_USE', flag: '--web-port', port });
+      expect((err as Error).message).toMatch(/choose another with --web-port <port>$/);
+      expect(readdirSync(capDir)).toEqual([]);
+      expect((globalThis as Record<symbol, unknown>)[Symbol.for('cbc-lab.demo')]).toBeUndefined();
+      // and the next start in this process works
+      const demo = await startDemo({ webPort: 0, chatPort: 0, bots: false, captureDir: capDir, build: false });
+      await demo.stop();
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
+  it('a bad key is a RangeError before anything starts', async () => {
+    await expect(startDemo({ key: 'abcd', webPort: 0, chatPort: 0, build: false })).rejects.toThrow(/--key: expected 16, 24 or 32 bytes/);
+  });
 });
 
 describe('the web app without a demo', () => {
