@@ -38,8 +38,9 @@ async function main() {
     const shots: Shot[] = [
       { file: 'learn-encrypt.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=5`, width: 1280, height: 720, hover: 'chain' },
       { file: 'learn-decrypt.png', path: `/learn?mode=decrypt&key=${KEY}&wire=${w}&step=5`, width: 1280, height: 720 },
-      { file: 'learn-padding-failure.png', path: `/learn?mode=decrypt&key=${WRONG_KEY}&wire=${w}&step=8`, width: 1280, height: 720 },
+      { file: 'learn-padding-failure.png', path: `/learn?mode=decrypt&key=${WRONG_KEY}&wire=${w}&step=7`, width: 1280, height: 720 },
       { file: 'learn-encrypt-1080p.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=2`, width: 1920, height: 1080 },
+      { file: 'learn-text.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=1`, width: 1280, height: 720 },
       { file: 'learn-base64.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=9`, width: 1280, height: 720 },
       { file: 'learn-1mib.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&fill=1048576&step=30000`, width: 1920, height: 1080 },
       { file: 'learn-bad-key.png', path: `/learn?mode=encrypt&key=2b7e1516&iv=${IV}&text=${TEXT}&step=5`, width: 1280, height: 720 }
