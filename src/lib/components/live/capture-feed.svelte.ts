@@ -17,9 +17,9 @@ interface Hook {
   last: () => number;
   gaps: () => number;
   duplicates: () => number;
-  /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it, conn, dir, the tap's time] */
+  /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it] */
   record: boolean;
-  arrivals: [number, number, number, string, number][];
+  arrivals: [number, number, number, string][];
   /** tests: the seqs held are first..first+n-1, each once, in order */
   contiguous: () => boolean;
   /** tests: cut the stream as a network failure would; the page reconnects from its last seq */
@@ -201,7 +201,7 @@ export class CaptureFeed {
     if (batch.length === 0) return;
     if (this.hook?.record) {
       const now = performance.timeOrigin + performance.now();
-      for (const f of batch) this.hook.arrivals.push([f.seq, now, f.conn, f.dir, f.time]);
+      for (const f of batch) this.hook.arrivals.push([f.seq, now, f.conn, f.dir]);
     }
     if (this.paused) {
       for (const f of batch) this.held.push(f);
