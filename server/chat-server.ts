@@ -284,7 +284,7 @@ export class ChatServer {
       c.suite = f.suite as SealedSuite;
       c.name = name;
       c.nextSeq = f.seq + 1;
-      this.send(c, this.seal(c, 'hello', `welcome ${name}`));
+      this.send(c, this.logOut(c, 'hello', this.seal(c, 'hello', `welcome ${name}`)));
       this.enter(c);
       return;
     }
@@ -316,7 +316,7 @@ export class ChatServer {
 
   /** §8.3: ack to the sender, then relay to everyone else. A line client enters with its first message (§8.2). */
   private chat(c: Conn, text: string): void {
-    this.send(c, this.seal(c, 'ack', ACK_TEXT));
+    this.send(c, this.logOut(c, 'ack', this.seal(c, 'ack', ACK_TEXT)));
     if (!c.inRoom) {
       c.name = `guest-${c.id}`;
       this.enter(c);
@@ -366,10 +366,20 @@ export class ChatServer {
   private errorFrame(c: Conn, e: FrameError): Buffer {
     if (c.framing === 'line') {
       // §5.4: line framing has no error frame; an encrypted "ERROR CODE: message" line takes its place
-      return Buffer.from(sealLine(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`)));
+      return this.logOut(c, 'error', Buffer.from(sealLine(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`))));
     }
     const payload = Buffer.from(JSON.stringify({ code: e.code, message: e.message }));
-    return Buffer.from(encodeFrame({ type: 'error', suite: 'none', seq: this.nextServerSeq(), payload }));
+    // §8.5: an error frame is in the clear and its message may quote decrypted bytes: log only its header
+    const frame = Buffer.from(encodeFrame({ type: 'error', suite: 'none', seq: this.nextServerSeq(), payload }));
+    this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: 'native', type: 'error', suite: 'none', seq: frame.readUInt32BE(5), code: e.code, wire: frame.subarray(0, 13).toString('base64') });
+    return frame;
+  }
+
+  /** §8.5: a frame for one connection, logged as it goes on the wire. */
+  private logOut(c: Conn, type: string, frame: Buffer): Buffer {
+    const line = c.framing === 'line';
+    this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite, seq: line ? undefined : frame.readUInt32BE(5), wire: wireText(line ? 'line' : 'native', frame) });
+    return frame;
   }
 
   private send(c: Conn, frame: Buffer): void {
@@ -519,7 +529,10 @@ export class ChatServer {
         let bye: Buffer | null = null;
         if (c.framing === 'native' && c.suite) bye = Buffer.from(encodeFrame({ type: 'bye', suite: 'none', seq: this.nextServerSeq(), payload: Buffer.from(reason) }));
         else if (c.framing === 'line' && c.inRoom) bye = Buffer.from(sealLine(this.keys.psk, Buffer.from(`* ${reason}: bye`)));
-        if (bye) told++;
+        if (bye) {
+          told++;
+          this.logOut(c, 'bye', bye);
+        }
         this.finish(c, bye);
       }
       const deadline = new Promise<void>((r) => setTimeout(r, 2000).unref());

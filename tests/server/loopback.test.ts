@@ -286,6 +286,10 @@ describe('the log', () => {
     const bad = await RawPeer.open(port);
     bad.write(handLine('then garbage') + '@@@\n');
     await waitFor(() => bad.lines().length >= 2, 'replies');
+    const tampered = sealFrame(deriveKeys(KEY), { type: 'chat', suite: 'cbc-hmac', seq: 5, plaintext: Buffer.from(secret) });
+    tampered[20] ^= 1;
+    a.client['socket']!.write(tampered);
+    await a.until((m) => m.kind === 'error', 'the error frame');
     await srv.close();
     const text = readFileSync(logPath, 'utf8');
     const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
@@ -299,8 +303,12 @@ describe('the log', () => {
     for (const l of lines.filter((l) => l.dir)) {
       expect(l).toHaveProperty('time');
       expect(typeof l.wire).toBe('string');
-      if (l.framing === 'native') expect(frames(Buffer.from(l.wire as string, 'base64'))).toHaveLength(1);
+      const wire = Buffer.from(l.wire as string, 'base64');
+      if (l.framing === 'native' && l.type === 'error') expect(wire).toHaveLength(13); // the header only (§8.5)
+      else if (l.framing === 'native') expect(frames(wire)).toHaveLength(1);
     }
+    expect(lines.some((l) => l.dir === 'out' && l.type === 'ack')).toBe(true);
+    expect(lines.some((l) => l.dir === 'out' && l.type === 'error' && l.code === 'ERR_BAD_MAC')).toBe(true);
     expect(lines.some((l) => l.code === 'ERR_BAD_BASE64')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ event: 'shutdown' });
   });
