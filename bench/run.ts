@@ -23,7 +23,8 @@ const SECTIONS: Record<string, () => Promise<{ run: () => Promise<Section | Sect
   engine: () => import('./engine.ts'),
   learn: () => import('./learn.ts'),
   wire: () => import('./wire.ts'),
-  tap: () => import('./tap.ts')
+  tap: () => import('./tap.ts'),
+  live: () => import('./live.ts')
 };
 
 function table(s: Section): string {

@@ -17,9 +17,9 @@ interface Hook {
   last: () => number;
   gaps: () => number;
   duplicates: () => number;
-  /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it] */
+  /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it, conn, dir, the tap's time] */
   record: boolean;
-  arrivals: [number, number, number, string][];
+  arrivals: [number, number, number, string, number, number][];
   /** tests: the seqs held are first..first+n-1, each once, in order */
   contiguous: () => boolean;
   /** tests: cut the stream as a network failure would; the page reconnects from its last seq */
@@ -43,6 +43,8 @@ export class CaptureFeed {
   private last = 0;
   private held: CapturedFrame[] = [];
   private incoming: CapturedFrame[] = [];
+  /** bench only: when the stream event carrying a frame arrived */
+  private receivedAt = new WeakMap<CapturedFrame, number>();
   private flushPending = false;
   private es: EventSource | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
@@ -163,6 +165,7 @@ export class CaptureFeed {
       }
       this.last = f.seq;
       newest = f.time;
+      if (this.hook?.record) this.receivedAt.set(f, performance.timeOrigin + performance.now());
       this.incoming.push(f);
     }
     if (newest) {
@@ -201,7 +204,8 @@ export class CaptureFeed {
     if (batch.length === 0) return;
     if (this.hook?.record) {
       const now = performance.timeOrigin + performance.now();
-      for (const f of batch) this.hook.arrivals.push([f.seq, now, f.conn, f.dir]);
+      for (const f of batch) this.hook.arrivals.push([f.seq, now, f.conn, f.dir, f.time, this.receivedAt.get(f) ?? 0]);
+      this.receivedAt = new WeakMap();
     }
     if (this.paused) {
       for (const f of batch) this.held.push(f);
