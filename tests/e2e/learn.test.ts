@@ -62,6 +62,11 @@ describe('/learn', () => {
     expect(await status(page)).toMatch(/Step 9 of 10.*IV ‖ C/);
     await page.keyboard.press('Home');
     expect(await status(page)).toContain('Step 1 of 10');
+    // space plays (1 step a second by default) and pauses
+    await page.keyboard.press(' ');
+    await expect.poll(() => status(page), { timeout: 5000 }).toContain('Step 2 of 10');
+    await page.keyboard.press(' ');
+    expect(await page.locator('button.play').getAttribute('aria-pressed')).toBe('false');
     // Tab into a picture: the arrow keys then pick bytes, and the pick lights up every stage
     await page.locator('#pic-text').focus();
     await page.keyboard.press('ArrowRight');
@@ -140,6 +145,21 @@ describe('/learn', () => {
     expect(await rel('#pic-wire .cell.cipher >> nth=2')).toBe('self');
     expect(await rel('#pic-blocks .cell >> nth=2')).toBe('source');
     expect(await page.locator('#pic-b64 .cell[data-rel="feeds"]').count()).toBe(2);
+    await page.close();
+  });
+
+  it('gives every picture a title and a description, and says more than colour', async () => {
+    const page = await open(F21_LINK);
+    const pics = page.locator('svg.picture');
+    expect(await pics.count()).toBe(7);
+    for (let i = 0; i < 7; i++) {
+      const svg = pics.nth(i);
+      expect((await svg.locator('title').textContent())?.length).toBeGreaterThan(5);
+      expect((await svg.locator('desc').textContent())?.length).toBeGreaterThan(20);
+      expect(await svg.getAttribute('tabindex')).toBe('0');
+    }
+    // each stage is labelled by a heading; the current one says "now" in words
+    expect(await page.locator('[aria-current="step"] .status').innerText()).toContain('now');
     await page.close();
   });
 
