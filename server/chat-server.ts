@@ -215,8 +215,9 @@ export class ChatServer {
     const e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
     this.stats.errors++;
     this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true, position: e.position });
-    if (c.framing === null && c.decoder.framing === null) {
-      // §6.2: nothing we can frame; say so in plain text for a human at a terminal, then close.
+    c.framing ??= c.decoder.framing; // the first frame may have failed after its first byte chose the framing
+    if (c.framing === null) {
+      // §2.3: nothing we can frame; say so in plain text for a human at a terminal, then close.
       this.finish(c, Buffer.from(`cbc-lab: ${e.code}: ${e.message}\n`));
       return;
     }
@@ -513,7 +514,8 @@ export class ChatServer {
       if (c.closed || c.backlogSince || this.inputPaused || now - c.lastFrameAt <= this.idleMs) continue;
       const e = new FrameError('ERR_IDLE_TIMEOUT', `no complete frame for ${this.idleMs / 1000} s; closing the connection`, { fatal: true });
       this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true });
-      this.finish(c, c.framing === null && c.decoder.framing === null ? null : this.errorFrame(c, e));
+      c.framing ??= c.decoder.framing;
+      this.finish(c, c.framing === null ? null : this.errorFrame(c, e));
     }
   }
 

@@ -313,3 +313,14 @@ describe('the log', () => {
     expect(lines.at(-1)).toMatchObject({ event: 'shutdown' });
   });
 });
+
+describe('a first line that fails', () => {
+  it('a line client whose first line is too long gets an encrypted ERROR line, not a native frame', async () => {
+    const s = await startServer({ maxPayload: 256 });
+    cleanups.push(() => s.server.close());
+    const raw = await RawPeer.open(s.port);
+    raw.write('A'.repeat(1000));
+    await waitFor(() => raw.closed, 'closed');
+    expect(handOpen(raw.lines()[0])).toMatch(/^ERROR ERR_LINE_TOO_LONG: /);
+  });
+});
