@@ -412,7 +412,8 @@ Options:
   -h, --help       this text
 
 The capture (pcapng, and the frames as JSON lines) goes to captures/ in the repository, or to
-$CBC_LAB_CAPTURE_DIR when set (os.tmpdir() when captures/ cannot be written).
+$CBC_LAB_CAPTURE_DIR when set (os.tmpdir() when captures/ cannot be written). CBC_LAB_NO_BUILD=1
+serves build/ as it is, without checking it against the sources (tests that built it already).
 
 Everything binds 127.0.0.1. Ctrl-C stops it all. Exit status: 0 stopped cleanly, 1 a port in use
 or a failed start, 2 a usage error.
@@ -477,7 +478,7 @@ async function main(): Promise<void> {
   try {
     await checkPortFree(args.webPort, host, '--web-port');
     await checkPortFree(args.chatPort, host, '--chat-port');
-    demo = await startDemo({ webPort: args.webPort, chatPort: args.chatPort, key: args.key, bots: args.bots, host, captureDir: process.env.CBC_LAB_CAPTURE_DIR || undefined });
+    demo = await startDemo({ webPort: args.webPort, chatPort: args.chatPort, key: args.key, bots: args.bots, host, captureDir: process.env.CBC_LAB_CAPTURE_DIR || undefined, build: process.env.CBC_LAB_NO_BUILD !== '1' });
   } catch (err) {
     process.stderr.write(`cbc-lab demo: ${err instanceof PortInUseError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
     process.exit(1);

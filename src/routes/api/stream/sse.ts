@@ -4,8 +4,8 @@
 // No gap, no duplicate: we subscribe to the store before reading the backlog, hold live batches
 // until the backlog is sent, and send only frames whose seq is above the last one sent. A frame the
 // store appended while we read the backlog arrives twice (page and live batch) and goes out once.
-import type { CapturedFrame } from '$lib/protocol/capture';
-import type { DemoHandle } from '$lib/server/demo';
+import type { CapturedFrame } from '../../../lib/protocol/capture';
+import type { DemoHandle } from '../../../lib/server/demo-handle';
 
 export const RETRY_MS = 2000;
 export const PING_MS = 15_000;
