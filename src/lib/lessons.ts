@@ -7,4 +7,10 @@ export interface Lesson {
   blurb: string;
 }
 
-export const LESSONS: Lesson[] = [];
+export const LESSONS: Lesson[] = [
+  {
+    slug: 'aes-rounds',
+    title: 'Inside one AES block',
+    blurb: 'Pick any block of a CBC message and step through AES itself: the key expansion, then SubBytes, ShiftRows, MixColumns and AddRoundKey in every round, for 128-, 192- and 256-bit keys. Flip one input bit and count how far it spreads.'
+  }
+];
