@@ -1,0 +1,120 @@
+// Lesson 1 in real Chromium: flips by mouse and keyboard, the decryption checked against
+// node:crypto, the heat map's numbers, the ECB contrast, the forgery, the summary.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { startApp, launchBrowser, type App } from './harness';
+
+const KEY = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
+const IV = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+const MESSAGE = 'memo=hello world;role=user ;uid=7';
+
+let app: App;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function open(path = '/lessons/bit-flipping', viewport = { width: 1280, height: 720 }): Promise<Page> {
+  const page = await browser.newPage({ viewport });
+  await page.goto(app.url + path);
+  await page.locator('.lesson[data-ready="true"]').waitFor();
+  return page;
+}
+
+function nodeFlipDecrypt(block: number, byte: number, bit: number): Buffer {
+  const c = createCipheriv('aes-128-cbc', KEY, IV);
+  const ct = Buffer.concat([c.update(MESSAGE), c.final()]);
+  const iv = Buffer.from(IV);
+  if (block < 0) iv[byte] ^= 0x80 >> bit;
+  else ct[block * 16 + byte] ^= 0x80 >> bit;
+  const d = createDecipheriv('aes-128-cbc', KEY, iv);
+  d.setAutoPadding(false);
+  return Buffer.concat([d.update(ct), d.final()]);
+}
+
+describe('/lessons/bit-flipping', () => {
+  it('is listed on /lessons and in the nav', async () => {
+    const page = await browser.newPage();
+    await page.goto(app.url + '/lessons');
+    await expect(page.locator('a[href="/lessons/bit-flipping"]').count()).resolves.toBeGreaterThan(0);
+    await expect(page.locator('nav a[href="/lessons"]').count()).resolves.toBe(1);
+    await page.close();
+  });
+
+  it('a click on bit 2 of byte 5 of C0: P0 garbled, the same bit in P1, P2 unchanged, as OpenSSL decrypts it', async () => {
+    const page = await open();
+    await page.locator('[data-block="0"] button[data-byte="5"][data-bit="2"]').click();
+    await expect(page.locator('.status[data-flip="0.5.2"]').count()).resolves.toBe(1);
+    const rows = page.locator('table.rows').first().locator('tbody tr');
+    expect(await rows.nth(0).getAttribute('data-change')).toBe('garbled');
+    expect(await rows.nth(1).getAttribute('data-change')).toBe('one-bit');
+    expect(await rows.nth(2).getAttribute('data-change')).toBe('same');
+    // the bytes on screen are OpenSSL's decryption of the tampered ciphertext
+    const want = nodeFlipDecrypt(0, 5, 2);
+    const shown = await rows.nth(0).locator('.b .new').allInnerTexts();
+    expect(shown.join('')).toBe(want.subarray(0, 16).toString('hex'));
+    expect((await rows.nth(1).locator('.b .new').allInnerTexts()).join('')).toBe(want.subarray(16, 32).toString('hex'));
+    // the heat map prints its numbers: 1 in P1 byte 5, 0 elsewhere in P1, and the ECB map has nothing in P1
+    const cbcHeat = page.locator('figure.heat').nth(0);
+    expect(await cbcHeat.locator('[data-heat="1.5"]').getAttribute('data-bits')).toBe('1');
+    expect(await cbcHeat.locator('[data-heat="1.5"] text').textContent()).toBe('1');
+    const garbledBits = Buffer.from(want.subarray(0, 16)).reduce((n, b, j) => n + ((b ^ Buffer.from(MESSAGE).subarray(0, 16)[j]).toString(2).replace(/0/g, '').length), 0);
+    const p0 = await cbcHeat.locator('[data-heat^="0."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+    expect(p0.reduce((a, b) => a + b, 0)).toBe(garbledBits);
+    const ecbHeat = page.locator('figure.heat').nth(1);
+    const ecbP1 = await ecbHeat.locator('[data-heat^="1."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+    expect(ecbP1.every((v) => v === 0)).toBe(true);
+    await page.close();
+  });
+
+  it('keyboard: tab to the IV grid, arrows, Enter flips; an IV flip changes one bit of P0 and garbles nothing', async () => {
+    const page = await open();
+    await page.locator('[data-block="-1"] button[tabindex="0"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(page.locator('.status[data-flip="-1.2.1"]').count()).resolves.toBe(1);
+    const rows = page.locator('table.rows').first().locator('tbody tr');
+    expect(await rows.nth(0).getAttribute('data-change')).toBe('one-bit');
+    expect(await rows.nth(1).getAttribute('data-change')).toBe('same');
+    const want = nodeFlipDecrypt(-1, 2, 1);
+    expect((await rows.nth(0).locator('.b .new').allInnerTexts()).join('')).toBe(want.subarray(0, 16).toString('hex'));
+    const summary = await page.locator('[data-summary]').innerText();
+    expect(summary).toContain('You flipped 1 bit (1 in the IV, 0 in ciphertext blocks)');
+    await page.close();
+  });
+
+  it('the forgery, step by step, ends with role=admin in block 1 and the summary says what it cost', async () => {
+    const page = await open();
+    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next step →' }).click();
+    const forged = await page.locator('[data-forged]').getAttribute('data-forged');
+    expect(forged).toContain('role=admin;');
+    // the same edit, made by hand with node:crypto, decrypts the same way
+    const c = createCipheriv('aes-128-cbc', KEY, IV);
+    const ct = Buffer.concat([c.update(MESSAGE), c.final()]);
+    const known = Buffer.from('role=user ;');
+    const target = Buffer.from('role=admin;');
+    for (let k = 0; k < known.length; k++) ct[1 + k] ^= known[k] ^ target[k];
+    const d = createDecipheriv('aes-128-cbc', KEY, IV);
+    expect(Buffer.concat([d.update(ct), d.final()]).subarray(16, 32).toString('latin1')).toBe(forged);
+    expect(await page.locator('[data-summary]').innerText()).toMatch(/You forged role=admin by editing 5 bytes of C0, at the cost of a garbage block 0/);
+    await page.close();
+  });
+
+  it('fits 1920×1080 and 1280×720 without horizontal scrolling', async () => {
+    for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+      const page = await open('/lessons/bit-flipping', viewport);
+      const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(over).toBeLessThanOrEqual(0);
+      await page.close();
+    }
+  });
+});
