@@ -6,7 +6,7 @@ import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { buildIfNeeded } from '../../server/start.ts';
+import { buildIfNeeded } from '../../server/start';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
