@@ -132,14 +132,15 @@ export class CaptureStore {
       prev = f.seq;
     }
     const lines = frames.map((f) => JSON.stringify(f) + '\n');
-    const text = lines.join('');
-    const start = this.spoolLength;
-    this.writeSpool(text);
-    let at = start;
+    // base64, numbers and the names are ASCII; only an error message may hold other characters
+    const sizes = lines.map((l, i) => (frames[i].error ? Buffer.byteLength(l) : l.length));
+    const text = lines.length === 1 ? lines[0] : lines.join('');
+    let at = this.spoolLength;
+    this.writeSpool(text, sizes.reduce((a, b) => a + b, 0));
     for (let i = 0; i < frames.length; i++) {
       this.seqs.push(frames[i].seq);
       this.offsets.push(at);
-      at += Buffer.byteLength(lines[i]);
+      at += sizes[i];
       this.ring.push(frames[i]);
       this.ringChars += frames[i].bytes.length;
     }
@@ -222,16 +223,19 @@ export class CaptureStore {
     if (this.tempDir) rmSync(this.tempDir, { recursive: true, force: true });
   }
 
-  private writeSpool(text: string): void {
+  private writeSpool(text: string, length: number): void {
     if (this.fd === null || this.spoolError) {
       if (!this.spoolError) this.spoolError = new SpoolError(`capture spool ${this.spoolPath}: closed; frames from now on are kept in memory only (up to the bound)`);
       return;
     }
-    const buf = Buffer.from(text);
     try {
-      let at = 0;
-      while (at < buf.length) at += writeSync(this.fd, buf, at, buf.length - at, this.spoolLength + at);
-      this.spoolLength += buf.length;
+      // A string goes to the kernel without a JS Buffer in between; a short write (rare on a file) finishes from a Buffer.
+      let at = writeSync(this.fd, text, this.spoolLength, 'utf8');
+      if (at < length) {
+        const buf = Buffer.from(text);
+        while (at < length) at += writeSync(this.fd, buf, at, length - at, this.spoolLength + at);
+      }
+      this.spoolLength += length;
     } catch (err) {
       this.spoolError = new SpoolError(`capture spool ${this.spoolPath}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); frames from now on are kept in memory only (up to the bound)`);
     }
