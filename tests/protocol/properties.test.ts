@@ -15,7 +15,7 @@ import {
   type NativeFrame,
   type SealedSuite
 } from '../../src/lib/protocol/index.ts';
-import { deriveKeys, openFrame, openLine, sealFrame, sealLine } from '../../server/suites.ts';
+import { deriveKeys, freshRandom, openFrame, openLine, sealFrame, sealLine } from '../../server/suites.ts';
 
 const typeSuite = fc
   .tuple(fc.constantFrom(...FRAME_TYPES), fc.constantFrom(...SUITES))
@@ -90,5 +90,16 @@ describe('round trips', () => {
       const b = sealFrame(keys, { type: 'chat', suite, seq: 1, plaintext: Buffer.from('same') });
       expect(a.equals(b)).toBe(false);
     }
+  });
+});
+
+describe('fresh IVs', () => {
+  it('20,000 IVs across several pool refills are all distinct, and a handed-out IV never changes', () => {
+    const first = freshRandom(16);
+    const copy = Buffer.from(first);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20_000; i++) seen.add(freshRandom(16).toString('hex'));
+    expect(seen.size).toBe(20_000);
+    expect(first.equals(copy)).toBe(true);
   });
 });
