@@ -1,0 +1,160 @@
+// Lesson 3 in real Chromium: the bundled picture encrypted with ECB and CBC on canvases; from the
+// canvas pixels, equal plaintext blocks are equal under ECB and not under CBC; a dropped file works.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { deflateSync } from 'node:zlib';
+import { startApp, launchBrowser, type App } from './harness';
+
+let app: App;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function open(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(app.url + '/lessons/ecb-vs-cbc');
+  await page.locator('section.experiment[data-state="done"]').waitFor({ timeout: 60_000 });
+  expect(errors).toEqual([]);
+  return page;
+}
+
+/** Group the 4-pixel blocks by original content; count how ECB and CBC treat each group. */
+function blockCheck(page: Page) {
+  return page.evaluate(() => {
+    const grab = (id: string) => {
+      const c = document.querySelector<HTMLCanvasElement>(`[data-testid="${id}"]`)!;
+      return { w: c.width, h: c.height, d: c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data };
+    };
+    const o = grab('canvas-original');
+    const e = grab('canvas-ecb');
+    const c = grab('canvas-cbc');
+    // a block is 16 bytes = 4 RGBA pixels; the displayed ciphertext has alpha forced to 255, so compare RGB
+    const key = (d: Uint8ClampedArray, b: number) => {
+      let s = '';
+      for (let p = 0; p < 4; p++) for (let k = 0; k < 3; k++) s += d[b * 16 + p * 4 + k] + ',';
+      return s;
+    };
+    const blocks = (o.w * o.h) / 4;
+    const groups = new Map<string, { ecb: Set<string>; cbc: Set<string>; n: number }>();
+    for (let b = 0; b < blocks; b++) {
+      const k = key(o.d, b);
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { ecb: new Set(), cbc: new Set(), n: 0 }));
+      g.n++;
+      g.ecb.add(key(e.d, b));
+      g.cbc.add(key(c.d, b));
+    }
+    let repeatedGroups = 0;
+    let ecbConsistent = 0;
+    let cbcDistinctInBig = 0;
+    let bigN = 0;
+    for (const g of groups.values()) {
+      if (g.n < 2) continue;
+      repeatedGroups++;
+      if (g.ecb.size === 1) ecbConsistent++;
+      if (g.n > bigN) {
+        bigN = g.n;
+        cbcDistinctInBig = g.cbc.size;
+      }
+    }
+    const ecbDistinct = new Set(Array.from({ length: blocks }, (_, b) => key(e.d, b))).size;
+    return { w: o.w, h: o.h, sizes: [e.w, e.h, c.w, c.h], blocks, groups: groups.size, repeatedGroups, ecbConsistent, bigN, cbcDistinctInBig, ecbDistinct };
+  });
+}
+
+describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
+  it('the bundled picture: equal plaintext blocks are equal under ECB, never under CBC', async () => {
+    const page = await open();
+    const r = await blockCheck(page);
+    expect(r.w % 4).toBe(0);
+    expect(r.sizes).toEqual([r.w, r.h, r.w, r.h]);
+    expect(r.repeatedGroups).toBeGreaterThan(3);
+    expect(r.ecbConsistent).toBe(r.repeatedGroups); // every repeated plaintext block → one ECB block
+    expect(r.ecbDistinct).toBe(r.groups); // and different plaintext blocks → different ECB blocks
+    expect(r.bigN).toBeGreaterThan(r.blocks / 4); // the background is one block repeated many times
+    expect(r.cbcDistinctInBig).toBe(r.bigN); // CBC: every copy of it differs
+    const summary = await page.locator('[data-testid="summary"]').innerText();
+    expect(summary).toContain(`${r.blocks} blocks`);
+    expect(summary).toContain(`exactly ${r.groups} different ciphertext blocks`);
+    expect(summary).toContain(`${r.blocks} different blocks out of ${r.blocks}`);
+    await page.close();
+  });
+
+  it('a new key re-encrypts (keyboard only), a bad key says what is wrong and keeps the old pictures', async () => {
+    const page = await open();
+    const before = await page.locator('[data-testid="canvas-ecb"]').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    await page.locator('#ecb-key').focus();
+    await page.keyboard.press('Tab'); // → Random key
+    await page.keyboard.press('Enter');
+    await page.locator('section.experiment[data-state="done"]').waitFor();
+    await expect.poll(() => page.locator('[data-testid="canvas-ecb"]').evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(before);
+    expect((await blockCheck(page)).ecbConsistent).toBeGreaterThan(0);
+    await page.locator('#ecb-key').fill('abcd');
+    await expect(page.locator('#ecb-key-err').getAttribute('data-code')).resolves.toBe('ERR_KEY_LENGTH');
+    expect(await page.locator('#ecb-key').getAttribute('aria-invalid')).toBe('true');
+    await page.close();
+  });
+
+  it('a dropped-in picture (a PNG of stripes, 600 px wide) is scaled to fit and keeps its stripes under ECB', async () => {
+    const page = await open();
+    const png = stripesPng(600, 300);
+    await page.locator('#ecb-file').setInputFiles({ name: 'stripes.png', mimeType: 'image/png', buffer: png });
+    await expect.poll(() => page.locator('[data-testid="ecb-status"]').innerText(), { timeout: 20_000 }).toContain('stripes.png');
+    await page.locator('section.experiment[data-state="done"]').waitFor();
+    const r = await blockCheck(page);
+    expect([r.w, r.h]).toEqual([512, 256]);
+    expect(r.ecbConsistent).toBe(r.repeatedGroups);
+    expect(await page.locator('[data-testid="ecb-status"]').innerText()).toContain('scaled from 600×300 to 512×256');
+    await page.locator('#ecb-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
+    await expect.poll(() => page.locator('.load-error').innerText()).toContain('“notes.txt” is not an image');
+    await page.close();
+  });
+});
+
+/** A tiny PNG encoder: horizontal bands of three colours. */
+function stripesPng(w: number, h: number): Buffer {
+  const colours = [
+    [200, 30, 30],
+    [30, 120, 200],
+    [250, 250, 250]
+  ];
+  const raw = Buffer.alloc((w * 3 + 1) * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * (w * 3 + 1);
+    raw[row] = 0;
+    const c = colours[Math.floor(y / 40) % 3];
+    for (let x = 0; x < w; x++) raw.set(c, row + 1 + x * 3);
+  }
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (b: Buffer) => {
+    let c = 0xffffffff;
+    for (const x of b) c = crcTable[(c ^ x) & 255] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+}
