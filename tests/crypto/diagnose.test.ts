@@ -124,6 +124,16 @@ describe('diagnose: planted by hand', () => {
     });
   }
 
+  it('an IV wrong only in low bits still reads as text; with the expected plaintext it is named wrong IV', () => {
+    const near = Buffer.from(IV.map((b) => b ^ 0x07));
+    const input = { ...good, iv: { text: near.toString('hex'), encoding: 'hex' as const } };
+    const withText = diagnose({ ...input, expected: TEXT });
+    expect(withText.best.cause).toBe('wrong-iv');
+    expect(withText.best.repair?.iv?.text).toBe(IV.toString('hex'));
+    // without it, the bytes alone cannot tell: the diagnoser does not claim a fault it cannot see
+    expect(['ok', 'wrong-iv']).toContain(diagnose(input).best.cause);
+  });
+
   it('one block: a wrong IV and a wrong key cannot be told apart, and it says so', () => {
     const ct = enc(KEY, IV, 'short');
     const d = diagnose({ ...good, iv: { text: '00'.repeat(16), encoding: 'hex' }, ciphertext: { text: ct.toString('base64'), encoding: 'base64' } });

@@ -21,7 +21,7 @@ import {
 } from './bytes';
 import { decryptTrace, encryptTrace } from './cbc';
 import { CryptoError, IvLengthError } from './errors';
-import { BLOCK_SIZE, checkPkcs7, type PaddingCheck } from './pkcs7';
+import { BLOCK_SIZE, checkPkcs7, pkcs7Pad, type PaddingCheck } from './pkcs7';
 
 export interface FieldInput {
   text: string;
@@ -248,11 +248,27 @@ export function readDecryption(key: Uint8Array, iv: Uint8Array, ciphertext: Uint
     expected === undefined ? null : padding.ok && equalBytes(padded.subarray(0, end), utf8ToBytes(expected));
   let quality: Quality = 'garbage';
   const allText = textBlocks === blocks.length;
-  if (padding.ok && (matchesExpected ?? allText)) quality = 'clean';
+  // With the expected plaintext, a wrong IV shows even when P₁ still looks like text (an IV
+  // that differs only in low bits flips letters into other letters): only block 1 differs.
+  const onlyFirstDiffers = expected !== undefined && !matchesExpected && differsOnlyInFirstBlock(padded, expected);
+  if (onlyFirstDiffers) quality = 'first-block-off';
+  else if (padding.ok && (matchesExpected ?? allText)) quality = 'clean';
   else if (padding.ok && allText) quality = 'clean';
   else if (blocks.length >= 2 && !blocks[0].text && blocks.slice(1).every((b) => b.text)) quality = 'first-block-off';
   else if (!padding.ok && allText) quality = 'padding-off';
   return { key, iv, ciphertext, padded, padding, blocks, textBlocks, plaintext, matchesExpected, quality };
+}
+
+function differsOnlyInFirstBlock(padded: Uint8Array, expected: string): boolean {
+  const want = pkcs7Pad(utf8ToBytes(expected));
+  if (want.length !== padded.length || want.length < 2 * BLOCK_SIZE) return false;
+  let first = false;
+  for (let i = 0; i < want.length; i++) {
+    if (want[i] === padded[i]) continue;
+    if (i >= BLOCK_SIZE) return false;
+    first = true;
+  }
+  return first;
 }
 
 function good(r: Reading): boolean {

@@ -1,0 +1,103 @@
+// Lesson 4's state: two messages under one key, one fixed IV or a fresh IV each, and every pair
+// the learner has sent. The page's experiment and its summary read the same object.
+import { bytesToHex, checkKey, CryptoError, encryptTrace, hexToBytes, utf8ToBytes, type EncryptTrace } from '$lib/crypto';
+import { equalLeadingBlocks, findIvReuse, type IvFrame, type IvReuseReport } from '$lib/crypto/iv-reuse';
+
+export const FIXED_IV = '00112233445566778899aabbccddeeff';
+
+export interface IvOutcome {
+  mode: 'reused' | 'fresh';
+  a: EncryptTrace;
+  b: EncryptTrace;
+  /** equal leading plaintext bytes */
+  commonBytes: number;
+  /** equal leading ciphertext blocks */
+  sharedBlocks: number;
+  report: IvReuseReport;
+  sent: number;
+}
+
+const rnd = () => bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
+
+export class IvLesson {
+  keyText = $state('8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4b');
+  msgA = $state('PAY 100 EUR TO ALICE · invoice 2026-11-25');
+  msgB = $state('PAY 100 EUR TO MALLORY · invoice 2026-11-26');
+  mode = $state<'reused' | 'fresh'>('reused');
+  // Fresh IVs come from the browser's CSPRNG when the learner asks; these two only make the
+  // first server render deterministic.
+  freshA = $state('5f1d8c27a0e94b3b6e02c4d9f7a81e63');
+  freshB = $state('c2a7094be13f5d86907e2b4ac5d1f038');
+  sent = $state.raw<IvFrame[]>([]);
+
+  key = $derived.by(() => {
+    try {
+      const k = hexToBytes(this.keyText, 'key');
+      checkKey(k);
+      return { bytes: k, error: undefined };
+    } catch (e) {
+      return { bytes: null, error: e instanceof CryptoError ? e : undefined };
+    }
+  });
+
+  outcome = $derived.by((): IvOutcome | null => {
+    if (!this.key.bytes) return null;
+    const ivA = hexToBytes(this.mode === 'reused' ? FIXED_IV : this.freshA);
+    const ivB = hexToBytes(this.mode === 'reused' ? FIXED_IV : this.freshB);
+    const pa = utf8ToBytes(this.msgA);
+    const pb = utf8ToBytes(this.msgB);
+    const a = encryptTrace({ key: this.key.bytes, iv: ivA, plaintext: pa });
+    const b = encryptTrace({ key: this.key.bytes, iv: ivB, plaintext: pb });
+    let common = 0;
+    while (common < pa.length && common < pb.length && pa[common] === pb[common]) common++;
+    const frames: IvFrame[] = [
+      { id: 'A', iv: ivA, ciphertext: a.ciphertext },
+      { id: 'B', iv: ivB, ciphertext: b.ciphertext },
+      ...this.sent
+    ];
+    return {
+      mode: this.mode,
+      a,
+      b,
+      commonBytes: common,
+      sharedBlocks: equalLeadingBlocks(a.ciphertext, b.ciphertext),
+      report: findIvReuse(frames),
+      sent: this.sent.length
+    };
+  });
+
+  setMode(m: 'reused' | 'fresh') {
+    this.mode = m;
+    if (m === 'fresh') [this.freshA, this.freshB] = [rnd(), rnd()];
+  }
+
+  randomKey() {
+    this.keyText = rnd();
+  }
+
+  /** Put A and B "on the wire": the detector keeps checking them against what comes next. */
+  send() {
+    const o = this.outcome;
+    if (!o) return;
+    const n = this.sent.length / 2 + 1;
+    this.sent = [
+      ...this.sent,
+      { id: `#${n}A`, iv: o.a.iv, ciphertext: o.a.ciphertext },
+      { id: `#${n}B`, iv: o.b.iv, ciphertext: o.b.ciphertext }
+    ];
+    if (this.mode === 'fresh') [this.freshA, this.freshB] = [rnd(), rnd()];
+  }
+
+  forget() {
+    this.sent = [];
+  }
+
+  /** block indices of frame `id` whose ciphertext block occurs elsewhere too */
+  sameIn(id: string): Set<number> {
+    return new Set(this.outcome?.report.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []);
+  }
+
+  ivShared(id: string): boolean {
+    return !!this.outcome?.report.reusedIvs.some((r) => r.frames.includes(id));
+  }
+}

@@ -1,0 +1,85 @@
+// Lesson 4 in real Chromium: a reused IV shows equal first blocks and equal ciphertext; fresh IVs
+// show none; the detector flags across sent frames. Ciphertext on the page is checked against node:crypto.
+import { createCipheriv } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, launchBrowser, type App } from './harness';
+
+let app: App;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+const KEY = '8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4b';
+const FIXED_IV = '00112233445566778899aabbccddeeff';
+
+async function open(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(app.url + '/lessons/iv-mistakes');
+  await page.locator('[data-testid="iv-rows"]').waitFor();
+  await page.waitForFunction(() => document.documentElement.dataset.sveltekitHydrated !== undefined || !!(window as unknown as { __sveltekit_dev?: unknown }).__sveltekit_dev || true);
+  return page;
+}
+const sameBlocks = (page: Page, row: string) =>
+  page.locator(`[data-testid="${row}"] [data-block][data-same="true"]`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-block'))));
+
+async function setB(page: Page, text: string) {
+  await page.locator('#iv-msg-b').fill(text);
+}
+
+describe('/lessons/iv-mistakes', { timeout: 90_000 }, () => {
+  it('reused IV: a shared 32-byte prefix gives equal C₁ and C₂, matching node:crypto', async () => {
+    const page = await open();
+    const a = 'The meeting is moved to room 4B; bring the signed forms.';
+    const b = 'The meeting is moved to room 4B; cancel the catering.';
+    await page.locator('#iv-msg-a').fill(a);
+    await setB(page, b);
+    await expect.poll(() => sameBlocks(page, 'row-a')).toEqual([0, 1]);
+    expect(await sameBlocks(page, 'row-b')).toEqual([0, 1]);
+    const c = createCipheriv('aes-128-cbc', Buffer.from(KEY, 'hex'), Buffer.from(FIXED_IV, 'hex'));
+    const want = Buffer.concat([c.update(a), c.final()]).toString('hex');
+    const shown = await page.locator('[data-testid="row-a"] [data-block] code.hex').allInnerTexts();
+    expect(shown.join('')).toBe(want);
+    expect(await page.locator('[data-testid="reused-iv"]').innerText()).toContain('A, B');
+    expect(await page.locator('[data-testid="shared-prefix"]').innerText()).toContain('first 2 ciphertext blocks equal');
+    const summary = await page.locator('[data-testid="summary-main"]').innerText();
+    expect(summary).toContain('first 33 bytes');
+    expect(summary).toContain('exactly 2 blocks');
+    await page.close();
+  });
+
+  it('reused IV: equal messages give identical ciphertexts; fresh IVs: nothing equal', async () => {
+    const page = await open();
+    await page.getByRole('button', { name: 'Make B equal to A' }).click();
+    const n = await page.locator('[data-testid="row-a"] [data-block]').count();
+    await expect.poll(() => sameBlocks(page, 'row-b')).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(await page.locator('[data-testid="shared-prefix"]').innerText()).toContain('identical ciphertexts');
+    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain('identical');
+
+    await page.getByLabel('A fresh random IV per message').check();
+    await expect.poll(() => sameBlocks(page, 'row-b')).toEqual([]);
+    await page.locator('[data-testid="detector-clean"]').waitFor();
+    const ivs = await page.locator('[data-testid="iv-rows"] .blk.iv code').allInnerTexts();
+    expect(ivs[0]).not.toBe(ivs[1]);
+    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain('share 0 leading blocks, though the messages are identical');
+    await page.close();
+  });
+
+  it('the detector remembers sent frames: the fixed IV is flagged again on the next send (keyboard)', async () => {
+    const page = await open();
+    await setB(page, 'Completely different text here.');
+    await page.getByRole('button', { name: 'Send A and B' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-testid="reused-iv"]').innerText()).toContain('A, B, #1A, #1B');
+    expect(await page.locator('[data-testid="summary-detector"]').innerText()).toContain('4 frames');
+    // message A is the same as the one sent: identical to #1A under the fixed IV
+    expect(await page.locator('[data-testid="shared-prefix"]').allInnerTexts()).toContain('⚠ A and #1A: identical ciphertexts, so identical messages');
+    await page.close();
+  });
+});
