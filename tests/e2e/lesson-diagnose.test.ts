@@ -1,0 +1,84 @@
+// Lesson 6 in real Chromium: every planted fault gets its verdict, a hand-typed fault too, and
+// the /learn link opens the working decryption.
+import { createCipheriv } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startApp, launchBrowser, type App } from './harness';
+import { FAULTS } from '../../src/lib/crypto/diagnose';
+
+let app: App;
+let browser: Browser;
+beforeAll(async () => {
+  app = await startApp();
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function open(): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(app.url + '/lessons/why-decryption-failed');
+  await page.locator('[data-testid="verdict"]').waitFor();
+  // hydrated: the plant buttons respond
+  await expect.poll(async () => {
+    await page.locator('button[data-fault="none"]').click();
+    return page.locator('[data-testid="verdict"]').getAttribute('data-cause');
+  }).toBe('ok');
+  expect(errors).toEqual([]);
+  return page;
+}
+const verdict = (page: Page) => page.locator('[data-testid="verdict"]').getAttribute('data-cause');
+
+describe('/lessons/why-decryption-failed', { timeout: 90_000 }, () => {
+  it('each planted fault gets the right verdict, with and without the expected plaintext', async () => {
+    const page = await open();
+    for (const { fault, cause } of FAULTS) {
+      await page.locator(`button[data-fault="${fault}"]`).click();
+      await expect.poll(() => verdict(page)).toBe(cause);
+      expect(await page.locator(`button[data-fault="${fault}"]`).getAttribute('aria-pressed')).toBe('true');
+    }
+    await page.locator('#dg-expected').locator('xpath=..').locator('..').getByLabel('use it').uncheck();
+    for (const { fault, cause } of FAULTS) {
+      await page.locator(`button[data-fault="${fault}"]`).click();
+      await expect.poll(() => verdict(page)).toBe(cause);
+    }
+    await page.close();
+  });
+
+  it('a hand-typed wrong IV: only block 1 is garbage, and the summary counts the blocks', async () => {
+    const page = await open();
+    const key = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+    const iv = Buffer.from('9f3c71d0e85a2b64c7f1089e3da5b216', 'hex');
+    const text = 'This message is exactly long enough for three blocks.';
+    const c = createCipheriv('aes-128-cbc', key, iv);
+    const ct = Buffer.concat([c.update(text), c.final()]);
+    await page.locator('#dg-key').fill(key.toString('hex'));
+    await page.locator('#dg-iv').fill('00'.repeat(16));
+    await page.locator('[data-testid="dg-ct-enc"]').selectOption('hex');
+    await page.locator('#dg-ct').fill(ct.toString('hex'));
+    await page.locator('#dg-expected').fill('');
+    await expect.poll(() => verdict(page)).toBe('wrong-iv');
+    const looks = await page.locator('[data-testid="reading-as-typed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-text')));
+    expect(looks).toEqual(['false', 'true', 'true', 'true']);
+    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain('3 of 4 blocks read as text and the padding check passed');
+    expect(await page.locator('[data-testid="summary-planted"]').count()).toBe(0); // edited by hand: no planted claim
+    await page.close();
+  });
+
+  it('IV left on the front: the fix links into /learn, which decrypts it', async () => {
+    const page = await open();
+    await page.locator('button[data-fault="iv-not-stripped"]').click();
+    await expect.poll(() => verdict(page)).toBe('iv-not-stripped');
+    const good = await page.locator('.good q').innerText();
+    const href = await page.locator('[data-testid="learn-fixed"]').getAttribute('href');
+    expect(href).toMatch(/^\/learn\?mode=decrypt&key=[0-9a-f]{32}&wire=/);
+    const html = await (await fetch(app.url + href)).text();
+    expect(html).toContain(good.replace(/&/g, '&amp;').slice(0, 20));
+    expect(await page.locator('[data-testid="summary-planted"]').innerText()).toContain('named it');
+    await page.close();
+  });
+});
