@@ -14,6 +14,11 @@ export const LESSONS: Lesson[] = [
     blurb: 'Flip any bit of the IV or a ciphertext block: its block turns to garbage, the same bit flips in the next one. Then forge role=admin, and replay an edited frame to the real server.'
   },
   {
+    slug: 'padding-oracle',
+    title: 'Padding oracle',
+    blurb: 'Recover a captured message byte by byte, without the key, from a server that says whether the padding was good; then watch the same attack fail against cbc-hmac and gcm.'
+  },
+  {
     slug: 'aes-rounds',
     title: 'Inside one AES block',
     blurb: 'Pick any block of a CBC message and step through AES itself: the key expansion, then SubBytes, ShiftRows, MixColumns and AddRoundKey in every round, for 128-, 192- and 256-bit keys. Flip one input bit and count how far it spreads.'

@@ -217,3 +217,24 @@ class AbortedError extends Error {}
 export function localOracle(decryptPadded: (iv: Uint8Array, ciphertext: Uint8Array) => Uint8Array): PaddingOracle {
   return async (iv, ciphertext) => checkPkcs7(decryptPadded(iv, ciphertext)).ok;
 }
+
+// ---- the attacker's frames on the CBC Lab wire (docs/protocol.md §4, docs/api.md "Lessons") ----
+
+/** Server answers that mean "this frame did not decrypt"; any other answer means the padding passed. */
+export const REJECTIONS: ReadonlySet<string> = new Set(['ERR_BAD_PADDING', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_DECRYPT']);
+
+/**
+ * The payload a guess X ‖ Cᵢ travels in, per suite: cbc IV ‖ C; cbc-hmac IV ‖ C ‖ tag (the
+ * captured tag, or zeros: without the MAC key no right tag can be made); gcm has no IV block, so
+ * the first 12 bytes of X are the nonce, then C, then the tag.
+ */
+export function guessPayload(suite: 'cbc' | 'cbc-hmac' | 'gcm', iv: Uint8Array, ciphertext: Uint8Array, tag?: Uint8Array): Uint8Array {
+  const parts = suite === 'cbc' ? [iv, ciphertext] : suite === 'cbc-hmac' ? [iv, ciphertext, tag ?? new Uint8Array(32)] : [iv.subarray(0, 12), ciphertext, tag ?? new Uint8Array(16)];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}

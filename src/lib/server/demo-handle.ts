@@ -42,5 +42,7 @@ export interface DemoHandle {
   send(o: { text: string; name: string; suite: SendSuite }): Promise<{ ok: true } | SendFailure>;
   /** aborted when the demo stops: open streams end */
   signal: AbortSignal;
+  /** the chat server runs with --padding-oracle (lesson 2): bad padding is answered apart; absent = off */
+  paddingOracle?: boolean;
 }
 

@@ -1,0 +1,242 @@
+// The attacker's side of lessons 1 and 2, on the real wire (docs/api.md "Lessons"): crafted frames
+// sent to the chat server through the tap, and the server's answers read back. Nothing here uses
+// the key: what an attacker on the network can do, this does, and no more.
+//
+//   padding oracle  a native session opened by replaying a hello captured from the wire (the
+//                   attacker cannot make one), then one chat frame per guess, X ‖ Cᵢ as its
+//                   payload; the answer is the server's ack or its error frame's code, which
+//                   travel in the clear (docs/protocol.md §3.2)
+//   replay          a captured IV ‖ C sent as a line (§5.1: the cbc suite and line framing carry
+//                   the same bytes under the same key); the server's reply line and what it
+//                   relayed to the room come back as captured bytes, for the page to decrypt
+import { connect, type Socket } from 'node:net';
+import { FrameDecoder, type Frame } from '../protocol/decoder';
+import { encodeFrame, type SealedSuite } from '../protocol/frame';
+import { encodeLine } from '../protocol/line';
+import { bytesToBase64, base64ToBytes } from '../crypto/bytes';
+import type { CapturedFrame } from '../protocol/capture';
+import type { DemoHandle } from './demo-handle';
+import { REJECTIONS, guessPayload } from '../crypto/padding-oracle';
+
+export { REJECTIONS, guessPayload };
+
+export interface OracleAnswer {
+  /** the padding was accepted: the answer was not one of REJECTIONS */
+  valid: boolean;
+  /** 'ack', or the code of the server's error frame */
+  answer: string;
+}
+
+export class OracleError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status = 502
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One attacker connection: a replayed hello, then guesses, one at a time. Relayed chat, join and
+ * leave frames that arrive meanwhile are skipped; the answer to a guess is the next ack or error.
+ */
+export class OracleSession {
+  private socket: Socket | null = null;
+  private decoder = new FrameDecoder({ framing: 'native' });
+  private waiting: ((f: Frame | Error) => void) | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private seq = 0;
+  closed = false;
+
+  constructor(
+    readonly o: { host: string; port: number; suite: SealedSuite; hello: Uint8Array; timeoutMs?: number }
+  ) {}
+
+  private async open(): Promise<void> {
+    const s = connect({ host: this.o.host, port: this.o.port, noDelay: true });
+    this.socket = s;
+    this.decoder = new FrameDecoder({ framing: 'native' });
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('error', reject);
+    });
+    s.on('data', (chunk: Buffer) => {
+      try {
+        this.decoder.push(chunk, (f) => this.deliver(f));
+      } catch (err) {
+        this.fail(err as Error);
+      }
+    });
+    s.on('error', () => {});
+    s.on('close', () => {
+      this.closed = true;
+      this.fail(new OracleError('ERR_ORACLE_CLOSED', 'the server closed the attacker connection'));
+    });
+    // The hello as captured: its seq is the session's first; ours continue from there (§3.5).
+    const helloSeq = new DataView(this.o.hello.buffer, this.o.hello.byteOffset).getUint32(5);
+    this.seq = helloSeq + 1;
+    s.write(this.o.hello);
+    const reply = await this.next((f) => f.framing === 'native' && (f.type === 'hello' || f.type === 'error'));
+    if (reply.framing === 'native' && reply.type === 'error') {
+      throw new OracleError('ERR_ORACLE_HELLO', `the server refused the replayed hello: ${errorCode(reply)}`);
+    }
+  }
+
+  private deliver(f: Frame): void {
+    const w = this.waiting;
+    if (w) w(f);
+  }
+
+  private fail(err: Error): void {
+    const w = this.waiting;
+    this.waiting = null;
+    if (w) w(err);
+  }
+
+  private next(want: (f: Frame) => boolean): Promise<Frame> {
+    const ms = this.o.timeoutMs ?? 5000;
+    return new Promise<Frame>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiting = null;
+        reject(new OracleError('ERR_ORACLE_TIMEOUT', `no answer from the chat server within ${ms} ms`, 504));
+      }, ms);
+      this.waiting = (f) => {
+        if (f instanceof Error) {
+          clearTimeout(timer);
+          reject(f);
+          return;
+        }
+        if (!want(f)) return;
+        clearTimeout(timer);
+        this.waiting = null;
+        resolve(f);
+      };
+    });
+  }
+
+  /** Send one guess; serialized, so answers cannot cross. */
+  ask(payload: Uint8Array): Promise<OracleAnswer> {
+    const run = async (): Promise<OracleAnswer> => {
+      if (!this.socket || this.closed) {
+        this.closed = false;
+        await this.open();
+      }
+      const frame = encodeFrame({ type: 'chat', suite: this.o.suite, seq: this.seq, payload });
+      this.seq = (this.seq + 1) >>> 0;
+      this.socket!.write(frame);
+      const f = await this.next((x) => x.framing === 'native' && (x.type === 'ack' || x.type === 'error'));
+      const answer = f.framing === 'native' && f.type === 'error' ? errorCode(f) : 'ack';
+      return { valid: !REJECTIONS.has(answer), answer };
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => {});
+    return p;
+  }
+
+  close(): void {
+    this.socket?.destroy();
+    this.socket = null;
+    this.closed = true;
+  }
+}
+
+function errorCode(f: Frame): string {
+  if (f.framing !== 'native') return 'ERR_UNKNOWN';
+  try {
+    const o = JSON.parse(new TextDecoder().decode(f.payload)) as { code?: unknown };
+    return typeof o.code === 'string' ? o.code : 'ERR_UNKNOWN';
+  } catch {
+    return 'ERR_UNKNOWN';
+  }
+}
+
+// ---- bound to the running demo ----
+
+const sessions = new WeakMap<DemoHandle, Map<SealedSuite, OracleSession>>();
+
+/** The first hello a client sent in `suite`, as captured by the tap, or null. */
+export async function capturedHello(demo: DemoHandle, suite: SealedSuite): Promise<Uint8Array | null> {
+  let after = 0;
+  for (let page = 0; page < 50; page++) {
+    const frames: CapturedFrame[] = await demo.store.frames(after, 1000);
+    for (const f of frames) {
+      if (f.dir === 'c2s' && f.framing === 'native' && f.type === 'hello' && f.suite === suite && !f.error) return base64ToBytes(f.bytes);
+    }
+    if (frames.length < 1000) return null;
+    after = frames[frames.length - 1].seq;
+  }
+  return null;
+}
+
+export async function demoOracle(demo: DemoHandle, suite: SealedSuite, payload: Uint8Array): Promise<OracleAnswer> {
+  let bySuite = sessions.get(demo);
+  if (!bySuite) {
+    bySuite = new Map();
+    sessions.set(demo, bySuite);
+    demo.signal.addEventListener('abort', () => {
+      for (const s of bySuite!.values()) s.close();
+    });
+  }
+  let s = bySuite.get(suite);
+  if (!s) {
+    // the capture lags the wire by a batch: give a hello sent just now a moment to land
+    let hello: Uint8Array | null = null;
+    for (let i = 0; i < 20 && !hello; i++) {
+      hello = await capturedHello(demo, suite);
+      if (!hello) await new Promise((r) => setTimeout(r, 50));
+    }
+    if (!hello) {
+      throw new OracleError('ERR_NO_HELLO', `no ${suite} hello on the wire yet: the attacker needs one to replay; send a message in that suite first (POST /api/send with "suite":"${suite}")`, 409);
+    }
+    s = new OracleSession({ host: '127.0.0.1', port: demo.chatPort, suite, hello });
+    bySuite.set(suite, s);
+  }
+  return s.ask(payload);
+}
+
+export interface ReplayResult {
+  /** the server's reply line (base64 of its bytes, "\n" included), or null if none came */
+  reply: string | null;
+  /** what the server sent to the others in the room right after, as captured (at most 8) */
+  relays: Pick<CapturedFrame, 'seq' | 'conn' | 'framing' | 'type' | 'suite' | 'bytes'>[];
+}
+
+/** Send IV ‖ C as a line from a fresh connection; return the reply and the relays the tap saw. */
+export async function replayLine(demo: DemoHandle, wire: Uint8Array, waitMs = 400): Promise<ReplayResult> {
+  const seen: CapturedFrame[] = [];
+  const unsubscribe = demo.store.subscribe((frames) => seen.push(...frames));
+  const s = connect({ host: '127.0.0.1', port: demo.chatPort, noDelay: true });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      s.once('connect', resolve);
+      s.once('error', reject);
+    });
+    const local = `${s.localAddress}:${s.localPort}`;
+    let buf = Buffer.alloc(0);
+    const reply = await new Promise<Buffer | null>((resolve) => {
+      const timer = setTimeout(() => resolve(null), 3000);
+      s.on('data', (d: Buffer) => {
+        buf = Buffer.concat([buf, d]);
+        const nl = buf.indexOf(10);
+        if (nl >= 0) {
+          clearTimeout(timer);
+          resolve(buf.subarray(0, nl + 1));
+        }
+      });
+      s.on('close', () => resolve(null));
+      s.write(encodeLine(wire));
+    });
+    await new Promise((r) => setTimeout(r, waitMs));
+    const mine = demo.store.connections().find((c) => c.client === local)?.conn;
+    const sent = seen.find((f) => f.conn === mine && f.dir === 'c2s');
+    const relays = seen
+      .filter((f) => f.dir === 's2c' && f.conn !== mine && sent !== undefined && f.seq > sent.seq && f.type === 'chat')
+      .slice(0, 8)
+      .map(({ seq, conn, framing, type, suite, bytes }) => ({ seq, conn, framing, type, suite, bytes }));
+    return { reply: reply ? bytesToBase64(reply) : null, relays };
+  } finally {
+    unsubscribe();
+    s.destroy();
+  }
+}
