@@ -70,8 +70,9 @@ export class OracleSession {
     });
     s.on('error', () => {});
     s.on('close', () => {
+      if (this.socket !== s) return;
       this.closed = true;
-      this.fail(new OracleError('ERR_ORACLE_CLOSED', 'the server closed the attacker connection'));
+      this.fail(new OracleError('ERR_ORACLE_FAILED', 'the chat server closed the attacker connection; the next query opens a new one'));
     });
     // The hello as captured: its seq is the session's first; ours continue from there (§3.5).
     const helloSeq = new DataView(this.o.hello.buffer, this.o.hello.byteOffset).getUint32(5);
@@ -79,7 +80,7 @@ export class OracleSession {
     s.write(this.o.hello);
     const reply = await this.next((f) => f.framing === 'native' && (f.type === 'hello' || f.type === 'error'));
     if (reply.framing === 'native' && reply.type === 'error') {
-      throw new OracleError('ERR_ORACLE_HELLO', `the server refused the replayed hello: ${errorCode(reply)}`);
+      throw new OracleError('ERR_ORACLE_FAILED', `the chat server refused the replayed hello with ${errorCode(reply)}; send a new message in that suite and try again`);
     }
   }
 
@@ -120,7 +121,14 @@ export class OracleSession {
     const run = async (): Promise<OracleAnswer> => {
       if (!this.socket || this.closed) {
         this.closed = false;
-        await this.open();
+        try {
+          await this.open();
+        } catch (err) {
+          this.socket?.destroy();
+          this.socket = null;
+          if (err instanceof OracleError) throw err;
+          throw new OracleError('ERR_ORACLE_FAILED', `cannot reach the chat server on ${this.o.host}:${this.o.port}: ${(err as Error).message}`);
+        }
       }
       const frame = encodeFrame({ type: 'chat', suite: this.o.suite, seq: this.seq, payload });
       this.seq = (this.seq + 1) >>> 0;

@@ -36,6 +36,6 @@ export const POST: RequestHandler = async ({ request }) => {
     return json({ valid: r.valid, answer: r.answer, paddingOracle: demo.paddingOracle === true }, { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     if (err instanceof OracleError) return apiError(err.status, err.code, err.message);
-    return apiError(502, 'ERR_ORACLE', `oracle: ${(err as Error).message}`);
+    return apiError(502, 'ERR_ORACLE_FAILED', `oracle: cannot reach the chat server through the tap: ${(err as Error).message}; is the demo still running?`);
   }
 };

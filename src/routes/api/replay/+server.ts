@@ -18,6 +18,6 @@ export const POST: RequestHandler = async ({ request }) => {
   try {
     return json(await replayLine(demo, wire!), { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
-    return apiError(502, 'ERR_REPLAY', `replay: cannot reach the chat server: ${(err as Error).message}`);
+    return apiError(502, 'ERR_REPLAY_FAILED', `replay: cannot reach the chat server: ${(err as Error).message}`);
   }
 };
