@@ -45,6 +45,11 @@ export interface ChatServerOptions {
   slowReaderMs?: number;
   /** false: one socket write per frame (only to measure what batching is worth) */
   batchWrites?: boolean;
+  /**
+   * true: tell the peer ERR_BAD_PADDING apart from ERR_BAD_UTF8, which makes cbc and line framing
+   * a padding oracle (the lesson). Default false: both are answered as ERR_DECRYPT (§6.4).
+   */
+  paddingOracle?: boolean;
 }
 
 type LogEntry = Record<string, unknown>;
@@ -123,6 +128,7 @@ export class ChatServer {
   private readonly highWater: number;
   private readonly slowMs: number;
   private readonly batch: boolean;
+  private readonly paddingOracle: boolean;
   private backlogged = new Set<Conn>();
   private inputPaused = false;
   private readonly log: JsonLog;
@@ -150,6 +156,7 @@ export class ChatServer {
     this.highWater = Math.min(o.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES, this.maxQueued);
     this.slowMs = o.slowReaderMs ?? DEFAULT_SLOW_READER_MS;
     this.batch = o.batchWrites ?? true;
+    this.paddingOracle = o.paddingOracle ?? false;
     this.log = new JsonLog(o.logPath ?? null);
   }
 
@@ -240,9 +247,14 @@ export class ChatServer {
       if (f.framing === 'line') this.onLine(c, f);
       else this.onNative(c, f);
     } catch (err) {
-      const e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
+      let e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
+      const cause = e.code;
+      if (!this.paddingOracle && (e.code === 'ERR_BAD_PADDING' || e.code === 'ERR_BAD_UTF8')) {
+        // §6.4: one answer for every way decryption can fail, so the reply is no padding oracle
+        e = new FrameError('ERR_DECRYPT', `cannot decrypt ${f.framing === 'native' && f.type === 'hello' ? 'the hello' : 'the message'}: bad padding or not UTF-8 text; do both sides use the same key?`, { fatal: e.fatal });
+      }
       this.stats.errors++;
-      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: e.fatal });
+      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, ...(cause !== e.code ? { cause } : {}), fatal: e.fatal });
       if (e.fatal) this.finish(c, this.errorFrame(c, e));
       else this.send(c, this.errorFrame(c, e));
     }

@@ -39,11 +39,12 @@ const REASON: Record<string, string> = {
   ERR_BAD_UTF8: 'the plaintext is not UTF-8',
   ERR_BAD_MAC: 'bad MAC',
   ERR_BAD_TAG: 'bad GCM tag',
+  ERR_DECRYPT: 'bad padding or not UTF-8 text',
   ERR_BAD_NAME: 'the name is not valid text',
   ERR_PAYLOAD_LENGTH: 'the payload has the wrong length',
   ERR_BAD_BASE64: 'the line is not base64'
 };
-const KEY_CODES = new Set(['ERR_BAD_PADDING', 'ERR_BAD_UTF8', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_BAD_NAME']);
+const KEY_CODES = new Set(['ERR_BAD_PADDING', 'ERR_BAD_UTF8', 'ERR_DECRYPT', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_BAD_NAME']);
 const SAME_KEY = ' — do both sides use the same key?';
 
 function why(code: string, message: string): string {

@@ -204,7 +204,7 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
     await waitFor(() => raw.lines().length >= 4, 'four replies');
     const texts = raw.lines().map((l) => handOpen(l));
     expect(texts[0]).toMatch(/^ERROR ERR_BAD_BASE64: /);
-    expect(texts[1]).toMatch(/^ERROR ERR_BAD_(PADDING|UTF8): /);
+    expect(texts[1]).toMatch(/^ERROR ERR_DECRYPT: /); // §6.4: not which of padding or UTF-8 failed
     expect(texts[2]).toMatch(/^ERROR ERR_PAYLOAD_LENGTH: /);
     expect(texts[3]).toBe(ACK_TEXT);
     await stillChatting(a, b, 'bad base64');
@@ -311,6 +311,37 @@ describe('the log', () => {
     expect(lines.some((l) => l.dir === 'out' && l.type === 'error' && l.code === 'ERR_BAD_MAC')).toBe(true);
     expect(lines.some((l) => l.code === 'ERR_BAD_BASE64')).toBe(true);
     expect(lines.at(-1)).toMatchObject({ event: 'shutdown' });
+  });
+});
+
+describe('no padding oracle by default (§6.4)', () => {
+  it('bad padding and bad UTF-8 get the same answer, ERR_DECRYPT; the log keeps the cause', async () => {
+    const { port, logPath, server: srv } = await server();
+    const raw = await RawPeer.open(port);
+    const iv = randomBytes(16);
+    const c = createCipheriv('aes-128-cbc', KEY, iv).setAutoPadding(false);
+    const badPad = Buffer.concat([iv, c.update(Buffer.alloc(16, 0x11)), c.final()]).toString('base64');
+    const c2 = createCipheriv('aes-128-cbc', KEY, iv);
+    const badUtf8 = Buffer.concat([iv, c2.update(Buffer.from([0xff, 0xfe])), c2.final()]).toString('base64');
+    raw.write(`${badPad}\n${badUtf8}\n`);
+    await waitFor(() => raw.lines().length >= 2, 'two replies');
+    const [a, b] = raw.lines().map((l) => handOpen(l));
+    expect(a).toBe(b);
+    expect(a).toMatch(/^ERROR ERR_DECRYPT: /);
+    await srv.close();
+    const log = readFileSync(logPath, 'utf8');
+    expect(log).toContain('"cause":"ERR_BAD_PADDING"');
+    expect(log).toContain('"cause":"ERR_BAD_UTF8"');
+  });
+
+  it('with paddingOracle: true the answers differ (the lesson\'s server)', async () => {
+    const { port } = await server({ paddingOracle: true });
+    const raw = await RawPeer.open(port);
+    const iv = randomBytes(16);
+    const c = createCipheriv('aes-128-cbc', KEY, iv).setAutoPadding(false);
+    raw.write(Buffer.concat([iv, c.update(Buffer.alloc(16, 0x11)), c.final()]).toString('base64') + '\n');
+    await waitFor(() => raw.lines().length >= 1, 'the reply');
+    expect(handOpen(raw.lines()[0])).toMatch(/^ERROR ERR_BAD_PADDING: /);
   });
 });
 

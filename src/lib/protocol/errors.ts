@@ -19,6 +19,8 @@ export type FrameErrorCode =
   | 'ERR_BAD_TAG'
   | 'ERR_BAD_PADDING'
   | 'ERR_BAD_UTF8'
+  /** the server's one answer for bad padding or bad UTF-8 unless it runs as a padding oracle */
+  | 'ERR_DECRYPT'
   | 'ERR_BAD_NAME'
   | 'ERR_SEQUENCE'
   | 'ERR_SUITE_MISMATCH'
