@@ -44,6 +44,27 @@ export interface App {
  * node_modules/.cache so the server's bare imports still resolve to the project's node_modules.
  */
 export async function startApp(): Promise<App> {
+  // A build someone else was still writing can be copied half-done: check that every asset /learn
+  // names is served, and start over from a fresh copy when one is missing.
+  for (let attempt = 1; ; attempt++) {
+    const app = await startCopy();
+    const missing = await missingAssets(app.url);
+    if (missing.length === 0) return app;
+    await app.stop();
+    if (attempt === 3) throw new Error(`the build is incomplete, these assets are missing: ${missing.join(', ')}`);
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+async function missingAssets(url: string): Promise<string[]> {
+  const html = await (await fetch(url + '/learn')).text();
+  const assets = new Set(html.match(/\/_app\/immutable\/[^"'\s)]+/g) ?? []);
+  const missing: string[] = [];
+  for (const a of assets) if (!(await fetch(url + a)).ok) missing.push(a);
+  return missing;
+}
+
+async function startCopy(): Promise<App> {
   buildIfNeeded();
   const cache = join(root, 'node_modules', '.cache');
   mkdirSync(cache, { recursive: true });
