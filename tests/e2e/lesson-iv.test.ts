@@ -23,7 +23,11 @@ async function open(): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await page.goto(app.url + '/lessons/iv-mistakes');
   await page.locator('[data-testid="iv-rows"]').waitFor();
-  await page.waitForFunction(() => document.documentElement.dataset.sveltekitHydrated !== undefined || !!(window as unknown as { __sveltekit_dev?: unknown }).__sveltekit_dev || true);
+  // hydrated once typing into B changes its blocks
+  await expect.poll(async () => {
+    await page.locator('#iv-msg-b').fill('x');
+    return page.locator('[data-testid="row-b"] [data-block]').count();
+  }).toBe(1);
   return page;
 }
 const sameBlocks = (page: Page, row: string) =>

@@ -271,6 +271,11 @@ function differsOnlyInFirstBlock(padded: Uint8Array, expected: string): boolean 
   return first;
 }
 
+/** A title inside a sentence: lower-case first letter, except where it starts with IV. */
+function lower(title: string): string {
+  return title.startsWith('IV') ? title : title.charAt(0).toLowerCase() + title.slice(1);
+}
+
 function good(r: Reading): boolean {
   return r.quality === 'clean' && r.matchesExpected !== false;
 }
@@ -427,7 +432,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
     const hit = single(cause) ?? combined(cause);
     if (hit) {
       const enc = cause === 'key-encoding' ? hit.keyEnc : cause === 'iv-encoding' ? (hit.ivSource as Encoding) : hit.ctEnc;
-      const others = hit.causes.filter((c) => c !== cause).map((c) => CAUSE_TITLES[c].toLowerCase());
+      const others = hit.causes.filter((c) => c !== cause).map((c) => lower(CAUSE_TITLES[c]));
       const got = fields[field].bytes;
       put(
         cause,
@@ -487,7 +492,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
           ? []
           : ['a wrong IV looks the same (block 1 lost, the rest fine): does your message really start with ' + quote(r.blocks[0]?.preview ?? '') + '? Give the expected plaintext to decide']),
         ...(front.causes.length > 1
-          ? [`together with: ${front.causes.filter((c) => c !== 'iv-not-stripped').map((c) => CAUSE_TITLES[c].toLowerCase()).join(', ')}`]
+          ? [`together with: ${front.causes.filter((c) => c !== 'iv-not-stripped').map((c) => lower(CAUSE_TITLES[c])).join(', ')}`]
           : [])
       ],
       repairOf(front)
@@ -525,7 +530,7 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
 
   // 4. What the decryption as typed looks like: wrong IV, bad padding, wrong key.
   const explained = [...verdicts.values()].some((v) => v.fit === 'fits' && v.score >= 0.9);
-  const explainedBy = [...verdicts.values()].filter((v) => v.fit === 'fits' && v.score >= 0.9).map((v) => v.title.toLowerCase());
+  const explainedBy = [...verdicts.values()].filter((v) => v.fit === 'fits' && v.score >= 0.9).map((v) => lower(v.title));
   if (baseline) {
     const ev = [describeBlocks(baseline), describePadding(baseline.padding)];
     // wrong IV: only P₁ depends on the IV (SP 800-38A §6.2)

@@ -13,7 +13,10 @@ export interface IvOutcome {
   commonBytes: number;
   /** equal leading ciphertext blocks */
   sharedBlocks: number;
+  /** the detector over A, B and every frame sent before */
   report: IvReuseReport;
+  /** the detector over A and B alone: what the rows mark */
+  pair: IvReuseReport;
   sent: number;
 }
 
@@ -21,8 +24,8 @@ const rnd = () => bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
 
 export class IvLesson {
   keyText = $state('8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4b');
-  msgA = $state('PAY 100 EUR TO ALICE · invoice 2026-11-25');
-  msgB = $state('PAY 100 EUR TO MALLORY · invoice 2026-11-26');
+  msgA = $state('PAY 100 EUR TO ALICE; invoice 2026-11-25');
+  msgB = $state('PAY 100 EUR TO MALLORY; invoice 2026-11-26');
   mode = $state<'reused' | 'fresh'>('reused');
   // Fresh IVs come from the browser's CSPRNG when the learner asks; these two only make the
   // first server render deterministic.
@@ -62,6 +65,7 @@ export class IvLesson {
       commonBytes: common,
       sharedBlocks: equalLeadingBlocks(a.ciphertext, b.ciphertext),
       report: findIvReuse(frames),
+      pair: findIvReuse(frames.slice(0, 2)),
       sent: this.sent.length
     };
   });
@@ -92,12 +96,12 @@ export class IvLesson {
     this.sent = [];
   }
 
-  /** block indices of frame `id` whose ciphertext block occurs elsewhere too */
+  /** block indices of frame `id` (A or B) whose ciphertext block also occurs in the other one */
   sameIn(id: string): Set<number> {
-    return new Set(this.outcome?.report.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []);
+    return new Set(this.outcome?.pair.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []);
   }
 
   ivShared(id: string): boolean {
-    return !!this.outcome?.report.reusedIvs.some((r) => r.frames.includes(id));
+    return !!this.outcome?.pair.reusedIvs.some((r) => r.frames.includes(id));
   }
 }
