@@ -243,7 +243,10 @@ export class CaptureStore {
     this.emit();
   }
 
-  /** Deliver what is pending and close the spool; a temporary spool is removed. Idempotent. */
+  /**
+   * Deliver what is pending and close the spool for writing; a temporary spool is removed, a kept
+   * one can still be read by frames() and toCaptureFile(). Idempotent.
+   */
   close(): void {
     this.flushListeners();
     if (this.fd !== null) {
@@ -274,15 +277,26 @@ export class CaptureStore {
   /** Index range [from, to) of the spool, parsed. */
   private readSpool(from: number, to: number): CapturedFrame[] {
     if (this.spoolError) throw this.spoolError;
-    if (this.fd === null) throw new SpoolError(`capture spool ${this.spoolPath}: closed; older frames cannot be read back`);
+    if (this.fd === null && this.tempDir) throw new SpoolError(`capture spool ${this.spoolPath}: closed and removed; older frames cannot be read back`);
     const start = this.offsets.data[from];
     const end = to < this.offsets.length ? this.offsets.data[to] : this.spoolLength;
     const buf = Buffer.allocUnsafe(end - start);
     let got = 0;
-    while (got < buf.length) {
-      const n = readSync(this.fd, buf, got, buf.length - got, start + got);
-      if (n === 0) throw new SpoolError(`capture spool ${this.spoolPath}: ends at byte ${start + got}, expected ${end}; was it truncated?`);
-      got += n;
+    // After close() a kept spool is still read, from a descriptor opened for this read only.
+    let fd: number;
+    try {
+      fd = this.fd ?? openSync(this.spoolPath, 'r');
+    } catch (err) {
+      throw new SpoolError(`capture spool ${this.spoolPath}: cannot be read back (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+    try {
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, start + got);
+        if (n === 0) throw new SpoolError(`capture spool ${this.spoolPath}: ends at byte ${start + got}, expected ${end}; was it truncated?`);
+        got += n;
+      }
+    } finally {
+      if (fd !== this.fd) closeSync(fd);
     }
     const out: CapturedFrame[] = [];
     let at = 0;

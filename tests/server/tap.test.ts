@@ -630,6 +630,22 @@ describe('memory bound', () => {
     expect(() => readFileSync(path)).toThrow();
   });
 
+  it('CaptureStore: a kept spool is read after close; a spool that cannot be written fails loudly, never with a gap', () => {
+    const path = join(dir, 'kept.jsonl');
+    const kept = new CaptureStore({ spoolPath: path, memoryFrames: 2 });
+    for (let s = 1; s <= 6; s++) kept.append(frame(s));
+    kept.close();
+    expect(kept.frames(0, 10)).toEqual(Array.from({ length: 6 }, (_, i) => frame(i + 1)));
+
+    const full = new CaptureStore({ spoolPath: '/dev/full', memoryFrames: 3 }); // every write: ENOSPC
+    for (let s = 1; s <= 5; s++) full.append(frame(s));
+    expect(full.spoolError?.code).toBe('ERR_SPOOL');
+    expect(full.spoolError?.message).toMatch(/cannot write \(ENOSPC\)/);
+    expect(full.frames(2, 10).map((f) => f.seq)).toEqual([3, 4, 5]); // still in memory
+    expect(() => full.frames(0, 10)).toThrow(/ENOSPC/); // evicted and not on disk: an error, not a gap
+    full.close();
+  });
+
   it('CaptureStore.subscribe: a flood arrives in few batches, each frame once, in order', async () => {
     const store = new CaptureStore({ memoryFrames: 100 });
     const batches: CapturedFrame[][] = [];
