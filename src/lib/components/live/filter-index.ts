@@ -15,8 +15,20 @@ export class FilterIndex {
   private scanned = 0;
   private source: CapturedFrame[] | null = null;
 
-  /** `matchText` is asked only when a text filter is set. */
-  update(frames: CapturedFrame[], f: Filters, matchText: (frame: CapturedFrame, needle: string) => boolean, epoch: unknown): number[] {
+  /** frames appended or not yet tested: call update again (the page does, on a timer) */
+  get scanning(): boolean {
+    return this.source !== null && this.scanned < this.source.length;
+  }
+
+  get progress(): number {
+    return this.source && this.source.length ? this.scanned / this.source.length : 1;
+  }
+
+  /**
+   * `matchText` is asked only when a text filter is set; it may be slow (it decrypts), so a text
+   * filter stops after `budgetMs` and carries on at the next call: the page never freezes.
+   */
+  update(frames: CapturedFrame[], f: Filters, matchText: (frame: CapturedFrame, needle: string) => boolean, epoch: unknown, budgetMs = Infinity): number[] {
     const key = JSON.stringify([f.conn, f.dir, f.text.trim().toLowerCase(), String(epoch)]);
     if (key !== this.key || frames !== this.source || frames.length < this.scanned) {
       this.key = key;
@@ -26,11 +38,14 @@ export class FilterIndex {
     }
     const needle = f.text.trim().toLowerCase();
     const all = f.conn === null && f.dir === null && needle === '';
-    for (let i = this.scanned; i < frames.length; i++) {
+    const until = needle === '' ? Infinity : performance.now() + budgetMs;
+    let i = this.scanned;
+    for (; i < frames.length; i++) {
+      if ((i & 127) === 0 && performance.now() > until) break;
       const fr = frames[i];
       if (all || ((f.conn === null || fr.conn === f.conn) && (f.dir === null || fr.dir === f.dir) && (needle === '' || matchText(fr, needle)))) this.list.push(i);
     }
-    this.scanned = frames.length;
+    this.scanned = i;
     return this.list;
   }
 }
