@@ -41,6 +41,12 @@ describe('S-box (§5.1.1, Figure 7 and Figure 14)', () => {
     expect(new Set(SBOX).size).toBe(256);
     for (let x = 0; x < 256; x++) expect(INV_SBOX[SBOX[x]]).toBe(x);
   });
+  it('has no fixed points and no opposite fixed points (the design rule behind the constant {63})', () => {
+    for (let x = 0; x < 256; x++) {
+      expect(SBOX[x]).not.toBe(x);
+      expect(SBOX[x]).not.toBe(x ^ 0xff);
+    }
+  });
   it('first row of Figure 7', () => {
     expect(hex(Uint8Array.from(SBOX.slice(0, 16)))).toBe('637c777bf26b6fc53001672bfed7ab76');
   });

@@ -70,6 +70,10 @@ describe('lesson: inside one AES block', () => {
     // pointing at a byte explains it: s'[0,0] = 02•63 ⊕ 03•53 ⊕ e0 ⊕ 8c = 5f
     await page.locator('[data-testid="state-after"] .cell').first().hover();
     expect(await page.getByTestId('cell-line').textContent()).toContain("s'[0,0] = 02•63 ⊕ 03•53 ⊕ 01•e0 ⊕ 01•8c = 5f");
+    // …and rings its four sources, the whole column 0 of the state before, with a dashed ring
+    expect(await page.locator('.panel .ring.dashed').count()).toBe(4);
+    // the address keeps the step, so the link can be shared
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '16');
     // the jump menu goes to round 10
     await page.locator('select', { has: page.locator('option', { hasText: 'Round 10' }) }).selectOption({ label: 'Round 10 (last, no MixColumns)' });
     expect(await status(page)).toMatch(/Round 10 of 10 · SubBytes/);
@@ -91,6 +95,10 @@ describe('lesson: inside one AES block', () => {
     await bit.fill('77');
     await bit.blur();
     expect(await summary.textContent()).toContain('Flipping bit 77');
+    // clicking a bit in the picker flips that one
+    await page.locator('.bits .bit').nth(9).click();
+    expect(await summary.textContent()).toContain('Flipping bit 9 ');
+    expect(await bit.inputValue()).toBe('9');
     await page.close();
   });
 

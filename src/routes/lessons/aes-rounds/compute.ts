@@ -58,7 +58,7 @@ export const DEFAULT_FORM: AesForm = {
   key: NIST_KEY,
   block: '',
   iv: NIST_IV,
-  text: 'Attack at dawn!',
+  text: 'Attack at dawn! Bring coffee.',
   enc: 'utf8',
   i: 0
 };

@@ -96,3 +96,20 @@ export function explainCell(step: AesStep, j: number): string {
       return `${name} = ${hex2(step.before[j])} ⊕ ${hex2(step.roundKey![j])} = ${hex2(a)}`;
   }
 }
+
+/** The positions of `before` (and of the round key) that byte j of `after` was computed from. */
+export function sourcesOf(step: AesStep, j: number): number[] {
+  const r = j & 3;
+  const c = j >> 2;
+  switch (step.op) {
+    case 'ShiftRows':
+      return [r + 4 * ((c + r) % 4)];
+    case 'InvShiftRows':
+      return [r + 4 * ((c - r + 4) % 4)];
+    case 'MixColumns':
+    case 'InvMixColumns':
+      return [4 * c, 4 * c + 1, 4 * c + 2, 4 * c + 3];
+    default:
+      return [j];
+  }
+}
