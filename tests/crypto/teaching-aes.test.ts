@@ -8,6 +8,8 @@ import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createBlockCipher, encryptTrace, decryptTrace } from '$lib/crypto';
+import { changedMask, countTrue, explainCell, lessonSteps, sourcesOf } from '$lib/components/lessons/aes/steps';
+import { compute, readLink, writeLink } from '../../src/routes/lessons/aes-rounds/compute';
 import {
   INV_SBOX,
   SBOX,
@@ -324,5 +326,55 @@ describe('avalanche', () => {
       { numRuns: 100 }
     );
     expect(Math.abs(total / n - 64)).toBeLessThan(3);
+  });
+});
+
+describe('the lesson model (steps.ts, the route\'s compute.ts)', () => {
+  const key = bytes('000102030405060708090a0b0c0d0e0f');
+  const r = encryptRounds(key, bytes(PLAIN));
+  it('steps: Nr+1 round keys, the input, every transformation, the output', () => {
+    for (const [k, n] of [[16, 53], [24, 63], [32, 73]] as const) {
+      expect(lessonSteps(encryptRounds(new Uint8Array(k), bytes(PLAIN)))).toHaveLength(n);
+    }
+    const s = lessonSteps(r);
+    expect(s[0]).toEqual({ kind: 'key', round: 0 });
+    expect(s[11]).toEqual({ kind: 'input' });
+    expect(s.at(-1)).toEqual({ kind: 'output' });
+  });
+  it('explains a byte from the bytes it came from, and rings those', () => {
+    const mix = r.steps[3]; // round 1 MixColumns
+    expect(mix.op).toBe('MixColumns');
+    expect(explainCell(mix, 0)).toBe("s'[0,0] = 02•63 ⊕ 03•53 ⊕ 01•e0 ⊕ 01•8c = 5f");
+    expect(sourcesOf(mix, 6)).toEqual([4, 5, 6, 7]);
+    const shift = r.steps[2];
+    expect(explainCell(shift, 5)).toBe("s'[1,1] = s[1,2] = 60 (row 1 moved 1 left)");
+    expect(sourcesOf(shift, 5)).toEqual([9]);
+    expect(countTrue(changedMask(shift.before, shift.after))).toBe(12);
+    const inv = decryptRounds(key, r.output).steps[1];
+    expect(inv.op).toBe('InvShiftRows');
+    // every source really holds the byte InvShiftRows put there
+    for (let j = 0; j < 16; j++) expect(inv.before[sourcesOf(inv, j)[0]]).toBe(inv.after[j]);
+  });
+  it('deep links: ?key=&block=, ?key=&iv=&text=&i=, errors on the field', () => {
+    const a = readLink(new URLSearchParams('key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff&step=9&bit=3'));
+    expect(a.step).toBe(9);
+    expect(a.bit).toBe(3);
+    expect(hex(compute(a.form).picked!.rounds.output)).toBe('69c4e0d86a7b0430d8cdb78070b4c55a');
+    expect(readLink(new URLSearchParams(writeLink(a.form, 9, 3).slice(1)))).toEqual(a);
+
+    const t = readLink(new URLSearchParams('key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&text=Meet%20me%20at%20the%20old%20mill%20at%20six.&i=1'));
+    const picked = compute(t.form).picked!;
+    const trace = encryptTrace({ key: bytes('2b7e151628aed2a6abf7158809cf4f3c'), iv: bytes('000102030405060708090a0b0c0d0e0f'), plaintext: new TextEncoder().encode('Meet me at the old mill at six.') });
+    expect(picked.index).toBe(1);
+    expect(hex(picked.rounds.input)).toBe(hex(trace.blocks[1].xored));
+    expect(hex(picked.rounds.output)).toBe(hex(trace.blocks[1].cipherBlock));
+    const d = compute({ ...t.form, dir: 'decrypt', i: 99 }).picked!;
+    expect(d.index).toBe(1);
+    expect(hex(d.rounds.output)).toBe(hex(trace.blocks[1].xored));
+
+    expect(compute({ ...a.form, key: '0011' }).errors.key?.code).toBe('ERR_KEY_LENGTH');
+    expect(compute({ ...a.form, block: '0011' }).errors.block?.code).toBe('ERR_PLAINTEXT_LENGTH');
+    expect(compute({ ...a.form, block: 'zz' }).errors.block?.code).toBe('ERR_BAD_HEX');
+    expect(compute({ ...t.form, iv: '00' }).errors.iv?.code).toBe('ERR_IV_LENGTH');
   });
 });
