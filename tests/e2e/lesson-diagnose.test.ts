@@ -27,7 +27,7 @@ async function open(): Promise<Page> {
   await expect.poll(async () => {
     await page.locator('button[data-fault="none"]').click();
     return page.locator('[data-testid="verdict"]').getAttribute('data-cause');
-  }).toBe('ok');
+  }, { timeout: 30_000 }).toBe('ok');
   expect(errors).toEqual([]);
   return page;
 }

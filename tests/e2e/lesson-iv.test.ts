@@ -27,7 +27,7 @@ async function open(): Promise<Page> {
   await expect.poll(async () => {
     await page.locator('#iv-msg-b').fill('x');
     return page.locator('[data-testid="row-b"] [data-block]').count();
-  }).toBe(1);
+  }, { timeout: 30_000 }).toBe(1);
   return page;
 }
 const sameBlocks = (page: Page, row: string) =>

@@ -309,7 +309,8 @@ interface Attempt {
   causes: Cause[];
 }
 
-const MAX_SEARCH_BYTES = 1 << 20;
+// Up to 24 readings are tried; past 256 KiB only the reading as typed is, so typing stays responsive.
+const MAX_SEARCH_BYTES = 1 << 18;
 
 export function diagnose(input: DiagnoseInput): Diagnosis {
   const fields = {
