@@ -306,7 +306,7 @@ async function paced(server: ServerChild, n: number, framing: Framing): Promise<
  * A never-reading client next to 10 flooding ones: what does it cost the server? The flood uses
  * 1 KiB messages so that the kernel's socket buffers for the sloth fill within a second.
  */
-async function sloth(withSloth: boolean): Promise<{ peakRss: number; peakQueued: number; dropped: number; deliveries: number }> {
+async function sloth(withSloth: boolean): Promise<{ peakRss: number; peakQueued: number; dropped: number; droppedAfter: number; deliveries: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-bench-'));
   const server = await ServerChild.start({ log: join(dir, 'chat.log'), batch: true });
   let slothSocket: Socket | null = null;
@@ -336,13 +336,22 @@ async function sloth(withSloth: boolean): Promise<{ peakRss: number; peakQueued:
     }
     const r0 = clients.reduce((s, c) => s + c.relays, 0);
     const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, 5000));
+    // without the sloth: 3 s; with it: until the server drops it (at most 12 s)
+    let droppedAfter = NaN;
+    while (performance.now() - t0 < (withSloth ? 12_000 : 3000)) {
+      await new Promise((r) => setTimeout(r, 100));
+      if (withSloth && (await server.stats()).stats.dropped > 0) {
+        droppedAfter = (performance.now() - t0) / 1000;
+        await new Promise((r) => setTimeout(r, 500)); // and the room carries on
+        break;
+      }
+    }
     const deliveries = (clients.reduce((s, c) => s + c.relays, 0) - r0) / ((performance.now() - t0) / 1000);
     stopped = true;
     clearInterval(sampler);
     const st = await server.stats();
     for (const c of clients) c.close();
-    return { peakRss: Math.max(peakRss, st.rss), peakQueued: st.stats.peakQueuedBytes, dropped: st.stats.dropped, deliveries };
+    return { peakRss: Math.max(peakRss, st.rss), peakQueued: st.stats.peakQueuedBytes, dropped: st.stats.dropped, droppedAfter, deliveries };
   } finally {
     slothSocket?.destroy();
     await server.close();
@@ -395,7 +404,6 @@ export async function run(): Promise<Section[]> {
   const without = await sloth(false);
   const withS = await sloth(true);
 
-  const best50 = Math.max(found.get('flood/native/50')!.deliveries, found.get('flood/line/50')!.deliveries);
   const nat50 = found.get('flood/native/50')!.deliveries;
   const line50 = found.get('flood/line/50')!.deliveries;
   const p99n = found.get('paced/native/50')!.p99;
@@ -418,10 +426,10 @@ export async function run(): Promise<Section[]> {
       header: ['load', 'framing', 'clients', 'messages in/s', 'deliveries/s', 'p50 ms', 'p99 ms', 'latency samples', 'server CPU', 'deliveries per server CPU-s'],
       rows,
       targets: [
-        `≥ 500,000 deliveries/s at 50 clients flooding 64-byte messages: ${mark(best50 >= 500_000)} — native ${fmt(nat50)}/s, line ${fmt(line50)}/s ` +
+        `≥ 500,000 deliveries/s at 50 clients flooding 64-byte messages: native ${mark(nat50 >= 500_000)} (${fmt(nat50)}/s), line ${mark(line50 >= 500_000)} (${fmt(line50)}/s) ` +
           `(per server CPU-second: native ${fmt(nat50 / Math.max(found.get('flood/native/50')!.serverCpu, 0.01))}, line ${fmt(line50 / Math.max(found.get('flood/line/50')!.serverCpu, 0.01))}; load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the end)`,
-        `p99 ≤ 10 ms at 1,000 messages/s in with 50 clients: ${mark(Math.max(p99n, p99l) <= 10)} — native ${ms(p99n)} ms, line ${ms(p99l)} ms`,
-        `a client that never reads costs ≤ 16 MiB of server memory: ${mark(slothCost <= 16 * 2 ** 20)} — at most ${MiB(withS.peakQueued)} MiB queued for one connection; server RSS peak ${MiB(withS.peakRss)} MiB with it vs ${MiB(without.peakRss)} MiB without (${rssCost >= 0 ? '+' : ''}${MiB(rssCost)} MiB); dropped ${withS.dropped}; the 10 others kept ${fmt(withS.deliveries)} deliveries/s of 1 KiB (${fmt(without.deliveries)} without it)`,
+        `p99 ≤ 10 ms at 1,000 messages/s in with 50 clients: native ${mark(p99n <= 10)} (${ms(p99n)} ms), line ${mark(p99l <= 10)} (${ms(p99l)} ms)`,
+        `a client that never reads costs ≤ 16 MiB of server memory: ${mark(slothCost <= 16 * 2 ** 20)} — at most ${MiB(withS.peakQueued)} MiB queued for one connection; server RSS peak ${MiB(withS.peakRss)} MiB with it vs ${MiB(without.peakRss)} MiB without (${rssCost >= 0 ? '+' : ''}${MiB(rssCost)} MiB); ${withS.dropped ? `dropped (ERR_SLOW_READER) ${withS.droppedAfter.toFixed(1)} s into the flood, once the kernel's socket buffers (outside the server process) were full and it stayed backlogged 2 s` : 'not dropped within 12 s (the kernel still absorbed its share)'}; the 10 others kept ${fmt(withS.deliveries)} deliveries/s of 1 KiB (${fmt(without.deliveries)} without it)`,
         `batched writes vs one write per frame at 50 clients flooding: ${batchGain.toFixed(1)}× the deliveries/s`
       ]
     }
