@@ -163,8 +163,20 @@ export async function startTap(o: TapOptions): Promise<Tap> {
 
   let pcap: PcapngWriter | null = null;
   let pcapError: Error | null = null;
-  if (pcapPath) pcap = openPcapngWriter(pcapPath, { clock }); // a path we cannot open is the caller's error: throw now
-  const store = new CaptureStore({ spoolPath, memoryFrames: o.memoryFrames, memoryBytes: o.memoryBytes, pcapngPath: pcapPath });
+  try {
+    if (pcapPath) pcap = openPcapngWriter(pcapPath, { clock }); // a path we cannot open is the caller's error: throw now
+  } catch (err) {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
+  let store: CaptureStore;
+  try {
+    store = new CaptureStore({ spoolPath, memoryFrames: o.memoryFrames, memoryBytes: o.memoryBytes, pcapngPath: pcapPath });
+  } catch (err) {
+    pcap?.end();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    throw err;
+  }
 
   const stats: TapStats = { connections: 0, open: 0, frames: 0, errors: 0, bytes: { c2s: 0, s2c: 0 }, chunks: { c2s: 0, s2c: 0 }, payloadPackets: 0 };
   const pairs = new Set<Pair>();
