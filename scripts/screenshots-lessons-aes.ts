@@ -29,6 +29,7 @@ const shots: Shot[] = [
   { file: 'lesson-aes-rounds-1080p.png', path: `/lessons/aes-rounds?${C1}&step=15`, width: 1920, height: 1080, hoverCell: 5 },
   { file: 'lesson-aes-rounds-key-256.png', path: `/lessons/aes-rounds?${C3}&step=4`, width: 1280, height: 720 },
   { file: 'lesson-aes-rounds-avalanche.png', path: `/lessons/aes-rounds?${C1}&step=53&bit=77`, width: 1280, height: 720, scroll: '.happened' },
+  { file: 'lesson-aes-rounds-decrypt.png', path: `/lessons/aes-rounds?key=000102030405060708090a0b0c0d0e0f&block=69c4e0d86a7b0430d8cdb78070b4c55a&dir=decrypt&step=18`, width: 1280, height: 720, hoverCell: 2 },
   { file: 'lesson-aes-rounds-cbc-block.png', path: `/lessons/aes-rounds?step=1`, width: 1280, height: 720 },
   { file: 'lesson-aes-rounds-bad-key.png', path: `/lessons/aes-rounds?key=00010203&block=00112233445566778899aabbccddeeff&step=20`, width: 1280, height: 720 }
 ];
