@@ -71,6 +71,14 @@ function blockCheck(page: Page) {
 }
 
 describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
+  it('the /lessons index links lessons 3, 4 and 6, and each page answers on the server', async () => {
+    const html = await (await fetch(app.url + '/lessons')).text();
+    for (const slug of ['ecb-vs-cbc', 'iv-mistakes', 'why-decryption-failed']) {
+      expect(html).toContain(`href="/lessons/${slug}"`);
+      expect((await fetch(`${app.url}/lessons/${slug}`)).status).toBe(200);
+    }
+  });
+
   it('the bundled picture: equal plaintext blocks are equal under ECB, never under CBC', async () => {
     const page = await open();
     const r = await blockCheck(page);
