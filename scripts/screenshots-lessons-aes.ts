@@ -42,7 +42,7 @@ async function main() {
     for (const s of shots) {
       const page = await browser.newPage({ viewport: { width: s.width, height: s.height } });
       await page.goto(app.url + s.path, { waitUntil: 'networkidle' });
-      await page.locator('.lesson[data-ready="true"]').waitFor();
+      await page.locator('.lesson[data-ready="true"]').waitFor({ timeout: 60_000 });
       if (s.hoverCell !== undefined) await page.locator('[data-testid="state-after"] .cell').nth(s.hoverCell).hover();
       if (s.scroll) await page.locator(s.scroll).evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
       await page.waitForTimeout(300);

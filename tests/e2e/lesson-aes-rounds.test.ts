@@ -24,7 +24,7 @@ async function open(path: string): Promise<Page> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(app.url + path);
-  await page.locator('.lesson[data-ready="true"]').waitFor();
+  await page.locator('.lesson[data-ready="true"]').waitFor({ timeout: 60_000 });
   (page as Page & { errors: string[] }).errors = errors;
   return page;
 }
@@ -32,7 +32,7 @@ async function open(path: string): Promise<Page> {
 const status = (page: Page) => page.getByTestId('step-status').textContent();
 const afterHex = (page: Page) => page.locator('[data-testid="state-after"]').getAttribute('data-hex');
 
-describe('lesson: inside one AES block', () => {
+describe('lesson: inside one AES block', { timeout: 90_000 }, () => {
   it('C.1 deep link: End reaches the output 69c4e0d8…, ← → and Home step', async () => {
     const page = await open(C1);
     expect(await status(page)).toMatch(/Step 1 of 53/);
