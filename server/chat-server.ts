@@ -65,9 +65,17 @@ class JsonLog {
       this.stream = null;
     });
   }
+  private lastMs = 0;
+  private lastIso = '';
   write(entry: LogEntry): void {
     if (!this.stream) return;
-    this.buf.push(JSON.stringify({ time: new Date().toISOString(), ...entry }));
+    // one ISO time string per millisecond, and no object spread: this runs once per frame
+    const now = Date.now();
+    if (now !== this.lastMs) {
+      this.lastMs = now;
+      this.lastIso = new Date(now).toISOString();
+    }
+    this.buf.push(`{"time":"${this.lastIso}",${JSON.stringify(entry).slice(1)}`);
     if (this.buf.length >= 4096) this.flush();
   }
   flush(): void {
