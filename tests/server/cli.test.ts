@@ -101,6 +101,29 @@ describe('cbc-lab client', () => {
     }
   });
 
+  it('interactive (spawned): lines typed are sent, others\' messages appear decrypted, end of input says bye, exit 0', async () => {
+    const { server, port } = await startServer({ logPath: null });
+    cleanups.push(() => server.close());
+    const rec = await Recorder.open({ port, framing: 'native', suite: 'gcm', name: 'rec' });
+    cleanups.push(() => rec.client.destroy());
+    for (const framing of ['native', 'line']) {
+      const p = spawn(process.execPath, [CLI, 'client', '--port', String(port), '--key', KEY_HEX, '--framing', framing, '--name', 'ivy'], { cwd: root });
+      children.push(p);
+      let out = '';
+      p.stdout.on('data', (d) => (out += d));
+      p.stderr.on('data', () => {});
+      const exited = new Promise<number | null>((r) => p.on('exit', r));
+      await waitFor(() => out.includes('Connected to server'), 'the client to connect', 15_000);
+      p.stdin.write(`typed on ${framing}\n`);
+      await rec.until((m) => m.kind === 'chat' && m.text.endsWith(`: typed on ${framing}`), 'the typed line');
+      rec.client.send(`hello ${framing}`);
+      await waitFor(() => out.includes(`rec: hello ${framing}`), 'the reply shown', 5000);
+      p.stdin.end();
+      expect(await exited).toBe(0);
+      await rec.until((m) => m.kind === 'leave' && (framing === 'native' ? m.text === 'ivy' : m.text.startsWith('guest-')), 'the leave notice');
+    }
+  }, 60_000);
+
   it('a wrong key says so plainly, exit 1', async () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
