@@ -17,6 +17,7 @@ function median(xs: number[]): number {
 const ms = (x: number) => `${x.toFixed(x < 10 ? 1 : 0)} ms`;
 
 export async function run(): Promise<Section> {
+  const load = os.loadavg()[0];
   const app = await startApp();
   const browser = await launchBrowser();
   const rows: (string | number)[][] = [];
@@ -95,7 +96,7 @@ export async function run(): Promise<Section> {
       '"first paint" is first-contentful-paint of the server-rendered page; "ready" is the `learn:ready` performance mark set when the page is hydrated ' +
       'and every picture is drawn. Medians, the first (cold) load of each size left out. A step is timed twice: the main-thread work (Svelte update, ' +
       'style, layout) and the wall time to the next painted frame, which also waits for the frame clock and for other processes on this shared ' +
-      `machine (load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the start of this section).`,
+      `machine (load average ${load.toFixed(1)} on ${os.cpus().length} cores at the start of this section).`,
     header: ['what', 'first paint', 'ready / step', 'runs'],
     rows,
     targets
