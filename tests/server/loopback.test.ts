@@ -230,18 +230,20 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
   }, 30_000);
 
   it('slowloris: silence, or a trickle of bytes, is closed after the idle timeout (ERR_IDLE_TIMEOUT)', async () => {
-    const { port } = await server({ idleTimeout: 0.4 });
+    const { port } = await server({ idleTimeout: 1 });
     const a = await client({ port, framing: 'native', suite: 'gcm', name: 'a' });
     const silent = await RawPeer.open(port);
     const trickle = await RawPeer.open(port);
     const hello = sealFrame(deriveKeys(KEY), { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('slow') });
     let i = 0;
-    const timer = setInterval(() => i < hello.length - 1 && trickle.write(hello.subarray(i, ++i)), 50);
+    const timer = setInterval(() => i < hello.length - 1 && trickle.write(hello.subarray(i, ++i)), 100);
     cleanups.push(() => clearInterval(timer));
     // a's own activity keeps it alive
     const keepAlive = setInterval(() => a.client.send('still here'), 100);
     cleanups.push(() => clearInterval(keepAlive));
-    await waitFor(() => silent.closed && trickle.closed, 'both slow peers closed', 3000);
+    const t0 = Date.now();
+    await waitFor(() => silent.closed && trickle.closed, 'both slow peers closed', 5000);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // not before the timeout
     expect(JSON.parse(Buffer.from(frames(trickle.data)[0].payload).toString()).code).toBe('ERR_IDLE_TIMEOUT');
     expect(silent.data.length).toBe(0);
     expect(a.closedWith).toBeUndefined();
