@@ -5,7 +5,7 @@ import { EXIT_DATA, EXIT_OK, UsageError, parseFlags, type CliIo, type Command, t
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CLIENTS, DEFAULT_PORT, startChatServer } from './chat-server.ts';
 
 const USAGE =
-  'cbc-lab server [--host 127.0.0.1] [--port 5000] (--key <hex> | --key-file <path>) [--log chat.log] [--max-clients N] [--idle-timeout S]';
+  'cbc-lab server [--host 127.0.0.1] [--port 5000] (--key <hex> | --key-file <path>) [--log chat.log] [--max-clients N] [--idle-timeout S] [--padding-oracle]';
 
 const HELP = `usage: ${USAGE}
 
@@ -25,6 +25,10 @@ Options:
                        with ERR_SERVER_FULL
   --idle-timeout <s>   close a connection that completes no frame for this many seconds
                        (default ${DEFAULT_IDLE_TIMEOUT_S}; 0 = never; a trickle of bytes does not count)
+  --padding-oracle     for teaching only (/lessons/padding-oracle): answer bad padding
+                       (ERR_BAD_PADDING) apart from text that is not UTF-8 (ERR_BAD_UTF8) for the
+                       cbc suite and line framing, which lets anyone decrypt that traffic without
+                       the key. Off by default: both get ERR_DECRYPT (docs/protocol.md §6.4)
   -h, --help           this text
 
 Ctrl-C or SIGTERM: every client gets a bye, the log is flushed, exit 0.
@@ -97,7 +101,7 @@ export const serverCommand: Command = {
   async run(argv: string[], io: CliIo): Promise<number> {
     const f = parseFlags(argv, {
       values: { host: null, port: null, ...KEY_FLAGS, log: null, 'max-clients': null, 'idle-timeout': null },
-      booleans: []
+      booleans: ['padding-oracle']
     });
     if (f.help) {
       io.stdout(HELP);
@@ -110,10 +114,11 @@ export const serverCommand: Command = {
     const log = f.values.log ?? 'chat.log';
     const maxClients = intFlag('max-clients', f.values['max-clients'], DEFAULT_MAX_CLIENTS, 1);
     const idleTimeout = secondsFlag('idle-timeout', f.values['idle-timeout'], DEFAULT_IDLE_TIMEOUT_S);
+    const paddingOracle = f.booleans['padding-oracle'] === true;
 
     let started;
     try {
-      started = await startChatServer({ host, port, key, logPath: log === 'none' || log === '' ? null : log, maxClients, idleTimeout });
+      started = await startChatServer({ host, port, key, logPath: log === 'none' || log === '' ? null : log, maxClients, idleTimeout, paddingOracle });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       const why = e.code === 'EADDRINUSE' ? 'the port is in use: is another server running? pick another --port' : e.code === 'EADDRNOTAVAIL' ? 'no such address on this machine' : e.code === 'EACCES' ? 'permission denied: ports below 1024 need privileges' : e.message;
@@ -122,6 +127,9 @@ export const serverCommand: Command = {
     }
     const { server, address } = started;
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    if (paddingOracle) {
+      io.stderr('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only.\n');
+    }
     io.stdout(`Server listening on ${shown}:${address.port}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => {

@@ -50,6 +50,8 @@ export interface DemoOptions {
   build?: boolean;
   /** frames the capture keeps in memory before it reads older ones back from the spool (the tap's default: 10,000) */
   memoryFrames?: number;
+  /** lesson 2: the chat server answers bad padding apart (a padding oracle, for teaching only); default off */
+  paddingOracle?: boolean;
 }
 
 export interface RunningDemo {
@@ -310,7 +312,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   };
   try {
     // No log file: the capture is the record, and the demo writes no key and no plaintext anywhere.
-    const chat = new ChatServer({ key, host, port: 0, logPath: null });
+    const chat = new ChatServer({ key, host, port: 0, logPath: null, paddingOracle: o.paddingOracle === true });
     const serverAddr = await chat.listen();
     undo.push(() => chat.close());
 
@@ -348,7 +350,8 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
       webUrl,
       store: tap.store,
       send: (m) => senders.send(m),
-      signal: abort.signal
+      signal: abort.signal,
+      paddingOracle: o.paddingOracle === true
     };
     g[DEMO_SYMBOL] = handle;
     undo.push(() => {
@@ -395,7 +398,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
   }
 }
 
-const USAGE = 'npm start -- [--web-port 3000] [--chat-port 5000] [--key <hex>] [--no-bots]';
+const USAGE = 'npm start -- [--web-port 3000] [--chat-port 5000] [--key <hex>] [--no-bots] [--padding-oracle]';
 const HELP = `usage: ${USAGE}
    or: tsx server/demo.ts [same options]
 
@@ -409,6 +412,9 @@ Options:
   --key <hex>      the demo's pre-shared key, 32, 48 or 64 hex digits (default: a fresh random
                    AES-256 key for each run)
   --no-bots        no bot clients; only you and the page chat
+  --padding-oracle the chat server answers bad padding apart from bad text (ERR_BAD_PADDING vs
+                   ERR_BAD_UTF8) for the cbc suite and line framing: a deliberate padding oracle
+                   for /lessons/padding-oracle. For teaching only; off by default
   -h, --help       this text
 
 The capture (pcapng, and the frames as JSON lines) goes to captures/ in the repository, or to
@@ -431,10 +437,11 @@ export interface DemoArgs {
   chatPort: number;
   key?: Uint8Array;
   bots: boolean;
+  paddingOracle: boolean;
 }
 
 export function parseDemoArgs(argv: string[]): DemoArgs {
-  const f = parseFlags(argv, { values: { 'web-port': null, 'chat-port': null, key: null }, booleans: ['no-bots'] });
+  const f = parseFlags(argv, { values: { 'web-port': null, 'chat-port': null, key: null }, booleans: ['no-bots', 'padding-oracle'] });
   if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}`);
   const webPort = portValue('web-port', f.values['web-port'], DEFAULT_WEB_PORT);
   const chatPort = portValue('chat-port', f.values['chat-port'], DEFAULT_CHAT_PORT);
@@ -447,7 +454,7 @@ export function parseDemoArgs(argv: string[]): DemoArgs {
       throw new UsageError('ERR_BAD_OPTION_VALUE', (err as Error).message);
     }
   }
-  return { help: f.help, webPort, chatPort, key, bots: !f.booleans['no-bots'] };
+  return { help: f.help, webPort, chatPort, key, bots: !f.booleans['no-bots'], paddingOracle: f.booleans['padding-oracle'] === true };
 }
 
 /** Fail before the (slow) build when a port is taken. */
@@ -478,7 +485,7 @@ async function main(): Promise<void> {
   try {
     await checkPortFree(args.webPort, host, '--web-port');
     await checkPortFree(args.chatPort, host, '--chat-port');
-    demo = await startDemo({ webPort: args.webPort, chatPort: args.chatPort, key: args.key, bots: args.bots, host, captureDir: process.env.CBC_LAB_CAPTURE_DIR || undefined, build: process.env.CBC_LAB_NO_BUILD !== '1' });
+    demo = await startDemo({ webPort: args.webPort, chatPort: args.chatPort, key: args.key, bots: args.bots, paddingOracle: args.paddingOracle, host, captureDir: process.env.CBC_LAB_CAPTURE_DIR || undefined, build: process.env.CBC_LAB_NO_BUILD !== '1' });
   } catch (err) {
     process.stderr.write(`cbc-lab demo: ${err instanceof PortInUseError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
     process.exit(1);
@@ -501,6 +508,12 @@ async function main(): Promise<void> {
     ''
   ];
   process.stdout.write(lines.join('\n'));
+  if (args.paddingOracle) {
+    process.stderr.write(
+      '\nWARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only.\n' +
+        '         Anyone who can reach the chat port can decrypt cbc and line traffic without the key (/lessons/padding-oracle).\n\n'
+    );
+  }
 
   let signalled = false;
   const onSignal = (sig: NodeJS.Signals) => {

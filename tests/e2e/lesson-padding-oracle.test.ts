@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startApp, launchBrowser, type App } from './harness';
+import { startDemoChild, type DemoChild } from './demo-child';
 
 let browser: Browser;
 beforeAll(async () => {
@@ -55,4 +56,47 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     expect(summary).toContain('Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC)');
     await page.close();
   }, 180_000);
+});
+
+describe('/lessons/padding-oracle against a real server (npm start -- --padding-oracle, free ports)', () => {
+  let demo: DemoChild;
+  beforeAll(async () => {
+    demo = await startDemoChild(['--no-bots', '--padding-oracle']);
+  }, 300_000);
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('the demo says so loudly on startup', () => {
+    expect(demo.stderr()).toContain('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only');
+  });
+
+  it('captures a victim frame from the wire and recovers it through the live server; cbc-hmac gets 256 × ERR_BAD_MAC', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(demo.webUrl + '/lessons/padding-oracle');
+    await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor();
+    await page.locator('input[maxlength="64"]').fill('wire secret #9');
+    await run(page, 'cbc', /Send it as the victim \(suite cbc\)/);
+    expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(/captured frame #\d+ \(victim → server, cbc\)/);
+    const attack = page.locator('#attack-cbc');
+    expect(await attack.locator('h3').innerText()).toContain('the live server');
+    expect(await attack.getAttribute('data-done')).toBe('recovered');
+    expect(await attack.locator('[data-plaintext]').getAttribute('data-plaintext')).toBe('wire secret #9');
+    const tally = JSON.parse((await attack.locator('[data-tally]').getAttribute('data-tally'))!) as Record<string, number>;
+    expect(tally.ERR_BAD_PADDING).toBeGreaterThan(16 * 10);
+    expect(Number(await attack.locator('[data-max-per-byte]').innerText())).toBeLessThanOrEqual(256);
+    // every query was a real frame on the wire: the capture holds them
+    const frames = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: { dir: string; type?: string }[] };
+    const queries = Number(await attack.locator('[data-queries]').innerText());
+    expect(frames.frames.filter((f) => f.dir === 's2c' && f.type === 'error').length).toBeGreaterThanOrEqual(tally.ERR_BAD_PADDING);
+    expect(frames.frames.filter((f) => f.dir === 'c2s' && f.type === 'chat').length).toBeGreaterThan(queries);
+
+    await run(page, 'cbc-hmac', /Send the message as cbc-hmac and capture it/);
+    const mac = page.locator('#attack-cbc-hmac');
+    expect(await mac.getAttribute('data-done')).toBe('failed');
+    expect(JSON.parse((await mac.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({ ERR_BAD_MAC: 256 });
+    expect(await mac.locator('[data-recovered]').innerText()).toBe('0');
+    expect(await page.locator('[data-summary]').innerText()).toMatch(/from the live server with \d+ queries/);
+    await page.close();
+  }, 240_000);
 });
