@@ -5,7 +5,7 @@
 // The tap runs in its own process (as `cbc-lab tap` does), recording everything: pcapng and the
 // JSON-lines spool on disk, frames decoded both ways. The client and the server share this one.
 // BENCH_DEBUG=1 prints each run; BENCH_TAP_PROF=<dir> writes a CPU profile of the tap process;
-// BENCH_TAP_ONLY=<name prefix> runs one workload.
+// BENCH_TAP_ONLY=<name prefix> runs one workload; BENCH_TAP_NO_PCAP=1 and BENCH_TAP_MEMBYTES=<n> vary the tap.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -42,6 +42,9 @@ const WORKLOADS: Workload[] = [
 
 interface Run {
   seconds: number;
+  /** CPU µs used meanwhile: by this process (client + server), and by the tap's */
+  cpuHere: number;
+  cpuTap: number;
   bytes: number;
   frames: number;
 }
@@ -99,7 +102,7 @@ function drive(port: number, w: Workload, p: ReturnType<typeof prepare>): Promis
         const seconds = (performance.now() - start) / 1000;
         s.destroy();
         if (process.env.BENCH_DEBUG) process.stderr.write(`${w.name} port ${port}: ${seconds.toFixed(3)} s\n`);
-        resolve({ seconds, bytes: p.stream.length, frames: w.frames });
+        resolve({ seconds, bytes: p.stream.length, frames: w.frames, cpuHere: 0, cpuTap: 0 });
         return;
       }
       if (helloBack) pump();
@@ -120,36 +123,59 @@ function median(xs: number[]): number {
 }
 
 /** The tap in a child process, as `cbc-lab tap` runs it; resolves with its port. */
-function spawnTap(targetPort: number, dir: string): Promise<{ child: ChildProcess; port: number; stop: () => Promise<string> }> {
+function spawnTap(targetPort: number, dir: string): Promise<{ child: ChildProcess; port: number; cpu: () => Promise<number>; stop: () => Promise<string> }> {
   const self = fileURLToPath(import.meta.url);
   const child = spawn(process.execPath, [...(process.env.BENCH_TAP_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_TAP_PROF] : []), '--import', 'tsx', self, '--tap-child', String(targetPort), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
-    let out = '';
+    let buffered = '';
+    let last = '';
+    const waiting: ((us: number) => void)[] = [];
     child.on('error', reject);
     child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /^port (\d+)\n/.exec(out);
-      if (m && !(child as { resolved?: boolean }).resolved) {
-        (child as { resolved?: boolean }).resolved = true;
-        resolve({
-          child,
-          port: Number(m[1]),
-          stop: () =>
-            new Promise((r) => {
-              child.on('close', () => r(out.slice(m[0].length).trim()));
-              child.stdin!.end();
-            })
-        });
+      buffered += d;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        const port = /^port (\d+)$/.exec(line);
+        const cpu = /^cpu (\d+)$/.exec(line);
+        if (cpu) waiting.shift()?.(Number(cpu[1]));
+        else if (port) {
+          resolve({
+            child,
+            port: Number(port[1]),
+            cpu: () =>
+              new Promise((r) => {
+                waiting.push(r);
+                child.stdin!.write('cpu\n');
+              }),
+            stop: () =>
+              new Promise((r) => {
+                child.on('close', () => r(last));
+                child.stdin!.end();
+              })
+          });
+        } else last = line;
       }
     });
   });
 }
 
 async function tapChild(targetPort: number, dir: string): Promise<void> {
-  const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort, pcapPath: join(dir, 'bench.pcapng'), spoolPath: join(dir, 'bench.jsonl') });
+  // BENCH_TAP_NO_PCAP=1: no pcapng, to see what it costs
+  const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort, pcapPath: process.env.BENCH_TAP_NO_PCAP ? null : join(dir, 'bench.pcapng'), spoolPath: join(dir, 'bench.jsonl'), memoryBytes: process.env.BENCH_TAP_MEMBYTES ? Number(process.env.BENCH_TAP_MEMBYTES) : undefined });
   process.stdout.on('error', () => {}); // the parent may be gone first
   process.stdout.write(`port ${tap.port}\n`);
-  process.stdin.resume();
+  process.stdin.setEncoding('utf8');
+  // "cpu" on stdin: answer with the CPU time (user + system, µs) this process has used so far
+  process.stdin.on('data', (d: string) => {
+    for (const line of d.split('\n')) {
+      if (line === 'cpu') {
+        const u = process.cpuUsage();
+        process.stdout.write(`cpu ${u.user + u.system}\n`);
+      }
+    }
+  });
   process.stdin.on('end', async () => {
     await tap.close();
     process.stdout.write(JSON.stringify(tap.stats) + '\n');
@@ -169,14 +195,21 @@ export async function run(): Promise<Section> {
       await drive(tap.port, { ...w, frames: Math.min(w.frames, 500) }, p);
       const direct: Run[] = [];
       const tapped: Run[] = [];
+      const measured = async (port: number): Promise<Run> => {
+        const here = process.cpuUsage();
+        const there = await tap.cpu();
+        const r = await drive(port, w, p);
+        const u = process.cpuUsage(here);
+        return { ...r, cpuHere: u.user + u.system, cpuTap: (await tap.cpu()) - there };
+      };
       for (let r = 0; r < REPS; r++) {
         // alternate which goes first, so neither always meets a warmer machine
         if (r % 2 === 0) {
-          direct.push(await drive(address.port, w, p));
-          tapped.push(await drive(tap.port, w, p));
+          direct.push(await measured(address.port));
+          tapped.push(await measured(tap.port));
         } else {
-          tapped.push(await drive(tap.port, w, p));
-          direct.push(await drive(address.port, w, p));
+          tapped.push(await measured(tap.port));
+          direct.push(await measured(address.port));
         }
       }
       const d = median(direct.map((x) => x.seconds));
@@ -186,7 +219,16 @@ export async function run(): Promise<Section> {
       const spread = direct.map((x, i) => x.seconds / tapped[i].seconds).sort((a, b) => a - b);
       const mb = (x: number) => ((p.stream.length / x) / 1e6).toFixed(1);
       const fps = (x: number) => Math.round(w.frames / x).toLocaleString('en-US');
-      rows.push([w.name, `${fps(d)} frames/s, ${mb(d)} MB/s`, `${fps(t)} frames/s, ${mb(t)} MB/s`, `${(ratio * 100).toFixed(0)}% (${(spread[0] * 100).toFixed(0)}–${(spread[spread.length - 1] * 100).toFixed(0)}%)`]);
+      // CPU cost per frame: independent of how busy the shared machine is (within reason)
+      const usPerFrame = (xs: number[]) => (median(xs) / w.frames).toFixed(1);
+      rows.push([
+        w.name,
+        `${fps(d)} frames/s, ${mb(d)} MB/s`,
+        `${fps(t)} frames/s, ${mb(t)} MB/s`,
+        `${(ratio * 100).toFixed(0)}% (${(spread[0] * 100).toFixed(0)}–${(spread[spread.length - 1] * 100).toFixed(0)}%)`,
+        `${usPerFrame(direct.map((x) => x.cpuHere))} µs`,
+        `${usPerFrame(tapped.map((x) => x.cpuTap))} µs (${((median(tapped.map((x) => x.cpuTap)) / 1000) / (p.stream.length / 1e6)).toFixed(1)} ms/MB)`
+      ]);
       targets.push(`${w.name}: through the tap at ${(ratio * 100).toFixed(0)}% of direct (target ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'met' : 'not met'}`);
     }
   } finally {
@@ -202,8 +244,9 @@ export async function run(): Promise<Section> {
       'which opens each one and answers with a sealed ack; the clock stops at the last ack. Direct: client → server. Tapped: client → tap → server, ' +
       'the tap in its own process (as `cbc-lab tap`) writing the pcapng and the JSON-lines spool and decoding frames both ways. ' +
       'Frames are sealed before the clock starts. Both paths are measured in the same run, back to back in pairs (alternating which goes first); ' +
-      'the ratio is the median of the pairs\' ratios, with their range. Load generator and tap share the machine\'s two cores with whatever else runs.',
-    header: ['workload', 'direct (median)', 'through the tap (median)', 'tap / direct (median of pairs, range)'],
+      'the ratio is the median of the pairs\' ratios, with their range. Load generator and tap share the machine\'s two cores with whatever else runs, ' +
+      'so the last two columns give the CPU time each side spent per frame (each frame is also acked: the tap records both), which depends much less on the load.',
+    header: ['workload', 'direct (median)', 'through the tap (median)', 'tap / direct (median of pairs, range)', 'client + server CPU per frame', 'tap CPU per frame'],
     rows,
     targets
   };
