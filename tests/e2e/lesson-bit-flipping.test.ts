@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { startApp, launchBrowser, type App } from './harness';
+import { startDemoChild, type DemoChild } from './demo-child';
 
 const KEY = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
 const IV = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
@@ -117,4 +118,45 @@ describe('/lessons/bit-flipping', () => {
       await page.close();
     }
   });
+});
+
+describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports)', () => {
+  let demo: DemoChild;
+  beforeAll(async () => {
+    demo = await startDemoChild([]);
+  }, 300_000);
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('a captured line from alice, opened by deep link, one IV bit flipped and replayed: the server acks and relays the edited text', async () => {
+    // wait for alice (line framing, cbc) to say something
+    let line: { bytes: string } | undefined;
+    for (let i = 0; i < 100 && !line; i++) {
+      const page = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as { frames: { dir: string; framing: string; bytes: string }[] };
+      line = page.frames.find((f) => f.dir === 'c2s' && f.framing === 'line');
+      if (!line) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(line).toBeDefined();
+    const key = Buffer.from(demo.key, 'hex');
+    const wire = Buffer.from(Buffer.from(line!.bytes, 'base64').toString('latin1').trim(), 'base64');
+    const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, wire.subarray(0, 16));
+    const text = Buffer.concat([d.update(wire.subarray(16)), d.final()]);
+    const edited = Buffer.from(text);
+    edited[0] ^= 0x20; // IV byte 0, bit 2: an ASCII letter changes case, and stays valid UTF-8
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${demo.webUrl}/lessons/bit-flipping?frame=${encodeURIComponent(line!.bytes)}`);
+    await page.locator('.lesson[data-ready="true"]').waitFor();
+    const grids = page.locator('#cap').locator('..');
+    await expect.poll(() => grids.locator('[data-block="-1"]').count()).toBe(1);
+    await grids.locator('[data-block="-1"] button[data-byte="0"][data-bit="2"]').click();
+    await page.getByRole('button', { name: 'Replay the edited frame to the server' }).click();
+    await page.locator('[data-replayed]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-reply]').innerText()).toBe('Hello Client, message received securely');
+    const relays = await page.locator('[data-relay]').allInnerTexts();
+    expect(relays.some((r) => new RegExp(`^guest-\\d+: ${edited.toString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(r))).toBe(true);
+    expect(await page.locator('[data-summary]').innerText()).toContain('You replayed the captured frame with the IV, byte 0, bit 2 flipped. The server answered "Hello Client, message received securely" and relayed "guest-');
+    await page.close();
+  }, 120_000);
 });
