@@ -62,7 +62,7 @@ export class ChatClient extends EventEmitter {
         s.on('data', (chunk: Buffer) => this.onData(chunk));
         s.on('end', () => {
           try {
-            this.decoder.end();
+            this.decoder.end((f) => this.onFrame(f)); // §5.2: a seed server may close instead of ending its line
           } catch (err) {
             this.emitClose(err as FrameError);
             return;

@@ -205,3 +205,16 @@ describe('errors', () => {
     }
   });
 });
+
+describe('end(lastLine)', () => {
+  it('hands out an unterminated last line when asked, and only for line framing', () => {
+    const d = new FrameDecoder();
+    d.push(Buffer.from('QUJD\nREVG'), () => {});
+    const last: string[] = [];
+    d.end((f) => last.push(f.text));
+    expect(last).toEqual(['REVG']);
+    const n = new FrameDecoder();
+    n.push(Uint8Array.of(0xcb, 0xc1, 1), () => {});
+    expect(() => n.end(() => {})).toThrow(FrameError);
+  });
+});

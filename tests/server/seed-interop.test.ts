@@ -49,7 +49,8 @@ srv = socket.socket(); srv.bind(("127.0.0.1", 0)); srv.listen(1)
 print(srv.getsockname()[1], flush=True)
 conn, _ = srv.accept()
 print("Received:", dec(key, readline(conn)), flush=True)
-conn.sendall(enc(key, "Hello Client, message received securely"))
+reply = enc(key, "Hello Client, message received securely")
+conn.sendall(reply if sys.argv[2] == "newline" else reply.strip())
 conn.close()
 `;
 
@@ -84,8 +85,8 @@ describe.skipIf(!HAVE_PYTHON)('seed projects (Python) ↔ CBC Lab', () => {
     expect(native.texts('chat')[0]).toMatch(/^guest-\d+: hello from python ✓$/);
   });
 
-  it('cbc-lab client talks to a seed server', async () => {
-    const py = python(SEED_SERVER, [KEY_HEX]);
+  for (const ending of ['newline', 'close']) it(`cbc-lab client talks to a seed server (reply ended by ${ending === 'newline' ? '"\\n"' : 'closing the connection'})`, async () => {
+    const py = python(SEED_SERVER, [KEY_HEX, ending]);
     await waitFor(() => /^\d+\n/.test(py.out()), 'the seed server port');
     const port = py.out().split('\n')[0];
     let stdout = '';

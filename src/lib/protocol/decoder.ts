@@ -79,9 +79,18 @@ export class FrameDecoder {
     return out;
   }
 
-  /** The peer closed the stream: a partial frame left over is ERR_TRUNCATED_FRAME. */
-  end(): void {
+  /**
+   * The peer closed the stream: a partial frame left over is ERR_TRUNCATED_FRAME. With
+   * `lastLine`, line framing hands out bytes after the last "\n" as a final line instead, for
+   * peers that close rather than end their last line (§5.2).
+   */
+  end(lastLine?: (frame: LineFrame) => void): void {
     if (this.error || this.buffered === 0) return;
+    if (lastLine && this.framing === 'line') {
+      const raw = this.take(this.buffered);
+      lastLine({ framing: 'line', text: lineText(raw), raw });
+      return;
+    }
     const what = this.framing === 'line' ? 'a line without its "\\n"' : this.header ? `a frame of ${HEADER_LENGTH + this.header.length} bytes` : `a ${HEADER_LENGTH}-byte header`;
     this.fail(
       new FrameError('ERR_TRUNCATED_FRAME', `stream ended inside ${what}: got only ${this.buffered} bytes of it; the sender closed or was cut off mid-frame`, {
