@@ -1,7 +1,6 @@
 // The dissector (docs/protocol.md §7): for any frame, the fields with their byte ranges and what
 // they mean. The inspector draws from this list; it never needs the key. It is total: a frame
 // that does not parse yields the fields up to the fault and the FrameError.
-
 import { FrameError } from './errors';
 import {
   decodeHeader,
