@@ -287,6 +287,15 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     store.appendMany(frames);
   };
 
+  /** A bug in recording must not stop the forwarding (nor the process): say so, go on. */
+  const safeRecord = (pair: Pair, dir: Direction, chunk: Buffer): void => {
+    try {
+      record(pair, dir, chunk);
+    } catch (err) {
+      warn(`cbc-lab tap: connection ${pair.id} ${dir}: a chunk of ${chunk.length} bytes could not be recorded (${(err as Error)?.message ?? err}); it is forwarded all the same`);
+    }
+  };
+
   /** The side that sends `dir` closed its stream (FIN), or went away: a partial frame left over is truncated. */
   const endStream = (pair: Pair, dir: Direction): void => {
     const s = pair.streams[dir];
@@ -334,7 +343,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     pair.closing = true;
     if (!pair.connected && !pair.client.destroyed) {
       // No target: what the client sent still crossed the wire to us; record it, forward nothing.
-      pair.client.on('data', (chunk: Buffer) => record(pair, 'c2s', chunk));
+      pair.client.on('data', (chunk: Buffer) => safeRecord(pair, 'c2s', chunk));
       pair.client.on('end', () => endStream(pair, 'c2s'));
     }
     for (const s of [pair.client, pair.server]) {
@@ -361,7 +370,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
   /** Forward `from` → `to` untouched, recording first; pause `from` while `to` is full. */
   const pipe = (pair: Pair, from: Socket, to: Socket, dir: Direction): void => {
     from.on('data', (chunk: Buffer) => {
-      record(pair, dir, chunk);
+      safeRecord(pair, dir, chunk);
       if (to.destroyed || to.writableEnded) return; // the other side is gone: recorded, nothing to forward to
       if (!to.write(chunk) && !pair.closing) from.pause();
     });
