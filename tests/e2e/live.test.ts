@@ -2,12 +2,16 @@
 // ports): frames appear as the bots chat, the key opens them in the browser, a wrong key shows
 // why not, a frame opens in /learn's step-through, and a message sent from the page is captured.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildIfNeeded } from '../../server/start.ts';
-import { startDemo, ALICE_LINES, BOB_LINES, type RunningDemo } from '../../server/demo.ts';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ALICE_LINES, BOB_LINES } from '../../server/demo.ts';
 import { deriveKeys, sealFrame, sealLine } from '../../server/suites.ts';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
 
@@ -15,7 +19,42 @@ const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const WRONG = '703deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const SENTENCES = [...ALICE_LINES, ...BOB_LINES];
 
-let demo: RunningDemo;
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+let demo: { webUrl: string; chatPort: number; stop(): Promise<void> };
+
+/**
+ * startDemo in a child process (node + tsx), as `npm start` runs it: inside vitest's module
+ * runner the app's server-rendered pages do not load, and the child keeps the demo's work off
+ * this worker's event loop.
+ */
+async function spawnDemo(): Promise<typeof demo> {
+  const code = [
+    "import { startDemo } from './server/demo.ts';",
+    `const d = await startDemo({ webPort: 0, chatPort: 0, key: '${KEY}', bots: true, botIntervalMs: 500, build: false });`,
+    'process.stdout.write(JSON.stringify({ webUrl: d.webUrl, chatPort: d.chatPort }) + "\\n");',
+    'process.stdin.on("end", () => d.stop().then(() => process.exit(0)));',
+    'process.stdin.resume();'
+  ].join('\n');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`the demo exited with ${c} before it started`)));
+  });
+  const info = JSON.parse(first) as { webUrl: string; chatPort: number };
+  return {
+    ...info,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.stdin!.end();
+      })
+  };
+}
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -53,13 +92,16 @@ async function selectBy(p: Page, opts: { dir?: 'c2s' | 's2c'; text: string }) {
 
 beforeAll(async () => {
   buildIfNeeded();
-  demo = await startDemo({ webPort: 0, chatPort: 0, key: KEY, bots: true, botIntervalMs: 500, build: false });
+  demo = await spawnDemo();
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  // startDemo serves build/ in place, and other work in this checkout may rebuild it while we run:
+  // load /learn once now so its chunks are loaded (server) and cached (browser) from this build.
+  await page.goto(`${demo.webUrl}/learn?mode=decrypt`);
   await page.goto(`${demo.webUrl}/live`);
 }, 300_000);
 
@@ -127,6 +169,8 @@ describe('/live against a running demo', () => {
     expect(url.searchParams.get('mode')).toBe('decrypt');
     expect(url.searchParams.get('key')).toBe(KEY);
     expect(url.searchParams.get('wire')).toBe(line);
+    // /learn decrypts it to the sentence alice sent
+    await expect.poll(() => learn.locator('body').textContent(), { timeout: 10_000 }).toContain('Shall we meet at the library at four?');
     await learn.close();
     // clicking it navigates there too
     await page.locator('[data-testid="step-through"]').click();
@@ -196,6 +240,14 @@ describe('/live against a running demo', () => {
   it('loads a JSON capture and a pcapng for offline inspection', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cbc-live-e2e-'));
     try {
+      // the page's download links hand over the capture as the API serves it
+      for (const [label, ext] of [['⤓ pcapng', 'pcapng'], ['⤓ JSON', 'json']]) {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a.btn', { hasText: label }).click()]);
+        expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${ext}$`));
+        const saved = join(dir, `dl.${ext}`);
+        await download.saveAs(saved);
+        expect(readFileSync(saved).length).toBeGreaterThan(100);
+      }
       const json = Buffer.from(await (await fetch(`${demo.webUrl}/api/capture.json`)).arrayBuffer());
       const nFrames = (JSON.parse(json.toString()) as { frames: unknown[] }).frames.length;
       writeFileSync(join(dir, 'capture.json'), json);
