@@ -164,8 +164,8 @@ export async function run(): Promise<Section> {
     about:
       `One native cbc-hmac chat client (a child process) sends R messages/s for ${WARMUP_SECONDS} s of warm-up, not counted, then ${SECONDS} s through the tap of a demo started with startDemo (no bots); ` +
       'the server acks each one, so the wire carries about 2R frames/s. Each message is stamped in Node as it is written; the page ' +
-      '(/live, key filled, list following the newest frame) stamps each frame when it appends it to its list (batched once per ' +
-      'animation frame). Latency is the difference, per message; lost = messages the page never showed. "seqs whole" checks that ' +
+      '(/live, key filled, list following the newest frame) stamps each frame when it appends it to its list (one batch per stream ' +
+      'event). Latency is the difference, per message; lost = messages the page never showed. "seqs whole" checks that ' +
       'the page holds every captured frame, each once, in order.',
     header: ['R (frames/s sent)', 'messages', 'chat frames/s reaching the page', 'p50 ms', 'p99 ms', 'p99 of send→tap / tap→page event / event→list, ms', 'max ms', 'lost', 'gaps + dups', 'seqs whole'],
     rows,

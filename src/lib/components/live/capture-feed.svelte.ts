@@ -1,7 +1,7 @@
 // The frames /live shows: from the running demo's stream (GET /api/stream, docs/api.md) or from a
 // file loaded for offline inspection. Frames live in one plain array that only grows; Svelte sees
 // a version counter, never a deep proxy of 100,000 objects. Incoming frames are appended in
-// batches once per animation frame. Resumes from the last seq it has: duplicates are dropped by
+// batches, one per stream event. Resumes from the last seq it has: duplicates are dropped by
 // seq, and a gap makes it reopen the stream from the last seq it holds.
 import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
 import type { LoadedCapture } from '$lib/protocol/capture-load';
@@ -186,15 +186,10 @@ export class CaptureFeed {
   private scheduleFlush(): void {
     if (this.flushPending || this.incoming.length === 0) return;
     this.flushPending = true;
-    let done = false;
-    const run = () => {
-      if (done) return;
-      done = true;
-      this.flush();
-    };
-    // one append per animation frame; a timer too, so a hidden tab still keeps up
-    requestAnimationFrame(run);
-    setTimeout(run, 100);
+    // Each stream event is already a batch (the server sends at most one per 20 ms), so append it
+    // at the end of this task: Svelte then updates the list once for the whole batch. Waiting for
+    // an animation frame would add up to a frame's delay, and far more in a throttled tab.
+    queueMicrotask(() => this.flush());
   }
 
   private flush(): void {
