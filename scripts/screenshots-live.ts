@@ -1,7 +1,7 @@
 // Pictures of /live for docs/screenshots/: a running demo (started here, on free ports, bots
 // chatting fast), headless Chromium at 1280×720 and 1920×1080.
 //   live.png         the packet list with the bots' frames decrypted, a frame selected
-//   live-frame.png   a cbc-hmac frame's field tree and hex pane, a field pointed at
+//   live-frame.png   a cbc-hmac frame's field tree and hex pane, a MAC byte pointed at
 //   live-line.png    a line frame: the base64 view, padding marked
 //   live-1080p.png   the whole page at 1920×1080
 //   live-bad-key.png a wrong key: bad MAC and bad padding verdicts
@@ -39,8 +39,10 @@ async function main() {
     await page.waitForTimeout(300);
     await page.screenshot({ path: join(out, 'live.png') });
 
-    await page.locator('[data-field-name="mac"]').hover();
-    await page.locator('.right').evaluate((el) => (el.scrollTop = 150));
+    // point at a MAC byte in the hex pane: its field lights up in the tree above
+    await page.locator('.right').evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForTimeout(200);
+    await page.locator('.grid .b.mac').nth(5).hover();
     await page.waitForTimeout(200);
     await page.screenshot({ path: join(out, 'live-frame.png') });
 
