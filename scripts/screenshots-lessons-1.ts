@@ -1,0 +1,81 @@
+// Screenshots of lessons 1 and 2 for docs/screenshots/ (`npx tsx scripts/screenshots-lessons-1.ts`).
+// Lesson 2 runs against a real `npm start -- --padding-oracle` on free ports, so the picture is
+// of the attack on the live wire.
+import { mkdirSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../tests/e2e/harness.ts';
+import { startDemoChild } from '../tests/e2e/demo-child.ts';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'docs', 'screenshots');
+
+async function bitFlipping(browser: Browser, web: string, width: number, height: number, file: string) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  await page.goto(web + '/lessons/bit-flipping');
+  await page.locator('.lesson[data-ready="true"]').waitFor();
+  await page.locator('[data-block="0"] button[data-byte="5"][data-bit="2"]').click();
+  await page.locator('#exp').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.querySelector('#exp')!.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: join(out, file) });
+  console.log(`docs/screenshots/${file}  ${width}×${height}`);
+  await page.close();
+}
+
+async function paddingOracle(browser: Browser, web: string, width: number, height: number, file: string, macFile?: string) {
+  const page = await browser.newPage({ viewport: { width, height } });
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  await page.goto(web + '/lessons/padding-oracle');
+  await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor().catch(async (err) => {
+    console.error('mode:', await page.locator('.lesson').getAttribute('data-mode'), 'ready:', await page.locator('.lesson').getAttribute('data-ready'));
+    throw err;
+  });
+  await page.locator('input[maxlength="64"]').fill('PIN 4071: meet at the north gate');
+  await page.getByRole('button', { name: /Send it as the victim \(suite cbc\)/ }).click();
+  await page.locator('[data-target="cbc"]').waitFor();
+  await page.locator('#attack-cbc').getByRole('button', { name: 'Run the attack' }).click();
+  // mid-attack: the first block done, the second under way
+  await page.waitForFunction(() => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 21, null, { timeout: 300_000 });
+  await page.evaluate(() => document.querySelector('#attack')!.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(out, file) });
+  console.log(`docs/screenshots/${file}  ${width}×${height}`);
+  if (macFile) {
+    await page.locator('#attack-cbc[data-done]').waitFor({ timeout: 300_000 });
+    await page.getByRole('button', { name: /Send the message as cbc-hmac and capture it/ }).click();
+    await page.locator('[data-target="cbc-hmac"]').waitFor();
+    await page.locator('#attack-cbc-hmac').getByRole('button', { name: 'Run the attack' }).click();
+    await page.locator('#attack-cbc-hmac[data-done]').waitFor({ timeout: 120_000 });
+    await page.getByRole('button', { name: /Send the message as gcm and capture it/ }).click();
+    await page.locator('[data-target="gcm"]').waitFor();
+    await page.locator('#attack-gcm').getByRole('button', { name: 'Run the attack' }).click();
+    await page.locator('#attack-gcm[data-done]').waitFor({ timeout: 120_000 });
+    await page.evaluate(() => document.querySelector('#mac')!.scrollIntoView({ block: 'start' }));
+    await page.waitForTimeout(100);
+    await page.screenshot({ path: join(out, macFile) });
+    console.log(`docs/screenshots/${macFile}  ${width}×${height}`);
+  }
+  await page.close();
+}
+
+async function main() {
+  mkdirSync(out, { recursive: true });
+  const demo = await startDemoChild(['--no-bots', '--padding-oracle']);
+  const browser = await launchBrowser();
+  try {
+    await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping.png');
+    await bitFlipping(browser, demo.webUrl, 1920, 1080, 'lesson-bit-flipping-1080p.png');
+    await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
+    await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
+  } finally {
+    await browser.close();
+    await demo.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
