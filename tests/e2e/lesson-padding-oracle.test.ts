@@ -100,3 +100,27 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
     await page.close();
   }, 240_000);
 });
+
+describe('/lessons/padding-oracle against the default server (npm start, no --padding-oracle)', () => {
+  let demo: DemoChild;
+  beforeAll(async () => {
+    demo = await startDemoChild(['--no-bots']);
+  }, 300_000);
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('says the server is not an oracle, and the cbc attack fails at the first byte: 256 × ERR_DECRYPT', async () => {
+    expect(demo.stderr()).not.toContain('WARNING');
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(demo.webUrl + '/lessons/padding-oracle');
+    await page.locator('.lesson[data-ready="true"][data-mode="live-safe"]').waitFor();
+    expect(await page.locator('[data-live-safe]').innerText()).toContain('npm start -- --padding-oracle');
+    await run(page, 'cbc', /Send it as the victim \(suite cbc\)/);
+    const attack = page.locator('#attack-cbc');
+    expect(await attack.getAttribute('data-done')).toBe('failed');
+    expect(JSON.parse((await attack.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({ ERR_DECRYPT: 256 });
+    expect(await page.locator('[data-summary]').innerText()).toContain('this server does not tell bad padding apart');
+    await page.close();
+  }, 120_000);
+});
