@@ -26,6 +26,8 @@ export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 export const DEFAULT_HIGH_WATER_BYTES = 256 * 1024;
 /** §8.6: a reader backlogged for this long is dropped, so one stalled client cannot stall the room. */
 export const DEFAULT_SLOW_READER_MS = 2000;
+/** §8.6: a backlogged reader that takes nothing at all for this long is not reading: dropped sooner. */
+export const DEFAULT_STALLED_READER_MS = 1000;
 /** §8.3: a relayed message carries "name: " in front; keep it under the receivers' limit. */
 const RELAY_OVERHEAD = 128;
 const NAME_MAX = 32;
@@ -105,6 +107,9 @@ class Conn {
   rejected = false;
   /** when this reader went over the high-water mark; 0 when it is not backlogged */
   backlogSince = 0;
+  /** while backlogged: the least unsent bytes seen, and when that last went down */
+  lastUnsent = 0;
+  progressAt = 0;
   lastFrameAt = Date.now();
   readonly decoder: FrameDecoder;
   constructor(
@@ -135,6 +140,7 @@ export class ChatServer {
   private readonly maxQueued: number;
   private readonly highWater: number;
   private readonly slowMs: number;
+  private readonly stallMs: number;
   private readonly batch: boolean;
   private readonly paddingOracle: boolean;
   private backlogged = new Set<Conn>();
@@ -163,6 +169,7 @@ export class ChatServer {
     this.maxQueued = o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.highWater = Math.min(o.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES, this.maxQueued);
     this.slowMs = o.slowReaderMs ?? DEFAULT_SLOW_READER_MS;
+    this.stallMs = Math.min(DEFAULT_STALLED_READER_MS, this.slowMs);
     this.batch = o.batchWrites ?? true;
     this.paddingOracle = o.paddingOracle ?? false;
     this.log = new JsonLog(o.logPath ?? null);
@@ -182,7 +189,7 @@ export class ChatServer {
         server.on('error', (err) => this.log.write({ event: 'error', code: 'ERR_INTERNAL', message: err.message }));
         const addr = server.address() as AddressInfo;
         this.log.write({ event: 'listen', host: addr.address, port: addr.port });
-        const every = Math.max(50, Math.min(250, this.slowMs / 4, this.idleMs > 0 ? this.idleMs / 4 : Infinity));
+        const every = Math.max(50, Math.min(100, this.idleMs > 0 ? this.idleMs / 4 : Infinity));
         this.sweeper = setInterval(() => this.sweep(), every);
         this.sweeper.unref();
         resolve(addr);
@@ -459,6 +466,8 @@ export class ChatServer {
    */
   private backlog(c: Conn): void {
     c.backlogSince = Date.now();
+    c.progressAt = c.backlogSince;
+    c.lastUnsent = c.socket.writableLength + c.outBytes;
     this.backlogged.add(c);
     if (!this.inputPaused) {
       this.inputPaused = true;
@@ -528,7 +537,15 @@ export class ChatServer {
   /** §8.7: no complete frame for idleTimeout seconds (a trickle of bytes does not count). */
   private sweep(): void {
     const now = Date.now();
-    for (const c of this.backlogged) if (now - c.backlogSince > this.slowMs) this.dropSlow(c);
+    for (const c of this.backlogged) {
+      const unsent = c.socket.writableLength + c.outBytes;
+      if (unsent < c.lastUnsent) {
+        c.lastUnsent = unsent;
+        c.progressAt = now;
+      }
+      // §8.6: not reading at all for stallMs, or too slow for slowMs: the room stops waiting
+      if (now - c.progressAt > this.stallMs || now - c.backlogSince > this.slowMs) this.dropSlow(c);
+    }
     if (this.idleMs <= 0) return;
     for (const c of this.conns) {
       if (c.closed || c.backlogSince || this.inputPaused || now - c.lastFrameAt <= this.idleMs) continue;
