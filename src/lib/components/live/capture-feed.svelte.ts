@@ -20,6 +20,7 @@ interface Hook {
   /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it, conn, dir, the tap's time] */
   record: boolean;
   arrivals: [number, number, number, string, number, number][];
+  renders: number[];
   /** tests: the seqs held are first..first+n-1, each once, in order */
   contiguous: () => boolean;
   /** tests: cut the stream as a network failure would; the page reconnects from its last seq */
@@ -62,6 +63,7 @@ export class CaptureFeed {
         duplicates: () => this.dups,
         record: false,
         arrivals: [],
+        renders: [],
         contiguous: () => this.frames.every((f, i) => i === 0 || f.seq === this.frames[i - 1].seq + 1),
         drop: () => {
           this.es?.close();
@@ -209,6 +211,12 @@ export class CaptureFeed {
     }
     for (const f of batch) this.frames.push(f);
     this.version++;
+    if (this.hook?.record) {
+      // bench: main-thread time of this batch's update, Svelte's DOM work included (it runs in
+      // the microtasks that follow), up to the next task
+      const t = performance.now();
+      setTimeout(() => this.hook!.renders.push(performance.now() - t), 0);
+    }
   }
 
   pause(): void {

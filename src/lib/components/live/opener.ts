@@ -27,6 +27,12 @@ export class Opener {
     this.error = error;
   }
 
+  /** the outcome if this frame was opened already; undefined when it is still to do */
+  peek(f: CapturedFrame): Opened | null | undefined {
+    if (!this.keys || f.error) return null;
+    return this.cache.get(f);
+  }
+
   open(f: CapturedFrame): Opened | null {
     if (!this.keys || f.error) return null;
     let o = this.cache.get(f);
