@@ -110,6 +110,27 @@ describe('/lessons/bit-flipping', () => {
     await page.close();
   });
 
+  it('a frame by deep link (the wire form IV ‖ C) with a typed key, when no demo runs: decrypted here, flips work, replay is off', async () => {
+    const key = Buffer.alloc(16, 0x42);
+    const iv = Buffer.alloc(16, 0x07);
+    const c = createCipheriv('aes-128-cbc', key, iv);
+    const wire = Buffer.concat([iv, c.update('a captured line: hello'), c.final()]).toString('base64');
+    const page = await open(`/lessons/bit-flipping?frame=${encodeURIComponent(wire)}`);
+    await page.locator('.warn', { hasText: 'The demo is not running' }).waitFor();
+    await page.getByLabel('Key (hex)').fill(key.toString('hex'));
+    await expect.poll(() => page.locator('#cap ~ p.note').first().innerText()).toContain('A line frame, suite cbc: "a captured line: hello"');
+    const sec = page.locator('#cap').locator('..');
+    await sec.locator('[data-block="0"] button[data-byte="1"][data-bit="2"]').click();
+    const rows = sec.locator('table.rows tbody tr');
+    expect(await rows.nth(0).getAttribute('data-change')).toBe('garbled');
+    expect(await rows.nth(1).getAttribute('data-change')).toBe('one-bit');
+    expect(await page.getByRole('button', { name: 'Replay the edited frame to the server' }).isDisabled()).toBe(true);
+    // a key of the wrong length is shown next to its field
+    await page.getByLabel('Key (hex)').fill('abcd');
+    await expect.poll(() => sec.locator('#key-err').getAttribute('data-code')).toBe('ERR_KEY_LENGTH');
+    await page.close();
+  });
+
   it('fits 1920×1080 and 1280×720 without horizontal scrolling', async () => {
     for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
       const page = await open('/lessons/bit-flipping', viewport);
