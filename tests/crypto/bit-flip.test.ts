@@ -161,6 +161,38 @@ describe('the role=admin forgery', () => {
     expect(Buffer.from(nodeDecrypt(key, plan.iv, plan.ciphertext)).toString()).toBe('role=admin;uid=7;memo=hello');
   });
 
+  it('any same-length rewrite inside one block: the target block reads P′ under OpenSSL, the edited block alone is garbled', () => {
+    fc.assert(
+      fc.property(
+        keyArb,
+        ivArb,
+        fc.uint8Array({ minLength: 1, maxLength: 80 }),
+        fc.nat(),
+        fc.nat(),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        (key, iv, msg, offSeed, lenSeed, replacement) => {
+          const c = nodeEncrypt(key, iv, msg);
+          const padded = nodeDecrypt(key, iv, c, false);
+          const offset = offSeed % padded.length;
+          const len = 1 + (lenSeed % (16 - (offset % 16)));
+          const target = replacement.subarray(0, len);
+          const plan = planForgery(iv, c, offset, padded.subarray(offset, offset + len), target);
+          const after = nodeDecrypt(key, plan.iv, plan.ciphertext, false);
+          expect(hex(after.subarray(offset, offset + len))).toBe(hex(target));
+          const d = diffBlocks(padded, after);
+          d.forEach((b, i) => {
+            if (i === plan.garbledBlock) expect(b.change).toBe('garbled');
+            else if (i !== plan.targetBlock) expect(b.change).toBe('same');
+          });
+          // outside the rewritten bytes, the target block is untouched
+          const blk = plan.targetBlock * 16;
+          for (let j = blk; j < blk + 16; j++) if (j < offset || j >= offset + len) expect(after[j]).toBe(padded[j]);
+        }
+      ),
+      { numRuns: 300 }
+    );
+  });
+
   it('refuses a replacement of another length, or one that crosses a block boundary', () => {
     const iv = new Uint8Array(16);
     const c = new Uint8Array(48);
