@@ -4,6 +4,7 @@
 // /api/oracle from the real server, and the same attack against cbc-hmac gets 256 × ERR_BAD_MAC.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { createDecipheriv } from 'node:crypto';
 import { startApp, launchBrowser, type App } from './harness';
 import { startDemoChild, type DemoChild } from './demo-child';
 
@@ -61,7 +62,7 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
 describe('/lessons/padding-oracle against a real server (npm start -- --padding-oracle, free ports)', () => {
   let demo: DemoChild;
   beforeAll(async () => {
-    demo = await startDemoChild(['--no-bots', '--padding-oracle']);
+    demo = await startDemoChild(['--padding-oracle']); // bots on: alice's lines are on the wire
   }, 300_000);
   afterAll(async () => {
     await demo?.stop();
@@ -99,6 +100,52 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
     expect(await page.locator('[data-summary]').innerText()).toMatch(/from the live server with \d+ queries/);
     await page.close();
   }, 240_000);
+});
+
+describe('/lessons/padding-oracle: a line someone else sent', () => {
+  let demo: DemoChild;
+  beforeAll(async () => {
+    demo = await startDemoChild(['--padding-oracle']);
+  }, 300_000);
+  afterAll(async () => {
+    await demo?.stop();
+  });
+
+  it('takes alice\'s latest line from the capture, and the first bytes recovered match what she said', async () => {
+    let line: { bytes: string } | undefined;
+    for (let i = 0; i < 100 && !line; i++) {
+      const p = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as { frames: { dir: string; framing: string; bytes: string }[] };
+      line = p.frames.find((f) => f.dir === 'c2s' && f.framing === 'line');
+      if (!line) await new Promise((r) => setTimeout(r, 200));
+    }
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(demo.webUrl + '/lessons/padding-oracle');
+    await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor();
+    await page.getByRole('button', { name: 'Or take the latest line someone else sent' }).click();
+    await page.locator('[data-target="cbc"]').waitFor();
+    expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(/captured line #\d+ \(connection \d+ → server, line framing, cbc\): a message nobody here typed/);
+    // which line it took: the page shows its IV as C₋₁; decrypt that line here to know the answer
+    const attack = page.locator('#attack-cbc');
+    await attack.getByRole('button', { name: 'Run the attack' }).click();
+    await page.waitForFunction(() => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 2, null, { timeout: 60_000 });
+    await attack.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('#attack-cbc[data-done="failed"]').waitFor();
+    const ivShown = (await attack.locator('.blk').first().locator('.c.chain').allInnerTexts()).join('');
+    const frames = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: { dir: string; framing: string; bytes: string }[] };
+    const key = Buffer.from(demo.key, 'hex');
+    const taken = frames.frames
+      .filter((f) => f.dir === 'c2s' && f.framing === 'line')
+      .map((f) => Buffer.from(Buffer.from(f.bytes, 'base64').toString('latin1').trim(), 'base64'))
+      .find((w) => w.subarray(0, 16).toString('hex') === ivShown)!;
+    expect(taken).toBeDefined();
+    const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, taken.subarray(0, 16));
+    d.setAutoPadding(false);
+    const padded = Buffer.concat([d.update(taken.subarray(16)), d.final()]);
+    const shown = await attack.locator('.blk').first().locator('.c.plain').evaluateAll((els) => els.map((e) => e.firstChild?.textContent ?? ''));
+    expect(shown[15]).toBe(padded.subarray(15, 16).toString('hex'));
+    expect(shown[14]).toBe(padded.subarray(14, 15).toString('hex'));
+    await page.close();
+  }, 120_000);
 });
 
 describe('/lessons/padding-oracle against the default server (npm start, no --padding-oracle)', () => {
