@@ -137,6 +137,18 @@ describe('/learn', () => {
     await page.close();
   });
 
+  it('opens the AES box of the current block in the rounds lesson, which ends in that block’s Cᵢ', async () => {
+    const page = await open(F21_LINK + '&step=6');
+    const link = page.locator('#pic-chain ~ .explain a.inside, .explain a.inside').first();
+    expect(await link.innerText()).toContain('block 2');
+    await link.click();
+    await page.waitForURL(/\/lessons\/aes-rounds/);
+    await page.keyboard.press('End');
+    // SP 800-38A F.2.1: block 2's cipher input X₂ = P₂ ⊕ C₁ encrypts to C₂
+    await expect.poll(() => page.getByTestId('final-output').textContent()).toBe(F21.ciphertext.slice(32, 64));
+    await page.close();
+  });
+
   it('lights a cipher byte up in every stage: its XOR input, its plaintext byte, its base64 characters', async () => {
     const page = await open(F21_LINK + '&step=5');
     await page.locator('#pic-chain .cell.cipher').nth(2).hover(); // C₁[2] (row C₁ of the first column)
