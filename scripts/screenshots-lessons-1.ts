@@ -24,6 +24,18 @@ async function bitFlipping(browser: Browser, web: string, width: number, height:
   await page.close();
 }
 
+async function forgery(browser: Browser, web: string, file: string) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await page.goto(web + '/lessons/bit-flipping');
+  await page.locator('.lesson[data-ready="true"]').waitFor();
+  for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next step →' }).click();
+  await page.evaluate(() => document.querySelector('#forge')!.scrollIntoView({ block: 'start' }));
+  await page.waitForTimeout(100);
+  await page.screenshot({ path: join(out, file) });
+  console.log(`docs/screenshots/${file}  1280×720`);
+  await page.close();
+}
+
 async function paddingOracle(browser: Browser, web: string, width: number, height: number, file: string, macFile?: string) {
   const page = await browser.newPage({ viewport: { width, height } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
@@ -67,6 +79,7 @@ async function main() {
   try {
     await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping.png');
     await bitFlipping(browser, demo.webUrl, 1920, 1080, 'lesson-bit-flipping-1080p.png');
+    await forgery(browser, demo.webUrl, 'lesson-bit-flipping-forgery.png');
     await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
     await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
   } finally {
