@@ -1,8 +1,9 @@
-// `npm start`: build the web app when the build is missing or older than the sources, then run it.
+// Build the web app when the build is missing or older than the sources: `npm start`
+// (server/demo.ts), the end-to-end tests and the benchmarks all call buildIfNeeded().
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -79,24 +80,5 @@ export function buildIfNeeded(): void {
     if (res.status !== 0) {
       throw new Error('the build failed (see above); run `npm install` first, then try again');
     }
-  });
-}
-
-async function main() {
-  try {
-    buildIfNeeded();
-  } catch (err) {
-    console.error(`npm start: ${(err as Error).message}`);
-    process.exit(1);
-  }
-  process.env.HOST ??= '127.0.0.1';
-  process.env.PORT ??= '3000';
-  await import(pathToFileURL(join(root, 'build', 'index.js')).href);
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  main().catch((err) => {
-    console.error(`npm start failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
   });
 }
