@@ -22,7 +22,8 @@ Options:
   --key-file <path>      read the key from a file: hex text, or 16, 24 or 32 raw bytes
   --name <name>          how others see you (default alice; native framing only: a line client
                          is named guest-N by the server)
-  --framing line|native  line: base64(IV ‖ AES-CBC) + "\\n", what the seed projects speak (default);
+  --framing line|native  line: base64(IV ‖ AES-CBC) + "\\n", what the seed projects speak (the default,
+                         unless --name or --suite cbc-hmac|gcm asks for native);
                          native: binary frames with a header (docs/protocol.md §3)
   --suite <suite>        native framing only: cbc (default), cbc-hmac (encrypt-then-MAC) or gcm
   --message <text>       send one message, print the decrypted reply, exit
@@ -74,7 +75,10 @@ export const clientCommand: Command = {
     const port = portFlag(f.values.port, DEFAULT_PORT);
     if (port === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', '--port: expected the server\'s port 1..65535, got 0');
     const key = readKeyFlags(f);
-    const framing = (f.values.framing ?? 'line') as 'line' | 'native';
+    // Only native framing carries a name and the authenticated suites: asking for either without
+    // --framing picks native; otherwise line, what the seed projects speak.
+    const wantsNative = f.values.suite !== undefined && f.values.suite !== 'cbc' || f.values.name !== undefined;
+    const framing = (f.values.framing ?? (wantsNative ? 'native' : 'line')) as 'line' | 'native';
     const suite = (f.values.suite ?? 'cbc') as SealedSuite;
     if (framing === 'line' && suite !== 'cbc') throw new UsageError('ERR_BAD_OPTION_VALUE', `--suite ${suite} needs --framing native: line framing carries only unauthenticated cbc, as the seed projects do`);
     const name = f.values.name ?? 'alice';

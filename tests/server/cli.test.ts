@@ -101,6 +101,19 @@ describe('cbc-lab client', () => {
     }
   });
 
+  it('--suite cbc-hmac|gcm or --name without --framing picks native framing; plain --message stays line', async () => {
+    const { server, port } = await startServer({ logPath: null });
+    cleanups.push(() => server.close());
+    for (const extra of [['--suite', 'gcm'], ['--suite', 'cbc-hmac'], ['--name', 'zed']]) {
+      const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, ...extra, '--message', 'yo', '--show-wire']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toMatch(/^→ wire: cbc10101/m); // a native hello (docs/protocol.md §3: magic cb c1, version 1, type 1)
+    }
+    const line = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'yo', '--show-wire']);
+    expect(line.code, line.stderr).toBe(0);
+    expect(line.stdout).not.toMatch(/wire: cbc1/);
+  });
+
   it('interactive (spawned): lines typed are sent, others\' messages appear decrypted, end of input says bye, exit 0', async () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
@@ -170,7 +183,7 @@ describe('usage errors: exit 2 with the usage', () => {
     ['a bad max-clients', ['server', '--key', KEY_HEX, '--max-clients', '0'], /--max-clients: expected a whole number ≥ 1/],
     ['a bad idle timeout', ['server', '--key', KEY_HEX, '--idle-timeout', 'soon'], /--idle-timeout: expected seconds/],
     ['a bad framing', ['client', '--key', KEY_HEX, '--framing', 'json'], /--framing: expected line or native/],
-    ['a suite on line framing', ['client', '--key', KEY_HEX, '--suite', 'gcm'], /--suite gcm needs --framing native/],
+    ['a suite on line framing', ['client', '--key', KEY_HEX, '--framing', 'line', '--suite', 'gcm'], /--suite gcm needs --framing native/],
     ['a bad name', ['client', '--key', KEY_HEX, '--framing', 'native', '--name', 'a:b'], /--name: expected 1 to 32 characters/],
     ['an empty message', ['client', '--key', KEY_HEX, '--message', ''], /--message: expected some text/],
     ['a stray argument', ['client', '--key', KEY_HEX, 'hello'], /ERR_EXTRA_ARGUMENT/]
