@@ -2,7 +2,7 @@
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { equalLeadingBlocks, findIvReuse, type IvFrame } from '$lib/crypto/iv-reuse';
+import { equalLeadingBlocks, findIvReuse, IvReuseTracker, type IvFrame } from '$lib/crypto/iv-reuse';
 
 const key = Buffer.from('000102030405060708090a0b0c0d0e0f1011121314151617', 'hex');
 function frame(id: string, iv: Buffer, text: string | Uint8Array): IvFrame {
@@ -67,5 +67,60 @@ describe('findIvReuse', () => {
     const f: IvFrame = { id: 'ecb-ish', iv: IV1, ciphertext: new Uint8Array(48).fill(5) };
     const r = findIvReuse([f]);
     expect(r.repeatedBlocks[0].at).toEqual([0, 1, 2].map((block) => ({ id: 'ecb-ish', block })));
+  });
+});
+
+describe('IvReuseTracker (incremental)', () => {
+  const add = (t: IvReuseTracker, id: number, f: IvFrame, domain = '') => t.add(id, f.iv, f.ciphertext, domain);
+
+  it('agrees with findIvReuse: the later frame names the first, block by block', () => {
+    const p = 'transfer 100 EUR to account 12345678 ';
+    const t = new IvReuseTracker();
+    expect(add(t, 1, frame('1', IV1, p + 'from alice'))).toBeUndefined();
+    expect(add(t, 2, frame('2', IV2, 'unrelated'))).toBeUndefined();
+    const f = add(t, 3, frame('3', IV1, p + 'from bob!!'))!;
+    expect(f.ivFirstId).toBe(1);
+    expect(f.blocks).toEqual([{ block: 0, firstId: 1, firstBlock: 0 }, { block: 1, firstId: 1, firstBlock: 1 }]);
+    expect([t.reusedIvs, t.repeatedBlocks]).toEqual([1, 2]);
+    expect(t.get(3)).toBe(f);
+    expect(t.get(1)).toBeUndefined();
+  });
+
+  it('property: flags exactly the later frames findIvReuse flags', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', 'a longer message, two blocks')), { maxLength: 12 }), (spec) => {
+        const frames = spec.map(([iv, text], i) => frame(String(i), Buffer.alloc(16, iv), text));
+        const t = new IvReuseTracker();
+        const flaggedLater = new Set(frames.filter((f, i) => add(t, i, f)).map((f) => f.id));
+        const batch = findIvReuse(frames);
+        // every flagged frame of the batch is flagged incrementally unless it is the first of its group
+        for (const id of batch.flagged) {
+          const firstIv = batch.reusedIvs.some((r) => r.frames[0] === id);
+          const firstBlocks = batch.repeatedBlocks.filter((r) => r.at.some((p) => p.id === id)).every((r) => r.at[0].id === id);
+          expect(flaggedLater.has(id)).toBe(!(firstIv && firstBlocks) || batch.repeatedBlocks.some((r) => r.at.filter((p) => p.id === id).length > 1));
+        }
+        for (const id of flaggedLater) expect(batch.flagged.has(id)).toBe(true);
+      })
+    );
+  });
+
+  it('a delivered copy (isCopy) is not a reuse and inherits its original\'s finding', () => {
+    const t = new IvReuseTracker((first, id) => id >= 10 && first < 10);
+    const m = frame('m', IV1, 'hi all');
+    expect(add(t, 1, m)).toBeUndefined();
+    expect(add(t, 10, m)).toBeUndefined(); // copy of 1
+    expect(t.get(10)?.copyOf).toBe(1);
+    const again = frame('x', IV1, 'hi again');
+    expect(add(t, 2, again)?.ivFirstId).toBe(1);
+    // a copy of a frame that reused the IV is flagged like it, but not counted again
+    expect(add(t, 11, again)).toEqual({ ivFirstId: 1, blocks: [], copyOf: 2 });
+    expect([t.reusedIvs, t.repeatedBlocks]).toEqual([1, 0]);
+    expect(add(t, 3, m)).toMatchObject({ ivFirstId: 1, blocks: [{ block: 0, firstId: 1, firstBlock: 0 }] }); // isCopy says no: sealed again
+  });
+
+  it('domains keep IVs under different keys apart', () => {
+    const t = new IvReuseTracker();
+    add(t, 1, frame('a', IV1, 'x'), 'cbc');
+    expect(add(t, 2, { id: 'b', iv: IV1, ciphertext: new Uint8Array(16).fill(9) }, 'gcm')).toBeUndefined();
   });
 });

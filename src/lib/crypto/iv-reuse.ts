@@ -117,3 +117,86 @@ export function findIvReuse(frames: readonly IvFrame[]): IvReuseReport {
 
   return { frames: frames.length, reusedIvs, repeatedBlocks, sharedPrefixes, flagged };
 }
+
+/** Where a repeated block was first seen. */
+export interface FirstBlock {
+  /** 0-based block index in this frame */
+  block: number;
+  firstId: number;
+  firstBlock: number;
+}
+
+export interface IvFinding {
+  /** the first earlier frame that carried this IV (or GCM nonce), when it is a reuse */
+  ivFirstId?: number;
+  /** this frame's blocks that occurred earlier, with where they were first seen */
+  blocks: FirstBlock[];
+  /** set for a delivered copy of one sealed message (see `isCopy`): not a reuse of its own */
+  copyOf?: number;
+}
+
+function keyOf(bytes: Uint8Array, from: number, to: number): string {
+  // a latin1 key: half the memory of hex, for 100,000 frames of blocks
+  return String.fromCharCode(...bytes.subarray(from, to));
+}
+
+/**
+ * findIvReuse, one frame at a time, for a capture that grows: two Maps (IV → first frame id;
+ * block → first (id, block)), so each frame costs its own blocks. `domain` keeps IVs under
+ * different keys apart (an IV repeats only under the same key). `isCopy(firstId, id)` is asked
+ * when a frame carries an IV and a whole ciphertext both equal to an earlier frame's: return true
+ * when the new frame is a delivery of that same sealed message, not a second encryption; the copy
+ * then inherits the first frame's finding and adds nothing to the counts.
+ */
+export class IvReuseTracker {
+  /** IV → its first frame, and the latest distinct message under it (copies follow the one they copy) */
+  private ivs = new Map<string, { id: number; ct: string; lastId: number; lastCt: string }>();
+  private blocks = new Map<string, number>();
+  private findings = new Map<number, IvFinding>();
+  /** frames whose IV was seen before (copies excluded) */
+  reusedIvs = 0;
+  /** block occurrences that repeat an earlier block (copies excluded) */
+  repeatedBlocks = 0;
+  private blockIds: number[] = [];
+
+  constructor(private isCopy: (firstId: number, id: number) => boolean = () => false) {}
+
+  get(id: number): IvFinding | undefined {
+    return this.findings.get(id);
+  }
+
+  add(id: number, iv: Uint8Array, ciphertext: Uint8Array, domain = ''): IvFinding | undefined {
+    const ivKey = domain + '\u0000' + keyOf(iv, 0, iv.length);
+    const ct = keyOf(ciphertext, 0, ciphertext.length);
+    const first = this.ivs.get(ivKey);
+    const original = !first ? undefined : first.lastCt === ct ? first.lastId : first.ct === ct ? first.id : undefined;
+    if (original !== undefined && this.isCopy(original, id)) {
+      const inherited = this.findings.get(original);
+      const f: IvFinding = { ...(inherited ?? { blocks: [] }), copyOf: original };
+      this.findings.set(id, f);
+      return inherited ? f : undefined;
+    }
+    const found: IvFinding = { blocks: [] };
+    if (first) {
+      found.ivFirstId = first.id;
+      first.lastId = id;
+      first.lastCt = ct;
+      this.reusedIvs++;
+    } else this.ivs.set(ivKey, { id, ct, lastId: id, lastCt: ct });
+    const n = Math.floor(ciphertext.length / BLOCK_SIZE);
+    for (let b = 0; b < n; b++) {
+      const k = keyOf(ciphertext, b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
+      const at = this.blocks.get(k);
+      if (at === undefined) {
+        this.blocks.set(k, this.blockIds.length);
+        this.blockIds.push(id, b);
+      } else {
+        found.blocks.push({ block: b, firstId: this.blockIds[at], firstBlock: this.blockIds[at + 1] });
+        this.repeatedBlocks++;
+      }
+    }
+    if (found.ivFirstId === undefined && found.blocks.length === 0) return undefined;
+    this.findings.set(id, found);
+    return found;
+  }
+}
