@@ -1,7 +1,7 @@
 // The Node shell around the pure pcapng encoder: one file, written as packets happen.
 //
-// Every block goes to the kernel with its own fs.writeSync before the call returns, so a crash of
-// this process loses at most the block being written (the file is then cut inside that block,
+// Every call's blocks go to the kernel with fs.writeSync before the call returns, so a crash of
+// this process loses at most the blocks being written (the file is then cut inside that block,
 // which readers report as truncated; everything before it reads back). We do not fsync: a power
 // loss may lose what the OS had not flushed yet.
 import { closeSync, openSync, writeSync } from 'node:fs';
@@ -57,8 +57,19 @@ export function openPcapngWriter(path: string, opts: PcapngWriterOptions = {}): 
     while (at < bytes.length) at += writeSync(fd, bytes, at, bytes.length - at);
     bytesWritten += bytes.length;
   };
+  // The encoder hands out one call's blocks as consecutive views of one buffer: they go to the
+  // kernel in one write, still before the call returns (the chunk is then whole or cut, as one).
   const writeAll = (blocks: Uint8Array[]): void => {
-    for (const b of blocks) write(b);
+    if (blocks.length === 0) return;
+    const first = blocks[0];
+    let end = first.byteOffset + first.length;
+    let joined = true;
+    for (let i = 1; i < blocks.length && joined; i++) {
+      joined = blocks[i].buffer === first.buffer && blocks[i].byteOffset === end;
+      end += blocks[i].length;
+    }
+    if (joined) write(blocks.length === 1 ? first : new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset));
+    else for (const b of blocks) write(b);
   };
   const endpoint = (e: TcpEndpoint | string): TcpEndpoint => (typeof e === 'string' ? parseEndpoint(e) : e);
 

@@ -276,16 +276,25 @@ function formatIpv4(b: Uint8Array, at: number): string {
   return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
 }
 
-/** RFC 1071 one's-complement sum of 16-bit words, not yet folded. */
+/**
+ * RFC 1071 one's-complement sum of 16-bit big-endian words, not yet folded. `start` must be at a
+ * word boundary of the summed data. Taken 32 bits at a time (RFC 1071 §2(C), §4.1): a 32-bit word
+ * hi·2^16 + lo is congruent to hi + lo modulo 2^16 − 1, so folding at the end gives the same
+ * checksum. The sum stays exact in a double: at most 2^14 words of 2^32 each per segment.
+ */
 function sum16(bytes: Uint8Array, start: number, end: number, acc: number): number {
   let i = start;
+  if (end - start >= 16) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    for (; i + 7 < end; i += 8) acc += view.getUint32(i) + view.getUint32(i + 4);
+  }
   for (; i + 1 < end; i += 2) acc += (bytes[i] << 8) | bytes[i + 1];
   if (i < end) acc += bytes[i] << 8;
   return acc;
 }
 
 function fold(acc: number): number {
-  while (acc > 0xffff) acc = (acc & 0xffff) + Math.floor(acc / 0x10000);
+  while (acc > 0xffff) acc = (acc % 0x10000) + Math.floor(acc / 0x10000);
   return ~acc & 0xffff;
 }
 
@@ -319,23 +328,43 @@ export function encodeTcpFrame(seg: TcpSegment): Uint8Array {
   checkPort(seg.dstPort);
   const src = parseIpv4(seg.src);
   const dst = parseIpv4(seg.dst);
+  const frame = new Uint8Array(TCP_FRAME_OVERHEAD + payload.length);
+  writeTcpFrame(frame, new DataView(frame.buffer), 0, src, dst, seg.srcPort, seg.dstPort, seg.seq, seg.ack, seg.flags, seg.ipId ?? 0, seg.window ?? TCP_WINDOW, payload);
+  return frame;
+}
+
+const TCP_FRAME_OVERHEAD = ETH_HEADER + IPV4_HEADER + TCP_HEADER;
+
+/** encodeTcpFrame's frame, written at `o` of a zero-filled `frame` (arguments already checked). */
+function writeTcpFrame(
+  frame: Uint8Array,
+  view: DataView,
+  o: number,
+  src: Uint8Array,
+  dst: Uint8Array,
+  srcPort: number,
+  dstPort: number,
+  seq: number,
+  ack: number,
+  flags: number,
+  ipId: number,
+  window: number,
+  payload: Uint8Array
+): void {
   const ipLength = IPV4_HEADER + TCP_HEADER + payload.length;
-  const frame = new Uint8Array(ETH_HEADER + ipLength);
-  const view = new DataView(frame.buffer);
 
   // Ethernet II: destination MAC, source MAC, EtherType.
-  frame.set([0x02, 0x00], 0);
-  frame.set(dst, 2);
-  frame.set([0x02, 0x00], 6);
-  frame.set(src, 8);
-  view.setUint16(12, ETHERTYPE_IPV4);
+  frame[o] = 0x02;
+  frame.set(dst, o + 2);
+  frame[o + 6] = 0x02;
+  frame.set(src, o + 8);
+  view.setUint16(o + 12, ETHERTYPE_IPV4);
 
   // IPv4 (RFC 791 §3.1): version 4, IHL 5, DF set, TTL 64, protocol TCP.
-  const ip = ETH_HEADER;
+  const ip = o + ETH_HEADER;
   frame[ip] = 0x45;
-  frame[ip + 1] = 0;
   view.setUint16(ip + 2, ipLength);
-  view.setUint16(ip + 4, (seg.ipId ?? 0) & 0xffff);
+  view.setUint16(ip + 4, ipId & 0xffff);
   view.setUint16(ip + 6, 0x4000);
   frame[ip + 8] = 64;
   frame[ip + 9] = IPPROTO_TCP;
@@ -345,21 +374,20 @@ export function encodeTcpFrame(seg: TcpSegment): Uint8Array {
 
   // TCP (RFC 9293 §3.1): data offset 5 words, no options.
   const tcp = ip + IPV4_HEADER;
-  view.setUint16(tcp, seg.srcPort);
-  view.setUint16(tcp + 2, seg.dstPort);
-  view.setUint32(tcp + 4, seg.seq >>> 0);
-  view.setUint32(tcp + 8, seg.flags & TCP_ACK ? seg.ack >>> 0 : 0);
+  view.setUint16(tcp, srcPort);
+  view.setUint16(tcp + 2, dstPort);
+  view.setUint32(tcp + 4, seq >>> 0);
+  view.setUint32(tcp + 8, flags & TCP_ACK ? ack >>> 0 : 0);
   frame[tcp + 12] = 5 << 4;
-  frame[tcp + 13] = seg.flags & 0xff;
-  view.setUint16(tcp + 14, seg.window ?? TCP_WINDOW);
-  frame.set(payload, tcp + TCP_HEADER);
+  frame[tcp + 13] = flags & 0xff;
+  view.setUint16(tcp + 14, window);
+  if (payload.length > 0) frame.set(payload, tcp + TCP_HEADER);
   // Checksum over the pseudo-header (src, dst, zero, protocol, TCP length), header and data.
   const tcpLength = TCP_HEADER + payload.length;
   let acc = sum16(frame, ip + 12, ip + 20, 0);
   acc += IPPROTO_TCP + tcpLength;
   acc = sum16(frame, tcp, tcp + tcpLength, acc);
   view.setUint16(tcp + 16, fold(acc));
-  return frame;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,6 +395,8 @@ export function encodeTcpFrame(seg: TcpSegment): Uint8Array {
 
 interface Side {
   ip: string;
+  /** `ip` parsed once, for every packet's headers */
+  ipBytes: Uint8Array;
   port: number;
   /** Next sequence number this side sends. */
   seq: number;
@@ -439,50 +469,47 @@ export class TcpCaptureEncoder {
     const h = fnv1a(`${id}|${clientIp}:${client.port}|${serverIp}:${server.port}`);
     const c: Conversation = {
       id,
-      client: { ip: clientIp, port: client.port, seq: (opts.clientIsn ?? h) >>> 0, ipId: h & 0xffff },
-      server: { ip: serverIp, port: server.port, seq: (opts.serverIsn ?? Math.imul(h, 0x9e3779b1)) >>> 0, ipId: (h >>> 16) & 0xffff },
+      client: { ip: clientIp, ipBytes: parseIpv4(clientIp), port: client.port, seq: (opts.clientIsn ?? h) >>> 0, ipId: h & 0xffff },
+      server: { ip: serverIp, ipBytes: parseIpv4(serverIp), port: server.port, seq: (opts.serverIsn ?? Math.imul(h, 0x9e3779b1)) >>> 0, ipId: (h >>> 16) & 0xffff },
       closed: false
     };
     this.#conversations.set(id, c);
-    const comment = this.#comment(c, opts.note);
-    return [
-      this.#packet(c.client, c.server, TCP_SYN, 1, timestamp, comment, undefined, false),
-      this.#packet(c.server, c.client, TCP_SYN | TCP_ACK, 1, timestamp, comment),
-      this.#packet(c.client, c.server, TCP_ACK, 0, timestamp, comment)
-    ];
+    return this.#packets(timestamp, this.#comment(c, opts.note), [
+      { from: c.client, to: c.server, flags: TCP_SYN, seqSpace: 1, withAck: false },
+      { from: c.server, to: c.client, flags: TCP_SYN | TCP_ACK, seqSpace: 1 },
+      { from: c.client, to: c.server, flags: TCP_ACK, seqSpace: 0 }
+    ]);
   }
 
   data(connId: PcapConnId, direction: PcapDirection, bytes: Uint8Array, timestamp: PcapTimestamp, opts: { note?: string } = {}): Uint8Array[] {
     const c = this.#live(connId, 'data');
     const [from, to] = direction === 'c2s' ? [c.client, c.server] : [c.server, c.client];
-    const comment = this.#comment(c, opts.note);
-    const out: Uint8Array[] = [];
+    const specs: PacketSpec[] = [];
     for (let at = 0; at < bytes.length; at += TCP_MAX_SEGMENT) {
       const end = Math.min(bytes.length, at + TCP_MAX_SEGMENT);
       const flags = end === bytes.length ? TCP_PSH | TCP_ACK : TCP_ACK;
-      out.push(this.#packet(from, to, flags, end - at, timestamp, comment, bytes.subarray(at, end)));
-      out.push(this.#packet(to, from, TCP_ACK, 0, timestamp, comment));
+      specs.push({ from, to, flags, seqSpace: end - at, payload: bytes.subarray(at, end) });
+      specs.push({ from: to, to: from, flags: TCP_ACK, seqSpace: 0 });
     }
-    return out;
+    return this.#packets(timestamp, this.#comment(c, opts.note), specs);
   }
 
   close(connId: PcapConnId, timestamp: PcapTimestamp, opts: { by?: PcapDirection; note?: string } = {}): Uint8Array[] {
     const c = this.#live(connId, 'close');
     const [a, b] = (opts.by ?? 'c2s') === 'c2s' ? [c.client, c.server] : [c.server, c.client];
-    const comment = this.#comment(c, opts.note);
     c.closed = true;
-    return [
-      this.#packet(a, b, TCP_FIN | TCP_ACK, 1, timestamp, comment),
-      this.#packet(b, a, TCP_FIN | TCP_ACK, 1, timestamp, comment),
-      this.#packet(a, b, TCP_ACK, 0, timestamp, comment)
-    ];
+    return this.#packets(timestamp, this.#comment(c, opts.note), [
+      { from: a, to: b, flags: TCP_FIN | TCP_ACK, seqSpace: 1 },
+      { from: b, to: a, flags: TCP_FIN | TCP_ACK, seqSpace: 1 },
+      { from: a, to: b, flags: TCP_ACK, seqSpace: 0 }
+    ]);
   }
 
   reset(connId: PcapConnId, timestamp: PcapTimestamp, opts: { by?: PcapDirection; note?: string } = {}): Uint8Array[] {
     const c = this.#live(connId, 'reset');
     const [a, b] = (opts.by ?? 'c2s') === 'c2s' ? [c.client, c.server] : [c.server, c.client];
     c.closed = true;
-    return [this.#packet(a, b, TCP_RST | TCP_ACK, 0, timestamp, this.#comment(c, opts.note))];
+    return this.#packets(timestamp, this.#comment(c, opts.note), [{ from: a, to: b, flags: TCP_RST | TCP_ACK, seqSpace: 0 }]);
   }
 
   #live(connId: PcapConnId, what: string): Conversation {
@@ -497,32 +524,61 @@ export class TcpCaptureEncoder {
     return note ? `conn=${c.id} ${note}` : `conn=${c.id}`;
   }
 
-  /** One EPB from `from` to `to`; advances `from`'s sequence number by `seqSpace`. */
-  #packet(
-    from: Side,
-    to: Side,
-    flags: number,
-    seqSpace: number,
-    timestamp: PcapTimestamp,
-    comment: string,
-    payload?: Uint8Array,
-    withAck = true
-  ): Uint8Array {
-    const frame = encodeTcpFrame({
-      src: from.ip,
-      dst: to.ip,
-      srcPort: from.port,
-      dstPort: to.port,
-      seq: from.seq,
-      ack: withAck ? to.seq : 0,
-      flags,
-      ipId: from.ipId,
-      payload
-    });
-    from.seq = (from.seq + seqSpace) >>> 0;
-    from.ipId = (from.ipId + 1) & 0xffff;
-    return encodeEnhancedPacket(frame, timestamp, { comment });
+  /**
+   * One EPB per packet (as encodeEnhancedPacket(encodeTcpFrame(…)) would make it), each advancing
+   * its sender's sequence number by `seqSpace`. All of them are written into one buffer, headers
+   * and payload in place (no intermediate frame), and handed out as consecutive views of it, so a
+   * writer can pass a whole call's blocks to the kernel at once.
+   */
+  #packets(timestamp: PcapTimestamp, comment: string, specs: PacketSpec[]): Uint8Array[] {
+    const ns = timestampToNs(timestamp);
+    const tsHigh = Number(ns >> 32n);
+    const tsLow = Number(ns & 0xffffffffn);
+    const note = textOption(OPT_COMMENT, comment).value;
+    const optionsLength = 4 + pad4(note.length) + 4; // opt_comment, opt_endofopt
+    let total = 0;
+    for (const p of specs) total += 28 + pad4(TCP_FRAME_OVERHEAD + (p.payload?.length ?? 0)) + optionsLength + 4;
+    const buf = new Uint8Array(total);
+    const view = new DataView(buf.buffer);
+    const out: Uint8Array[] = [];
+    let at = 0;
+    for (const p of specs) {
+      const { from, to } = p;
+      const payload = p.payload ?? EMPTY;
+      const captured = TCP_FRAME_OVERHEAD + payload.length;
+      const length = 28 + pad4(captured) + optionsLength + 4;
+      // §4.3: type, total length, interface 0, timestamp (high, low), captured and original length.
+      view.setUint32(at, BLOCK_EPB, true);
+      view.setUint32(at + 4, length, true);
+      view.setUint32(at + 12, tsHigh, true);
+      view.setUint32(at + 16, tsLow, true);
+      view.setUint32(at + 20, captured, true);
+      view.setUint32(at + 24, captured, true);
+      writeTcpFrame(buf, view, at + 28, from.ipBytes, to.ipBytes, from.port, to.port, from.seq, p.withAck === false ? 0 : to.seq, p.flags, from.ipId, TCP_WINDOW, payload);
+      const opt = at + 28 + pad4(captured);
+      view.setUint16(opt, OPT_COMMENT, true);
+      view.setUint16(opt + 2, note.length, true);
+      buf.set(note, opt + 4);
+      view.setUint32(at + length - 4, length, true);
+      from.seq = (from.seq + p.seqSpace) >>> 0;
+      from.ipId = (from.ipId + 1) & 0xffff;
+      out.push(buf.subarray(at, at + length));
+      at += length;
+    }
+    return out;
   }
+}
+
+const EMPTY = new Uint8Array(0);
+
+interface PacketSpec {
+  from: Side;
+  to: Side;
+  flags: number;
+  seqSpace: number;
+  payload?: Uint8Array;
+  /** false for a SYN: its acknowledgment number is 0 */
+  withAck?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------
