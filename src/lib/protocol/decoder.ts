@@ -88,7 +88,7 @@ export class FrameDecoder {
     if (this.error || this.buffered === 0) return;
     if (lastLine && this.framing === 'line') {
       const raw = this.take(this.buffered);
-      lastLine({ framing: 'line', text: lineText(raw), raw });
+      lastLine(lineFrame(raw));
       return;
     }
     const what = this.framing === 'line' ? 'a line without its "\\n"' : this.header ? `a frame of ${HEADER_LENGTH + this.header.length} bytes` : `a ${HEADER_LENGTH}-byte header`;
@@ -239,6 +239,22 @@ export class FrameDecoder {
     }
     this.checked = 0;
     const raw = this.take(found + 1);
-    return { framing: 'line', text: lineText(raw), raw };
+    return lineFrame(raw);
   }
+}
+
+/**
+ * A line frame whose `text` is made when first read, then kept: a tap that records lines as bytes
+ * never pays for turning them into strings. An own enumerable property, so spreads, JSON and
+ * equality checks see it as before.
+ */
+function lineFrame(raw: Uint8Array): LineFrame {
+  let text: string | undefined;
+  return {
+    framing: 'line',
+    get text(): string {
+      return (text ??= lineText(raw));
+    },
+    raw
+  };
 }
