@@ -124,3 +124,53 @@ describe('IvReuseTracker (incremental)', () => {
     expect(add(t, 2, { id: 'b', iv: IV1, ciphertext: new Uint8Array(16).fill(9) }, 'gcm')).toBeUndefined();
   });
 });
+
+describe('IvWatch (/live): IVs cut from captured frames without the key; relayed copies', async () => {
+  const { IvWatch, sealedParts } = await import('$lib/components/live/iv-watch');
+  const { deriveKeys, sealFrame, sealLine } = await import('../../server/suites.ts');
+  const keys = deriveKeys(key);
+  type F = import('$lib/protocol/capture').CapturedFrame;
+  let seq = 0;
+  const cap = (wire: Uint8Array, conn: number, dir: 'c2s' | 's2c', time = 0): F => ({
+    seq: ++seq, time, conn, dir, framing: wire[0] === 0xcb ? 'native' : 'line', length: wire.length, bytes: Buffer.from(wire).toString('base64')
+  });
+
+  it('finds the IV (line: first 16 decoded bytes; native: after the 13-byte header; gcm: 12-byte nonce)', () => {
+    const l = sealLine(key, Buffer.from('hi'), IV1);
+    expect(hex(sealedParts(cap(l, 1, 'c2s'))!.iv)).toBe(hex(IV1));
+    for (const suite of ['cbc', 'cbc-hmac', 'gcm'] as const) {
+      const w = sealFrame(keys, { type: 'chat', suite, seq: 1, plaintext: Buffer.from('hi') });
+      const p = sealedParts(cap(w, 1, 'c2s'))!;
+      expect(p.domain).toBe(suite);
+      expect(hex(p.iv)).toBe(Buffer.from(w.subarray(13, 13 + (suite === 'gcm' ? 12 : 16))).toString('hex'));
+    }
+  });
+
+  it('one sealed frame relayed to several connections is not reuse; the same bytes twice on one connection, or client → server, are', () => {
+    const relay = sealLine(key, Buffer.from('bob: hi'), IV1);
+    const frames = [cap(relay, 1, 's2c', 0), cap(relay, 2, 's2c', 1), cap(relay, 3, 's2c', 2)];
+    const w = new IvWatch();
+    w.update(frames, 0);
+    expect(frames.map((f) => w.flagged(f.seq))).toEqual([undefined, undefined, undefined]);
+    expect(w.finding(frames[1].seq)?.copyOf).toBe(frames[0].seq);
+    frames.push(cap(relay, 2, 's2c', 3)); // again on conn 2: replayed or a fixed IV
+    frames.push(cap(relay, 4, 's2c', 60_000)); // a line copy long after the relay
+    frames.push(cap(relay, 5, 'c2s', 4)); // a client sending the same bytes
+    w.update(frames, 0);
+    expect(frames.slice(3).map((f) => w.flagged(f.seq)?.ivFirstId)).toEqual([frames[0].seq, frames[0].seq, frames[0].seq]);
+    expect(w.reusedIvs).toBe(3);
+  });
+
+  it('a native relay copy carries the same frameSeq; a GCM nonce reuse is flagged', () => {
+    const a = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 7, plaintext: Buffer.from('x') });
+    const frames = [cap(a, 1, 's2c', 0), cap(a, 2, 's2c', 99_999)];
+    const w = new IvWatch();
+    w.update(frames, 0);
+    expect(w.flagged(frames[1].seq)).toBeUndefined(); // same frameSeq: one relay, whatever the time
+    const again = Buffer.from(a);
+    again.writeUInt32BE(8, 5); // the same nonce and ciphertext under a new seq: sealed again
+    frames.push(cap(again, 3, 's2c', 1));
+    w.update(frames, 0);
+    expect(w.flagged(frames[2].seq)?.ivFirstId).toBe(frames[0].seq);
+  });
+});
