@@ -180,6 +180,17 @@ describe('/live against a running demo', () => {
     await page.locator('[data-status="live"]').waitFor({ timeout: 15_000 });
   });
 
+  it('"Flip its bits" opens lesson 1 on that captured frame, which it opens with the demo key', async () => {
+    const seq = await selectBy(page, { dir: 'c2s', text: 'library' }); // alice, line framing
+    const frame = (await allFrames()).find((f) => f.seq === seq)!;
+    const href = await page.locator('[data-testid="tamper"]').getAttribute('href');
+    expect(new URL(href!, demo.webUrl).searchParams.get('frame')).toBe(frame.bytes);
+    const lesson = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await lesson.goto(demo.webUrl + href);
+    await expect.poll(() => lesson.locator('body').textContent(), { timeout: 10_000 }).toContain('Shall we meet at the library at four?');
+    await lesson.close();
+  });
+
   it('sending from the page shows up in the list, decrypted', async () => {
     const text = `hello from the page ${Date.now()}`;
     await page.fill('[data-testid="send-text"]', text);
