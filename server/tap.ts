@@ -261,17 +261,22 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     const time = nsToMs(ns);
     const s = pair.streams[dir];
     const frames: CapturedFrame[] = [];
+    const raws: Uint8Array[] = []; // what each frame's base64 encodes: the store keeps these in memory
     let note: string | undefined;
     stats.bytes[dir] += chunk.length;
     s.received += chunk.length;
     if (s.error) {
       frames.push(unknownRecord(pair, dir, chunk, time, afterError(s)));
+      raws.push(chunk);
       stats.errors++;
       note = s.error.code;
     } else {
       s.held.push(chunk);
       try {
-        s.decoder.push(chunk, (f) => frames.push(frameRecord(pair, dir, f, time)));
+        s.decoder.push(chunk, (f) => {
+          frames.push(frameRecord(pair, dir, f, time));
+          raws.push(f.raw);
+        });
         trim(s);
       } catch (err) {
         frames.push(failed(pair, dir, s, err, time));
@@ -284,7 +289,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
       stats.payloadPackets += Math.ceil(chunk.length / TCP_MAX_SEGMENT);
     });
     stats.frames += frames.length;
-    store.appendMany(frames);
+    store.appendMany(frames, raws);
   };
 
   /** A bug in recording must not stop the forwarding (nor the process): say so, go on. */
