@@ -1,5 +1,5 @@
 // Lesson 1's maths against node:crypto (OpenSSL): a flipped bit of Cᵢ garbles Pᵢ and flips exactly
-// the same bit of Pᵢ₊₁ (SP 800-38A §6.2); an IV bit flips that bit of P₀; ECB stops at the block;
+// the same bit of Pᵢ₊₁ (SP 800-38A §6.2); an IV bit flips that bit of P₁; ECB stops at the block;
 // the role=admin forgery decrypts under OpenSSL without the key ever being used to make it.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe('flip bit b of Cᵢ (checked with node:crypto decryption)', () => {
     );
   });
 
-  it('an IV bit flips that bit of P₀ and garbles nothing; ECB has no IV, so nothing changes', () => {
+  it('an IV bit flips that bit of P₁ and garbles nothing; ECB has no IV, so nothing changes', () => {
     fc.assert(
       fc.property(keyArb, ivArb, msgArb, fc.nat(15), fc.nat(7), (key, iv, msg, byte, bit) => {
         const c = nodeEncrypt(key, iv, msg);
@@ -122,14 +122,14 @@ describe('flip bit b of Cᵢ (checked with node:crypto decryption)', () => {
 });
 
 describe('the role=admin forgery', () => {
-  it('the lesson message puts "role=user ;" wholly inside block 1, so editing C₀ reaches it', () => {
+  it('the lesson message puts "role=user ;" wholly inside P₂ (index 1), so editing C₁ reaches it', () => {
     const at = FORGERY_MESSAGE.indexOf(FORGERY_KNOWN);
     expect(Math.floor(at / 16)).toBe(1);
     expect(Math.floor((at + FORGERY_KNOWN.length - 1) / 16)).toBe(1);
     expect(FORGERY_TARGET.length).toBe(FORGERY_KNOWN.length);
   });
 
-  it('decrypts to role=admin under node:crypto, for random keys and IVs; only block 0 is garbage', () => {
+  it('decrypts to role=admin under node:crypto, for random keys and IVs; only P₁ (the memo) is garbage', () => {
     fc.assert(
       fc.property(keyArb, ivArb, (key, iv) => {
         const { plan, original } = lessonForgery(key, iv);
@@ -151,7 +151,7 @@ describe('the role=admin forgery', () => {
     );
   });
 
-  it('in block 0 the edit goes into the IV, and nothing is garbled', () => {
+  it('in P₁ the edit goes into the IV (C₀), and nothing is garbled', () => {
     const key = new Uint8Array(16).fill(3);
     const iv = new Uint8Array(16).fill(5);
     const msg = 'role=user ;uid=7;memo=hello';
@@ -197,6 +197,6 @@ describe('the role=admin forgery', () => {
     const iv = new Uint8Array(16);
     const c = new Uint8Array(48);
     expect(() => planForgery(iv, c, 16, new TextEncoder().encode('user'), new TextEncoder().encode('admin'))).toThrow(/cannot insert or delete/);
-    expect(() => planForgery(iv, c, 14, new Uint8Array(4), new Uint8Array(4))).toThrow(/within one block/);
+    expect(() => planForgery(iv, c, 14, new Uint8Array(4), new Uint8Array(4))).toThrow(/within one block, got bytes 14\.\.17, which cross into block 2 \(counting from 1/);
   });
 });

@@ -56,14 +56,14 @@ describe('padding oracle attack', () => {
   }, 120_000);
 
   it('handles the last-byte false positive: a block whose I ⊕ X can end in 02 02', async () => {
-    // Plant it: choose block 0 so that with X[0..14] = 0 the decrypted byte 14 is 0x02, i.e.
+    // Plant it: choose P₁ (index 0) so that with X[0..14] = 0 the decrypted byte 14 is 0x02, i.e.
     // I[14] = 0x02. Then X[15] = I[15] ⊕ 02 is also accepted for byte 15; with I[15] = 0x02 that
     // false value (0x00) is tried before the true one (0x03), and the recheck must refute it.
     const key = new Uint8Array(16).fill(0x2b);
     const iv = new Uint8Array(16).fill(0x11);
     for (let tries = 0; tries < 5; tries++) {
       const msg = new Uint8Array(16 + tries).fill(0x41 + tries);
-      // I = P₀ ⊕ IV for block 0
+      // I₁ = P₁ ⊕ IV (C₀)
       msg[14] = 0x02 ^ iv[14];
       msg[15] = 0x02 ^ iv[15];
       const c = nodeEncrypt(key, iv, msg);
@@ -104,6 +104,8 @@ describe('padding oracle attack', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r).toMatchObject({ block: 0, byte: 15, reason: 'no-valid-guess', queries: 256 });
+    // the index is 0-based; the message counts blocks from 1, as SP 800-38A §6.2 does
+    expect(r.message).toMatch(/^block 1 of 3, byte 15: none of the 256 values was accepted/);
     expect(r.recovered.length).toBe(0);
     expect(calls).toBe(256);
   });

@@ -1,8 +1,8 @@
 // Lesson 1, the maths: what one flipped ciphertext bit does to CBC decryption (SP 800-38A §6.2).
-//   Pᵢ = CIPH⁻¹_K(Cᵢ) ⊕ Cᵢ₋₁   (C₋₁ = IV)
+//   Pᵢ = CIPH⁻¹_K(Cᵢ) ⊕ Cᵢ₋₁   (C₀ = IV; blocks P₁…Pₙ, C₁…Cₙ as the standard numbers them)
 // Cᵢ appears twice: inside CIPH⁻¹ for Pᵢ (AES diffuses one input bit over the whole block, so Pᵢ
 // turns to garbage) and as the XOR mask for Pᵢ₊₁ (so exactly the same bit flips there). No other
-// block reads Cᵢ, so nothing else changes. A flipped IV bit flips the same bit of P₀ and garbles
+// block reads Cᵢ, so nothing else changes. A flipped IV bit flips the same bit of P₁ and garbles
 // nothing. ECB (SP 800-38A §6.1) has no chain: a flip garbles its own block and stops there.
 // Pure: the key, IV and ciphertext come in as arguments; nothing reads a clock or randomness.
 import { createBlockCipher } from './aes-block';
@@ -121,7 +121,7 @@ export function ecbEncryptBlocks(key: Uint8Array, padded: Uint8Array): Uint8Arra
 /**
  * Flip one bit of IV ‖ C and decrypt both versions with `key`. Under CBC the result has block i
  * garbled and exactly bit `bit` of byte `byte` flipped in block i+1 (for an IV flip: that bit in
- * block 0 and nothing garbled). The ECB contrast encrypts the same padded plaintext under ECB,
+ * the first block and nothing garbled). The ECB contrast encrypts the same padded plaintext under ECB,
  * flips the same bit of the same ciphertext block, and decrypts.
  */
 export function flipExperiment(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, position: BitPosition): FlipExperiment {
@@ -146,16 +146,17 @@ export function heatMap(diffs: BlockDiff[]): number[][] {
 // ---------------------------------------------------------------------------------------------
 // The forgery: with P known, set Cᵢ₋₁' = Cᵢ₋₁ ⊕ P ⊕ P' on the bytes of P, and block i decrypts to
 // P' (the XOR mask moves, CIPH⁻¹_K(Cᵢ) does not). The price: block i−1 decrypts to garbage, because
-// its own ciphertext changed, unless the edited bytes are in block 0, whose mask is the IV.
+// its own ciphertext changed, unless the edited bytes are in P₁, whose mask is the IV (C₀).
+// Code indices are 0-based (`block` 0 is C₁); text for people names blocks from 1.
 
 /**
  * The lesson's message. CBC tampering rewrites bytes in place and cannot insert one, so the
  * replacement must be exactly as long as the text it replaces: "user" is 4 bytes and "admin" is 5.
  * The message therefore stores the role in a field with a spare byte, "role=user ;" (a parser
  * that trims spaces reads "user"), and the forgery writes "role=admin;" over it, 11 bytes for 11.
- * Block 0 holds a memo of exactly 16 bytes, so the role sits wholly in block 1: the forgery edits
- * C₀, and the only casualty is the memo, which the forged cookie can do without. The uid after it
- * (and block 2) shows that the bytes after the target are untouched.
+ * P₁ holds a memo of exactly 16 bytes, so the role sits wholly in P₂: the forgery edits C₁, and
+ * the only casualty is the memo, which the forged cookie can do without. The uid after it (and P₃)
+ * shows that the bytes after the target are untouched.
  */
 export const FORGERY_MESSAGE = 'memo=hello world;role=user ;uid=7';
 export const FORGERY_KNOWN = 'role=user ;';
@@ -191,7 +192,7 @@ export function planForgery(iv: Uint8Array, ciphertext: Uint8Array, offset: numb
   const targetBlock = Math.floor(offset / BLOCK_SIZE);
   const start = offset % BLOCK_SIZE;
   if (start + known.length > BLOCK_SIZE) {
-    throw new RangeError(`known: expected the text to lie within one block, got bytes ${offset}..${offset + known.length - 1}, which cross into block ${targetBlock + 1}; edit one block at a time`);
+    throw new RangeError(`known: expected the text to lie within one block, got bytes ${offset}..${offset + known.length - 1}, which cross into block ${targetBlock + 2} (counting from 1, as SP 800-38A §6.2 does); edit one block at a time`);
   }
   if (offset < 0 || offset + known.length > ciphertext.length) {
     throw new RangeError(`offset: expected 0..${ciphertext.length - known.length}, got ${offset}`);

@@ -79,7 +79,7 @@ export type AttackResult =
     }
   | {
       ok: false;
-      /** where no guess was accepted: the oracle does not leak the padding */
+      /** where no guess was accepted (0-based block index): the oracle does not leak the padding */
       block: number;
       byte: number;
       /** what was recovered before that, block by block */
@@ -119,7 +119,8 @@ export async function paddingOracleAttack(o: AttackOptions): Promise<AttackResul
         message:
           r.reason === 'aborted'
             ? 'stopped'
-            : `block ${i}, byte ${r.byte}: none of the 256 values was accepted; the receiver's answers do not depend on the padding, so there is nothing to learn`
+            : // counted from 1 as SP 800-38A §6.2 counts C₁…Cₙ (and diagnose.ts words it); `block` stays an index
+              `block ${i + 1} of ${n}, byte ${r.byte}: none of the 256 values was accepted; the receiver's answers do not depend on the padding, so there is nothing to learn`
       };
     }
     const p = new Uint8Array(BLOCK_SIZE);
