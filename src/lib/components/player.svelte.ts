@@ -53,3 +53,5 @@ export function createPlayer(host: PlayerHost) {
     }
   };
 }
+
+export type Player = ReturnType<typeof createPlayer>;
