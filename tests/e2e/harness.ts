@@ -5,7 +5,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildIfNeeded } from '../../server/start';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -119,4 +120,61 @@ async function startCopy(): Promise<App> {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+export interface OpenOptions {
+  /** a selector that is on the page once it is ready to test */
+  ready: string;
+  viewport?: { width: number; height: number };
+  /** how long to wait for `ready`, in ms (playwright's default when left out) */
+  timeout?: number;
+}
+
+/** A page with the uncaught errors it threw since it opened. */
+export type OpenedPage = Page & { errors: string[] };
+
+/** Open `url` in a new page at 1280×720 (unless told) and wait for `ready`. */
+export async function openPage(browser: Browser, url: string, { ready, viewport = { width: 1280, height: 720 }, timeout }: OpenOptions): Promise<OpenedPage> {
+  const page = (await browser.newPage({ viewport })) as OpenedPage;
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  await page.goto(url);
+  await page.locator(ready).waitFor(timeout === undefined ? undefined : { timeout });
+  return page;
+}
+
+export interface TestApp {
+  readonly app: App;
+  readonly browser: Browser;
+  /** openPage on a path of the app */
+  open(path: string, options: OpenOptions): Promise<OpenedPage>;
+}
+
+/**
+ * One built app and one Chromium for a test file: started before its tests (within
+ * `startTimeout` ms, vitest's hook timeout when left out) and stopped after them.
+ */
+export function useApp(startTimeout?: number): TestApp {
+  let app: App | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    app = await startApp();
+    browser = await launchBrowser();
+  }, startTimeout);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+  const t: TestApp = {
+    get app() {
+      if (!app) throw new Error('useApp: the app is not started yet (use it inside a test)');
+      return app;
+    },
+    get browser() {
+      if (!browser) throw new Error('useApp: the browser is not started yet (use it inside a test)');
+      return browser;
+    },
+    open: (path, options) => openPage(t.browser, t.app.url + path, options)
+  };
+  return t;
 }

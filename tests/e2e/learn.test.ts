@@ -1,7 +1,7 @@
 // /learn in real Chromium against the built app (tests/e2e/harness.ts).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startApp, launchBrowser, type App } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp } from './harness';
 import { decryptTrace, encryptTrace, hexToBytes, utf8ToBytes } from '../../src/lib/crypto';
 
 // NIST SP 800-38A appendix F.2.1, CBC-AES128.Encrypt
@@ -17,29 +17,14 @@ const F21 = {
 };
 const F21_LINK = `/learn?mode=encrypt&enc=hex&padding=none&key=${F21.key}&iv=${F21.iv}&text=${F21.plaintext}`;
 
-let app: App;
-let browser: Browser;
+const t = useApp();
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function open(path: string, viewport = { width: 1280, height: 720 }): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(app.url + path);
-  await page.locator('.learn[data-ready="true"]').waitFor();
-  return page;
-}
+const open = (path: string, viewport?: { width: number; height: number }) => t.open(path, { ready: '.learn[data-ready="true"]', viewport });
 const status = (page: Page) => page.locator('[data-testid="step-status"]').innerText();
 
 describe('/learn', () => {
   it('renders NIST F.2.1 from a link, on the server already, with the standard’s ciphertext', async () => {
-    const html = await (await fetch(app.url + F21_LINK)).text();
+    const html = await (await fetch(t.app.url + F21_LINK)).text();
     expect(html).toContain(F21.ciphertext);
     const page = await open(F21_LINK);
     expect((await page.locator('[data-testid="ciphertext"]').innerText()).trim()).toBe(F21.ciphertext);

@@ -1,33 +1,14 @@
 // /lessons/aes-rounds in real Chromium: the FIPS-197 appendix C.1 example as a deep link, stepped
 // with the keyboard to the end; a round state from the appendix; the avalanche count; a bad key.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, startApp, type App } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp } from './harness';
 
 const C1 = '/lessons/aes-rounds?key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff';
 
-let app: App;
-let browser: Browser;
+const t = useApp(600_000);
 
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-}, 600_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
-
-async function open(path: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(app.url + path);
-  await page.locator('.lesson[data-ready="true"]').waitFor({ timeout: 60_000 });
-  (page as Page & { errors: string[] }).errors = errors;
-  return page;
-}
+const open = (path: string) => t.open(path, { ready: '.lesson[data-ready="true"]', timeout: 60_000 });
 
 const status = (page: Page) => page.getByTestId('step-status').textContent();
 const afterHex = (page: Page) => page.locator('[data-testid="state-after"]').getAttribute('data-hex');
@@ -46,7 +27,7 @@ describe('lesson: inside one AES block', { timeout: 90_000 }, () => {
     expect(await status(page)).toMatch(/Step 52 of 53 · Round 10 of 10 · AddRoundKey/);
     await page.keyboard.press('Home');
     expect(await status(page)).toMatch(/Step 1 of 53/);
-    expect((page as Page & { errors: string[] }).errors).toEqual([]);
+    expect(page.errors).toEqual([]);
     await page.close();
   });
 

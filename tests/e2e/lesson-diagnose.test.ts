@@ -1,34 +1,21 @@
 // Lesson 6 in real Chromium: every planted fault gets its verdict, a hand-typed fault too, and
 // the /learn link opens the working decryption.
 import { createCipheriv } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startApp, launchBrowser, type App } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp } from './harness';
 import { FAULTS } from '../../src/lib/crypto/diagnose';
 
-let app: App;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = useApp();
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(app.url + '/lessons/why-decryption-failed');
-  await page.locator('[data-testid="verdict"]').waitFor();
+  const page = await t.open('/lessons/why-decryption-failed', { ready: '[data-testid="verdict"]' });
   // hydrated: the plant buttons respond
   await expect.poll(async () => {
     await page.locator('button[data-fault="none"]').click();
     return page.locator('[data-testid="verdict"]').getAttribute('data-cause');
   }, { timeout: 30_000 }).toBe('ok');
-  expect(errors).toEqual([]);
+  expect(page.errors).toEqual([]);
   return page;
 }
 const verdict = (page: Page) => page.locator('[data-testid="verdict"]').getAttribute('data-cause');
@@ -76,7 +63,7 @@ describe('/lessons/why-decryption-failed', { timeout: 90_000 }, () => {
     const good = await page.locator('.good q').innerText();
     const href = await page.locator('[data-testid="learn-fixed"]').getAttribute('href');
     expect(href).toMatch(/^\/learn\?mode=decrypt&key=[0-9a-f]{32}&wire=/);
-    const html = await (await fetch(app.url + href)).text();
+    const html = await (await fetch(t.app.url + href)).text();
     expect(html).toContain(good.replace(/&/g, '&amp;').slice(0, 20));
     expect(await page.locator('[data-testid="summary-planted"]').innerText()).toContain('named it');
     await page.close();

@@ -1,28 +1,15 @@
 // Lesson 3 in real Chromium: the bundled picture encrypted with ECB and CBC on canvases; from the
 // canvas pixels, equal plaintext blocks are equal under ECB and not under CBC; a dropped file works.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { deflateSync } from 'node:zlib';
-import { startApp, launchBrowser, type App } from './harness';
+import { useApp } from './harness';
 
-let app: App;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = useApp();
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(app.url + '/lessons/ecb-vs-cbc');
-  await page.locator('section.experiment[data-state="done"]').waitFor({ timeout: 60_000 });
-  expect(errors).toEqual([]);
+  const page = await t.open('/lessons/ecb-vs-cbc', { ready: 'section.experiment[data-state="done"]', timeout: 60_000 });
+  expect(page.errors).toEqual([]);
   return page;
 }
 
@@ -72,10 +59,10 @@ function blockCheck(page: Page) {
 
 describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
   it('the /lessons index links lessons 3, 4 and 6, and each page answers on the server', async () => {
-    const html = await (await fetch(app.url + '/lessons')).text();
+    const html = await (await fetch(t.app.url + '/lessons')).text();
     for (const slug of ['ecb-vs-cbc', 'iv-mistakes', 'why-decryption-failed']) {
       expect(html).toContain(`href="/lessons/${slug}"`);
-      expect((await fetch(`${app.url}/lessons/${slug}`)).status).toBe(200);
+      expect((await fetch(`${t.app.url}/lessons/${slug}`)).status).toBe(200);
     }
   });
 

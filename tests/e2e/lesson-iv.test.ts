@@ -1,28 +1,17 @@
 // Lesson 4 in real Chromium: a reused IV shows equal first blocks and equal ciphertext; fresh IVs
 // show none; the detector flags across sent frames. Ciphertext on the page is checked against node:crypto.
 import { createCipheriv } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startApp, launchBrowser, type App } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { useApp } from './harness';
 
-let app: App;
-let browser: Browser;
-beforeAll(async () => {
-  app = await startApp();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
-});
+const t = useApp();
 
 const KEY = '8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4b';
 const FIXED_IV = '00112233445566778899aabbccddeeff';
 
 async function open(): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(app.url + '/lessons/iv-mistakes');
-  await page.locator('[data-testid="iv-rows"]').waitFor();
+  const page = await t.open('/lessons/iv-mistakes', { ready: '[data-testid="iv-rows"]' });
   // hydrated once typing into B changes its blocks
   await expect.poll(async () => {
     await page.locator('#iv-msg-b').fill('x');
