@@ -49,11 +49,17 @@ describe('/lessons/bit-flipping', () => {
     await page.close();
   });
 
-  it('a click on bit 2 of byte 5 of C0: P0 garbled, the same bit in P1, P2 unchanged, as OpenSSL decrypts it', async () => {
+  it('a click on bit 2 of byte 5 of C₁: P₁ garbled, the same bit in P₂, P₃ unchanged, as OpenSSL decrypts it', async () => {
     const page = await open();
     await page.locator('[data-block="0"] button[data-byte="5"][data-bit="2"]').click();
     await expect(page.locator('.status[data-flip="0.5.2"]').count()).resolves.toBe(1);
+    // blocks are named as SP 800-38A and /learn name them: C₁…Cₙ, P₁…Pₙ, the IV apart
+    expect(await page.locator('.grid[data-block="-1"] .label').innerText()).toBe('IV');
+    expect(await page.locator('.grid[data-block="0"] .label').first().innerText()).toBe('C₁');
+    expect(await page.locator('.grid[data-block="0"] button[data-byte="5"][data-bit="2"]').first().getAttribute('aria-label')).toMatch(/^C₁, byte 5, bit 2 \([01]\), flipped$/);
+    expect(await page.locator('.status').innerText()).toContain('Flipped C₁, byte 5, bit 2. P₁ is garbled; bit 2 of byte 5 flips in P₂.');
     const rows = page.locator('table.rows').first().locator('tbody tr');
+    expect(await rows.locator('th').allInnerTexts()).toEqual(['P₁', 'P₂', 'P₃']);
     expect(await rows.nth(0).getAttribute('data-change')).toBe('garbled');
     expect(await rows.nth(1).getAttribute('data-change')).toBe('one-bit');
     expect(await rows.nth(2).getAttribute('data-change')).toBe('same');
@@ -62,20 +68,21 @@ describe('/lessons/bit-flipping', () => {
     const shown = await rows.nth(0).locator('.b .new').allInnerTexts();
     expect(shown.join('')).toBe(want.subarray(0, 16).toString('hex'));
     expect((await rows.nth(1).locator('.b .new').allInnerTexts()).join('')).toBe(want.subarray(16, 32).toString('hex'));
-    // the heat map prints its numbers: 1 in P1 byte 5, 0 elsewhere in P1, and the ECB map has nothing in P1
+    // the heat map prints its numbers: 1 in P₂ byte 5, 0 elsewhere in P₂, and the ECB map has nothing in P₂
     const cbcHeat = page.locator('figure.heat').nth(0);
+    expect(await cbcHeat.locator('text.row').allTextContents()).toEqual(['P₁', 'P₂', 'P₃']);
     expect(await cbcHeat.locator('[data-heat="1.5"]').getAttribute('data-bits')).toBe('1');
     expect(await cbcHeat.locator('[data-heat="1.5"] text').textContent()).toBe('1');
     const garbledBits = Buffer.from(want.subarray(0, 16)).reduce((n, b, j) => n + ((b ^ Buffer.from(MESSAGE).subarray(0, 16)[j]).toString(2).replace(/0/g, '').length), 0);
-    const p0 = await cbcHeat.locator('[data-heat^="0."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
-    expect(p0.reduce((a, b) => a + b, 0)).toBe(garbledBits);
+    const p1 = await cbcHeat.locator('[data-heat^="0."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+    expect(p1.reduce((a, b) => a + b, 0)).toBe(garbledBits);
     const ecbHeat = page.locator('figure.heat').nth(1);
-    const ecbP1 = await ecbHeat.locator('[data-heat^="1."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
-    expect(ecbP1.every((v) => v === 0)).toBe(true);
+    const ecbP2 = await ecbHeat.locator('[data-heat^="1."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+    expect(ecbP2.every((v) => v === 0)).toBe(true);
     await page.close();
   });
 
-  it('keyboard: tab to the IV grid, arrows, Enter flips; an IV flip changes one bit of P0 and garbles nothing', async () => {
+  it('keyboard: tab to the IV grid, arrows, Enter flips; an IV flip changes one bit of P₁ and garbles nothing', async () => {
     const page = await open();
     await page.locator('[data-block="-1"] button[tabindex="0"]').focus();
     await page.keyboard.press('ArrowRight');
@@ -83,6 +90,7 @@ describe('/lessons/bit-flipping', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect(page.locator('.status[data-flip="-1.2.1"]').count()).resolves.toBe(1);
+    expect(await page.locator('.status').innerText()).toContain('Flipped the IV, byte 2, bit 1. The IV is only XORed into P₁: one bit of P₁ flips, nothing is garbled.');
     const rows = page.locator('table.rows').first().locator('tbody tr');
     expect(await rows.nth(0).getAttribute('data-change')).toBe('one-bit');
     expect(await rows.nth(1).getAttribute('data-change')).toBe('same');
@@ -90,12 +98,18 @@ describe('/lessons/bit-flipping', () => {
     expect((await rows.nth(0).locator('.b .new').allInnerTexts()).join('')).toBe(want.subarray(0, 16).toString('hex'));
     const summary = await page.locator('[data-summary]').innerText();
     expect(summary).toContain('You flipped 1 bit (1 in the IV, 0 in ciphertext blocks)');
+    expect(summary).toContain('Your 1 IV flip changed exactly one bit of P₁ and garbled nothing');
     await page.close();
   });
 
-  it('the forgery, step by step, ends with role=admin in block 1 and the summary says what it cost', async () => {
+  it('the forgery, step by step, ends with role=admin in block 2 (P₂) and the summary says what it cost', async () => {
     const page = await open();
-    for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next step →' }).click();
+    expect(await page.locator('.forgery .blk strong').allInnerTexts()).toEqual(['P₁', 'P₂', 'P₃']);
+    expect(await page.locator('.forgery').innerText()).toContain('sits wholly inside block 2 (P₂, bytes 1–11)');
+    for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Next step →' }).click();
+    expect(await page.locator('.forgery').innerText()).toContain('Block 2 decrypts as P₂ = AES⁻¹(C₂) ⊕ C₁. XOR the mask into C₁');
+    await page.getByRole('button', { name: 'Next step →' }).click();
+    expect(await page.locator('.forgery .result').innerText()).toContain('Block 2 reads');
     const forged = await page.locator('[data-forged]').getAttribute('data-forged');
     expect(forged).toContain('role=admin;');
     // the same edit, made by hand with node:crypto, decrypts the same way
@@ -106,7 +120,7 @@ describe('/lessons/bit-flipping', () => {
     for (let k = 0; k < known.length; k++) ct[1 + k] ^= known[k] ^ target[k];
     const d = createDecipheriv('aes-128-cbc', KEY, IV);
     expect(Buffer.concat([d.update(ct), d.final()]).subarray(16, 32).toString('latin1')).toBe(forged);
-    expect(await page.locator('[data-summary]').innerText()).toMatch(/You forged role=admin by editing 5 bytes of C0, at the cost of a garbage block 0/);
+    expect(await page.locator('[data-summary]').innerText()).toContain('You forged role=admin by editing 5 bytes of C₁, at the cost of a garbage block 1 (P₁), without the key');
     await page.close();
   });
 

@@ -1,5 +1,8 @@
 // "What just happened", computed from the learner's own flips, forgery and replays.
 import type { BitPosition, FlipExperiment } from '$lib/crypto/bit-flip';
+import { sub } from '$lib/components/learn-kit';
+
+// Block indices are 0-based; the text names blocks as SP 800-38A §6.2 does, C₁…Cₙ with C₀ = IV.
 
 export interface FlipRecord {
   position: BitPosition;
@@ -21,7 +24,7 @@ export function record(x: FlipExperiment): FlipRecord {
   };
 }
 
-export const where = (p: BitPosition) => `${p.block < 0 ? 'the IV' : `C${p.block}`}, byte ${p.byte}, bit ${p.bit}`;
+export const where = (p: BitPosition) => `${p.block < 0 ? 'the IV' : `C${sub(p.block + 1)}`}, byte ${p.byte}, bit ${p.bit}`;
 
 export function summarize(flips: FlipRecord[], forged: { bytes: number; garbled: number | null } | null, replays: { verdict: string }[]): string[] {
   const out: string[] = [];
@@ -44,13 +47,13 @@ export function summarize(flips: FlipRecord[], forged: { bytes: number; garbled:
       const ecbOnly = cFlips.every((f) => f.ecbGarbled.length === 1 && f.ecbGarbled[0] === f.position.block);
       out.push(ecbOnly ? 'Under ECB the same flips garbled only their own block and never reached the next: ECB has no chain to carry a precise change.' : 'Under ECB the damage stayed in the flipped block.');
     }
-    if (ivFlips.length) out.push(`Your ${ivFlips.length} IV flip${ivFlips.length === 1 ? '' : 's'} changed exactly one bit of P0 and garbled nothing: the IV is only a XOR mask.`);
+    if (ivFlips.length) out.push(`Your ${ivFlips.length} IV flip${ivFlips.length === 1 ? '' : 's'} changed exactly one bit of P₁ and garbled nothing: the IV is only a XOR mask.`);
     const broke = flips.filter((f) => !f.paddingOk).length;
     if (broke) out.push(`${broke} flip${broke === 1 ? '' : 's'} broke the PKCS#7 padding: a receiver that says so out loud is a padding oracle (lesson 2).`);
   }
   if (forged) {
     out.push(
-      `You forged role=admin by editing ${forged.bytes} byte${forged.bytes === 1 ? '' : 's'} of ${forged.garbled === null ? 'the IV (nothing garbled)' : `C${forged.garbled}, at the cost of a garbage block ${forged.garbled}`}, without the key: CBC alone does not protect integrity.`
+      `You forged role=admin by editing ${forged.bytes} byte${forged.bytes === 1 ? '' : 's'} of ${forged.garbled === null ? 'the IV (nothing garbled)' : `C${sub(forged.garbled + 1)}, at the cost of a garbage block ${forged.garbled + 1} (P${sub(forged.garbled + 1)})`}, without the key: CBC alone does not protect integrity.`
     );
   }
   for (const r of replays) out.push(r.verdict);
