@@ -45,12 +45,17 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     expect(await attack.locator('[data-plaintext]').getAttribute('data-plaintext')).toBe('local secret: 42');
     expect(Number(await attack.locator('[data-max-per-byte]').innerText())).toBeLessThanOrEqual(256);
     expect(await attack.locator('[data-recovered]').innerText()).toBe('32');
+    // blocks are named as SP 800-38A and /learn name them: C₁…Cₙ, with the IV as C₀
+    expect(await attack.locator('.blk').nth(0).locator('.lab').allInnerTexts()).toEqual(['C₀ = IV', 'I₁ = AES⁻¹(C₁)', 'P₁ = I₁ ⊕ C₀', 'queries / byte']);
+    expect(await attack.locator('.blk').nth(1).locator('.lab').allInnerTexts()).toEqual(['C₁', 'I₂ = AES⁻¹(C₂)', 'P₂ = I₂ ⊕ C₁', 'queries / byte']);
+    expect(await attack.locator('p.now').innerText()).toMatch(/^Block 2 of 2 \(C₂\), byte 0: sent X\[0\] = /);
     for (const [suite, code] of [['cbc-hmac', 'ERR_BAD_MAC'], ['gcm', 'ERR_BAD_TAG']]) {
       await run(page, suite, new RegExp(`Seal it locally \\(${suite}\\)`));
       const a = page.locator(`#attack-${suite}`);
       expect(await a.getAttribute('data-done')).toBe('failed');
       expect(JSON.parse((await a.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({ [code]: 256 });
       expect(await a.locator('[data-recovered]').innerText()).toBe('0');
+      expect(await a.locator('.fail').innerText()).toMatch(/^Failed: block 1 of \d+, byte 15: none of the 256 values was accepted/);
     }
     const summary = await page.locator('[data-summary]').innerText();
     expect(summary).toMatch(/You recovered all 32 bytes \(2 blocks\) of the victim's message from the local oracle/);
@@ -124,7 +129,7 @@ describe('/lessons/padding-oracle: a line someone else sent', () => {
     await page.getByRole('button', { name: 'Or take the latest line someone else sent' }).click();
     await page.locator('[data-target="cbc"]').waitFor();
     expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(/captured line #\d+ \(connection \d+ → server, line framing, cbc\): a message nobody here typed/);
-    // which line it took: the page shows its IV as C₋₁; decrypt that line here to know the answer
+    // which line it took: the page shows its IV as C₀; decrypt that line here to know the answer
     const attack = page.locator('#attack-cbc');
     await attack.getByRole('button', { name: 'Run the attack' }).click();
     await page.waitForFunction(() => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 2, null, { timeout: 60_000 });
