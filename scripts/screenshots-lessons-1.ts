@@ -1,15 +1,9 @@
 // Screenshots of lessons 1 and 2 for docs/screenshots/ (`npx tsx scripts/screenshots-lessons-1.ts`).
 // Lesson 2 runs against a real `npm start -- --padding-oracle` on free ports, so the picture is
 // of the attack on the live wire.
-import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../tests/e2e/harness.ts';
 import { startDemoChild } from '../tests/e2e/demo-child.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'docs', 'screenshots');
+import { run, save } from './shots.ts';
 
 async function bitFlipping(browser: Browser, web: string, width: number, height: number, file: string) {
   const page = await browser.newPage({ viewport: { width, height } });
@@ -19,8 +13,7 @@ async function bitFlipping(browser: Browser, web: string, width: number, height:
   await page.locator('#exp').scrollIntoViewIfNeeded();
   await page.evaluate(() => document.querySelector('#exp')!.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(200);
-  await page.screenshot({ path: join(out, file) });
-  console.log(`docs/screenshots/${file}  ${width}×${height}`);
+  await save(page, file);
   await page.close();
 }
 
@@ -31,8 +24,7 @@ async function forgery(browser: Browser, web: string, file: string) {
   for (let i = 0; i < 3; i++) await page.getByRole('button', { name: 'Next step →' }).click();
   await page.evaluate(() => document.querySelector('#forge')!.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(100);
-  await page.screenshot({ path: join(out, file) });
-  console.log(`docs/screenshots/${file}  1280×720`);
+  await save(page, file);
   await page.close();
 }
 
@@ -52,8 +44,7 @@ async function paddingOracle(browser: Browser, web: string, width: number, heigh
   await page.waitForFunction(() => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 21, null, { timeout: 300_000 });
   await page.evaluate(() => document.querySelector('#attack')!.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(100);
-  await page.screenshot({ path: join(out, file) });
-  console.log(`docs/screenshots/${file}  ${width}×${height}`);
+  await save(page, file);
   if (macFile) {
     await page.locator('#attack-cbc[data-done]').waitFor({ timeout: 300_000 });
     await page.getByRole('button', { name: /Send the message as cbc-hmac and capture it/ }).click();
@@ -66,29 +57,15 @@ async function paddingOracle(browser: Browser, web: string, width: number, heigh
     await page.locator('#attack-gcm[data-done]').waitFor({ timeout: 120_000 });
     await page.evaluate(() => document.querySelector('#mac')!.scrollIntoView({ block: 'start' }));
     await page.waitForTimeout(100);
-    await page.screenshot({ path: join(out, macFile) });
-    console.log(`docs/screenshots/${macFile}  ${width}×${height}`);
+    await save(page, macFile);
   }
   await page.close();
 }
 
-async function main() {
-  mkdirSync(out, { recursive: true });
-  const demo = await startDemoChild(['--no-bots', '--padding-oracle']);
-  const browser = await launchBrowser();
-  try {
-    await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping.png');
-    await bitFlipping(browser, demo.webUrl, 1920, 1080, 'lesson-bit-flipping-1080p.png');
-    await forgery(browser, demo.webUrl, 'lesson-bit-flipping-forgery.png');
-    await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
-    await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
-  } finally {
-    await browser.close();
-    await demo.stop();
-  }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
+run(() => startDemoChild(['--no-bots', '--padding-oracle']), async (browser, demo) => {
+  await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping.png');
+  await bitFlipping(browser, demo.webUrl, 1920, 1080, 'lesson-bit-flipping-1080p.png');
+  await forgery(browser, demo.webUrl, 'lesson-bit-flipping-forgery.png');
+  await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
+  await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
 });

@@ -1,19 +1,11 @@
 // Headless Chromium pictures of lessons 3, 4 and 6 for docs/screenshots/, each after a small
 // experiment so the picture shows the lesson doing its job. `npx tsx scripts/screenshots-lessons-2.ts`
-import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
-import { startApp, launchBrowser } from '../tests/e2e/harness.ts';
+import { startApp } from '../tests/e2e/harness.ts';
+import { run, shoot, type Shot as BaseShot } from './shots.ts';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'docs', 'screenshots');
-
-interface Shot {
-  file: string;
+interface Shot extends BaseShot {
   path: string;
-  width: number;
-  height: number;
   /** drive the experiment, then scroll to what matters */
   act: (page: Page) => Promise<void>;
 }
@@ -77,27 +69,11 @@ for (const [w, h, suffix] of [
   );
 }
 
-async function main() {
-  mkdirSync(out, { recursive: true });
-  const app = await startApp();
-  const browser = await launchBrowser();
-  try {
-    for (const s of shots) {
-      const page = await browser.newPage({ viewport: { width: s.width, height: s.height } });
-      await page.goto(app.url + s.path, { waitUntil: 'networkidle' });
+run(startApp, async (browser, app) => {
+  for (const s of shots) {
+    await shoot(browser, app.url + s.path, s, async (page) => {
       await s.act(page);
       await page.waitForTimeout(300);
-      await page.screenshot({ path: join(out, s.file) });
-      console.log(`docs/screenshots/${s.file}  ${s.width}×${s.height}  ${s.path}`);
-      await page.close();
-    }
-  } finally {
-    await browser.close();
-    await app.stop();
+    }, s.path);
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });

@@ -1,22 +1,14 @@
 // Screenshots of lesson 5, "Inside one AES block", for docs/screenshots/. Each shot is a deep
 // link (FIPS-197 appendix C), so what the picture shows can be reproduced in a browser.
 //   node --experimental-strip-types scripts/screenshots-lessons-aes.ts   (or: npx tsx …)
-import { mkdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { startApp, launchBrowser } from '../tests/e2e/harness.ts';
-
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'docs', 'screenshots');
+import { startApp } from '../tests/e2e/harness.ts';
+import { run, shoot, type Shot as BaseShot } from './shots.ts';
 
 const C1 = 'key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff';
 const C3 = 'key=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f&block=00112233445566778899aabbccddeeff';
 
-interface Shot {
-  file: string;
+interface Shot extends BaseShot {
   path: string;
-  width: number;
-  height: number;
   /** point at this byte of the "after" grid, to show its one-line explanation */
   hoverCell?: number;
   /** scroll this element of the right column into view */
@@ -34,29 +26,13 @@ const shots: Shot[] = [
   { file: 'lesson-aes-rounds-bad-key.png', path: `/lessons/aes-rounds?key=00010203&block=00112233445566778899aabbccddeeff&step=20`, width: 1280, height: 720 }
 ];
 
-async function main() {
-  mkdirSync(out, { recursive: true });
-  const app = await startApp();
-  const browser = await launchBrowser();
-  try {
-    for (const s of shots) {
-      const page = await browser.newPage({ viewport: { width: s.width, height: s.height } });
-      await page.goto(app.url + s.path, { waitUntil: 'networkidle' });
+run(startApp, async (browser, app) => {
+  for (const s of shots) {
+    await shoot(browser, app.url + s.path, s, async (page) => {
       await page.locator('.lesson[data-ready="true"]').waitFor({ timeout: 60_000 });
       if (s.hoverCell !== undefined) await page.locator('[data-testid="state-after"] .cell').nth(s.hoverCell).hover();
       if (s.scroll) await page.locator(s.scroll).evaluate((el) => el.scrollIntoView({ block: 'nearest' }));
       await page.waitForTimeout(300);
-      await page.screenshot({ path: join(out, s.file) });
-      console.log(`docs/screenshots/${s.file}  ${s.width}×${s.height}  ${s.path}`);
-      await page.close();
-    }
-  } finally {
-    await browser.close();
-    await app.stop();
+    }, s.path);
   }
-}
-
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
 });
