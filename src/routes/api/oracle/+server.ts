@@ -4,7 +4,8 @@
 import { json } from '@sveltejs/kit';
 import { SEND_SUITES, apiError, demoOrResponse, type SendSuite } from '$lib/server/demo';
 import { OracleError, demoOracle, guessPayload } from '$lib/server/oracle';
-import { bytesField, readJsonBody } from './body';
+import { readJsonBody } from '$lib/server/json-body';
+import { bytesField } from './body';
 import type { RequestHandler } from './$types';
 
 /** GET /api/oracle: is the demo's server a padding oracle (started with --padding-oracle)? */
@@ -17,7 +18,7 @@ export const GET: RequestHandler = ({ request }) => {
 export const POST: RequestHandler = async ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
-  const b = await readJsonBody(request, ['iv', 'ciphertext', 'suite', 'tag']);
+  const b = await readJsonBody(request, { fields: ['iv', 'ciphertext', 'suite', 'tag'] });
   if (b instanceof Response) return b;
   let suite: SendSuite = 'cbc';
   if (b.suite !== undefined) {

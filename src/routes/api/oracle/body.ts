@@ -1,28 +1,6 @@
-// JSON body checks shared by POST /api/oracle and POST /api/replay (docs/api.md "Lessons").
+// Body field checks shared by POST /api/oracle and POST /api/replay (docs/api.md "Lessons").
 import { apiError } from '$lib/server/demo';
 import { base64ToBytes } from '$lib/crypto/bytes';
-
-const MAX_BODY_BYTES = 64 * 1024;
-
-export async function readJsonBody(request: Request, fields: string[]): Promise<Record<string, unknown> | Response> {
-  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') {
-    // JSON only: a cross-site page cannot send that without a CORS preflight, which we never grant.
-    return apiError(415, 'ERR_BAD_CONTENT_TYPE', `content-type: expected application/json, got ${JSON.stringify(type || '(none)')}`);
-  }
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return apiError(413, 'ERR_BODY_TOO_LARGE', `body: expected at most ${MAX_BODY_BYTES} bytes, got ${Buffer.byteLength(raw)}`);
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch (err) {
-    return apiError(400, 'ERR_BAD_BODY', `body: expected JSON, got invalid JSON (${(err as Error).message})`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return apiError(400, 'ERR_BAD_BODY', 'body: expected a JSON object');
-  const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (!fields.includes(k)) return apiError(400, 'ERR_BAD_BODY', `body: unknown field ${JSON.stringify(k)}; expected ${fields.join(', ')}`);
-  return b;
-}
 
 /** A base64 field of an exact length, or of whole blocks within [min, max] bytes. */
 export function bytesField(b: Record<string, unknown>, name: string, o: { exact?: number; min?: number; max?: number; blocks?: boolean; optional?: boolean }): Uint8Array | Response | undefined {

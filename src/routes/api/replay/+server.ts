@@ -5,13 +5,14 @@
 import { json } from '@sveltejs/kit';
 import { apiError, demoOrResponse } from '$lib/server/demo';
 import { replayLine } from '$lib/server/oracle';
-import { bytesField, readJsonBody } from '../oracle/body';
+import { readJsonBody } from '$lib/server/json-body';
+import { bytesField } from '../oracle/body';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
-  const b = await readJsonBody(request, ['wire']);
+  const b = await readJsonBody(request, { fields: ['wire'] });
   if (b instanceof Response) return b;
   const wire = bytesField(b, 'wire', { min: 32, max: 8192, blocks: true });
   if (wire instanceof Response) return wire;

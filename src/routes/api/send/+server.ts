@@ -3,13 +3,13 @@
 // like anyone else's (docs/api.md).
 import { json } from '@sveltejs/kit';
 import { SEND_SUITES, apiError, demoOrResponse, type SendSuite } from '$lib/server/demo';
+import { readJsonBody } from '$lib/server/json-body';
 import type { RequestHandler } from './$types';
 
 /** UTF-8 bytes of text: well under the server's relay limit (64 KiB payload less the "name: " prefix). */
 const MAX_TEXT_BYTES = 4096;
 /** docs/protocol.md §8.1: a name is 1..32 characters, no spaces at either end, no control characters, no ":" */
 const NAME_MAX = 32;
-const MAX_BODY_BYTES = 64 * 1024;
 /** JSON may carry "\ud800" escapes that UTF-8 cannot encode */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -20,22 +20,8 @@ function bad(message: string): Response {
 export const POST: RequestHandler = async ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
-  const type = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase();
-  if (type !== 'application/json') {
-    // JSON only: a cross-site page cannot send that without a CORS preflight, which we never grant.
-    return apiError(415, 'ERR_BAD_CONTENT_TYPE', `content-type: expected application/json, got ${JSON.stringify(type || '(none)')}`);
-  }
-  const raw = await request.text();
-  if (Buffer.byteLength(raw) > MAX_BODY_BYTES) return apiError(413, 'ERR_BODY_TOO_LARGE', `body: expected at most ${MAX_BODY_BYTES} bytes, got ${Buffer.byteLength(raw)}`);
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch (err) {
-    return bad(`body: expected JSON like {"text":"hello"}, got invalid JSON (${(err as Error).message})`);
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad(`body: expected a JSON object like {"text":"hello"}, got ${Array.isArray(body) ? 'an array' : body === null ? 'null' : typeof body}`);
-  const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (k !== 'text' && k !== 'name' && k !== 'suite') return bad(`body: unknown field ${JSON.stringify(k)}; expected text, name and suite`);
+  const b = await readJsonBody(request, { fields: ['text', 'name', 'suite'], fieldsText: 'text, name and suite', example: '{"text":"hello"}' });
+  if (b instanceof Response) return b;
 
   if (typeof b.text !== 'string') return bad(`text: expected a string, got ${b.text === undefined ? 'nothing' : typeof b.text}`);
   if (b.text.trim() === '') return bad('text: expected a message, got an empty one');
