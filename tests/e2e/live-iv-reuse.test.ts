@@ -140,6 +140,8 @@ describe('/live flags a reused IV', () => {
       await page.selectOption('[data-testid="filter-dir"]', 'c2s');
       await page.fill('[data-testid="filter-text"]', 'library at');
     }
+    // widen the filter so that the first frame has a row to be selected in
+    await page.fill('[data-testid="filter-text"]', 'library at');
     await box.locator('[data-testid="iv-first"]').click();
     await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-seq')).toBe(String(seq1));
     expect(await page.locator('[data-testid="iv-reuse"]').count()).toBe(0);
