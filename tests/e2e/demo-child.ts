@@ -2,6 +2,7 @@
 // In a child rather than in the test process: the pages' server-side rendering loads node-forge
 // through Node's own loader there, exactly as `npm start` does.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
@@ -55,6 +56,44 @@ export async function startDemoChild(flags: string[] = []): Promise<DemoChild> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+      })
+  };
+}
+
+export interface FastDemo {
+  webUrl: string;
+  chatPort: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * startDemo in a child process (node + tsx), as `npm start` runs it, with a known key and bots
+ * that speak every 500 ms: inside vitest's module runner the app's server-rendered pages do not
+ * load, and the child keeps the demo's work off the test worker's event loop. The caller builds.
+ */
+export async function spawnDemo(key: string): Promise<FastDemo> {
+  const code = [
+    "import { startDemo } from './server/demo.ts';",
+    `const d = await startDemo({ webPort: 0, chatPort: 0, key: '${key}', bots: true, botIntervalMs: 500, build: false });`,
+    'process.stdout.write(JSON.stringify({ webUrl: d.webUrl, chatPort: d.chatPort }) + "\\n");',
+    'process.stdin.on("end", () => d.stop().then(() => process.exit(0)));',
+    'process.stdin.resume();'
+  ].join('\n');
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`the demo exited with ${c} before it started`)));
+  });
+  return {
+    ...(JSON.parse(first) as { webUrl: string; chatPort: number }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(t);
+          resolve();
+        });
+        child.stdin!.end();
       })
   };
 }

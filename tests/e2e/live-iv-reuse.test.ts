@@ -5,12 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildIfNeeded } from '../../server/start.ts';
+import { spawnDemo, type FastDemo } from './demo-child';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
 
 const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
@@ -19,35 +18,12 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const FIRST = 'meet me at the library at four';
 const SECOND = 'meet me at the library at five';
 
-let demo: { webUrl: string; chatPort: number; stop(): Promise<void> };
+let demo: FastDemo;
 let browser: Browser;
 let page: Page;
 let sock: Socket;
 const pageErrors: string[] = [];
 
-async function spawnDemo(): Promise<typeof demo> {
-  const code = [
-    "import { startDemo } from './server/demo.ts';",
-    `const d = await startDemo({ webPort: 0, chatPort: 0, key: '${KEY}', bots: true, botIntervalMs: 500, build: false });`,
-    'process.stdout.write(JSON.stringify({ webUrl: d.webUrl, chatPort: d.chatPort }) + "\\n");',
-    'process.stdin.on("end", () => d.stop().then(() => process.exit(0)));',
-    'process.stdin.resume();'
-  ].join('\n');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`the demo exited with ${c} before it started`)));
-  });
-  return {
-    ...(JSON.parse(first) as { webUrl: string; chatPort: number }),
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => (clearTimeout(t), resolve()));
-        child.stdin!.end();
-      })
-  };
-}
 
 /** base64(IV ‖ AES-CBC-PKCS7(key, IV, text)) + "\n" (docs/protocol.md §5.1) */
 function line(key: Buffer, iv: Buffer, text: string): string {
@@ -66,7 +42,7 @@ let seq2 = 0;
 
 beforeAll(async () => {
   buildIfNeeded();
-  demo = await spawnDemo();
+  demo = await spawnDemo(KEY);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']

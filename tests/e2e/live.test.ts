@@ -7,10 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildIfNeeded } from '../../server/start.ts';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnDemo, type FastDemo } from './demo-child';
 import { ALICE_LINES, BOB_LINES } from '../../server/demo.ts';
 import { deriveKeys, sealFrame, sealLine } from '../../server/suites.ts';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
@@ -19,42 +16,8 @@ const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const WRONG = '703deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const SENTENCES = [...ALICE_LINES, ...BOB_LINES];
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-let demo: { webUrl: string; chatPort: number; stop(): Promise<void> };
+let demo: FastDemo;
 
-/**
- * startDemo in a child process (node + tsx), as `npm start` runs it: inside vitest's module
- * runner the app's server-rendered pages do not load, and the child keeps the demo's work off
- * this worker's event loop.
- */
-async function spawnDemo(): Promise<typeof demo> {
-  const code = [
-    "import { startDemo } from './server/demo.ts';",
-    `const d = await startDemo({ webPort: 0, chatPort: 0, key: '${KEY}', bots: true, botIntervalMs: 500, build: false });`,
-    'process.stdout.write(JSON.stringify({ webUrl: d.webUrl, chatPort: d.chatPort }) + "\\n");',
-    'process.stdin.on("end", () => d.stop().then(() => process.exit(0)));',
-    'process.stdin.resume();'
-  ].join('\n');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve, reject) => {
-    const rl = createInterface({ input: child.stdout! });
-    rl.once('line', resolve);
-    child.once('exit', (c) => reject(new Error(`the demo exited with ${c} before it started`)));
-  });
-  const info = JSON.parse(first) as { webUrl: string; chatPort: number };
-  return {
-    ...info,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        const t = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.once('exit', () => {
-          clearTimeout(t);
-          resolve();
-        });
-        child.stdin!.end();
-      })
-  };
-}
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -92,7 +55,7 @@ async function selectBy(p: Page, opts: { dir?: 'c2s' | 's2c'; text: string }) {
 
 beforeAll(async () => {
   buildIfNeeded();
-  demo = await spawnDemo();
+  demo = await spawnDemo(KEY);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
