@@ -35,9 +35,9 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
-  { name: 'chat messages (native gcm, 200 B text)', framing: 'native', suite: 'gcm', textBytes: 200, frames: 12_000, window: 256 },
-  { name: 'seed-client lines (base64 cbc, 200 B text)', framing: 'line', suite: 'cbc', textBytes: 200, frames: 12_000, window: 256 },
-  { name: 'bulk (native cbc-hmac, 16 KiB text)', framing: 'native', suite: 'cbc-hmac', textBytes: 16 * 1024, frames: 2_500, window: 64 }
+  { name: 'chat messages (native gcm, 200 B text)', framing: 'native', suite: 'gcm', textBytes: 200, frames: 12_000, window: 2048 },
+  { name: 'seed-client lines (base64 cbc, 200 B text)', framing: 'line', suite: 'cbc', textBytes: 200, frames: 12_000, window: 2048 },
+  { name: 'bulk (native cbc-hmac, 16 KiB text)', framing: 'native', suite: 'cbc-hmac', textBytes: 16 * 1024, frames: 2_500, window: 256 }
 ];
 
 interface Run {
