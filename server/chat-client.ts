@@ -10,8 +10,9 @@ import {
   type Frame,
   type SealedSuite
 } from '../src/lib/protocol/index.ts';
-import { deriveKeys, openFrame, openLine, sealFrame, sealLine, utf8, type SuiteKeys } from './suites.ts';
-import { ACK_TEXT } from './chat-server.ts';
+import { deriveKeys, openFrame, openLineMessage, sealFrame, sealLine, utf8, type SuiteKeys } from './suites.ts';
+import { ACK_TEXT, DEFAULT_LINE_PAUSE_MS } from './chat-server.ts';
+import { lineStyleLabel, type LineStyle } from '../src/lib/protocol/line-message.ts';
 
 export interface ChatClientOptions {
   host?: string;
@@ -21,10 +22,12 @@ export interface ChatClientOptions {
   framing?: 'line' | 'native';
   suite?: SealedSuite;
   maxPayload?: number;
+  /** §5.2: the pause that ends a reply without a line end (a seed server that keeps the connection open) */
+  linePauseMs?: number;
 }
 
 export type Incoming =
-  | { kind: 'hello' | 'ack' | 'chat' | 'join' | 'leave' | 'bye'; text: string; wire: Uint8Array | string }
+  | { kind: 'hello' | 'ack' | 'chat' | 'join' | 'leave' | 'bye'; text: string; wire: Uint8Array | string; form?: string }
   | { kind: 'error'; code: string; message: string; wire: Uint8Array | string }
   /** a frame that arrived but cannot be opened with our key */
   | { kind: 'undecryptable'; error: FrameError; wire: Uint8Array | string };
@@ -39,6 +42,7 @@ export class ChatClient extends EventEmitter {
   private decoder: FrameDecoder;
   private seq = 0;
   private lastServerSeq = -1;
+  private pauseTimer: NodeJS.Timeout | null = null;
   closed = false;
 
   constructor(private readonly o: ChatClientOptions) {
@@ -47,7 +51,8 @@ export class ChatClient extends EventEmitter {
     this.suite = o.suite ?? 'cbc';
     this.name = o.name ?? 'alice';
     this.keys = deriveKeys(o.key);
-    this.decoder = new FrameDecoder({ framing: this.framing, maxPayload: o.maxPayload });
+    // §5.6: a seed server may answer in raw bytes; the client reads every form of §5.5
+    this.decoder = new FrameDecoder({ framing: this.framing, maxPayload: o.maxPayload, raw: 'accept' });
   }
 
   /** Connect; for native framing also send the hello (§8.1). Rejects with the socket error. */
@@ -79,6 +84,7 @@ export class ChatClient extends EventEmitter {
   private emitClose(err: FrameError | null): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.pauseTimer) clearTimeout(this.pauseTimer);
     this.emit('close', err);
   }
 
@@ -115,23 +121,48 @@ export class ChatClient extends EventEmitter {
   private onData(chunk: Buffer): void {
     try {
       this.decoder.push(chunk, (f) => this.onFrame(f));
+      if (this.framing === 'line' && this.decoder.pending > 0) this.armPause();
     } catch (err) {
       this.emitClose(err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', String(err)));
       this.socket?.destroy();
     }
   }
 
+  /** §5.2: no byte for a while after part of a line: what came is one reply without a line end. */
+  private armPause(): void {
+    if (this.pauseTimer) {
+      this.pauseTimer.refresh();
+      return;
+    }
+    this.pauseTimer = setTimeout(() => {
+      this.pauseTimer = null;
+      try {
+        this.decoder.pause((f) => this.onFrame(f));
+      } catch (err) {
+        this.emitClose(err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', String(err)));
+        this.socket?.destroy();
+      }
+    }, this.o.linePauseMs ?? DEFAULT_LINE_PAUSE_MS);
+    this.pauseTimer.unref();
+  }
+
   private onFrame(f: Frame): void {
     if (f.framing === 'line') {
-      this.emit('wire', 'in', f.text);
+      const wire = lineWire(f.raw);
+      this.emit('wire', 'in', wire);
       let text: string;
+      let style: LineStyle;
       try {
-        text = utf8(openLine(this.keys.psk, f.text));
+        const opened = openLineMessage(this.keys.psk, f.raw);
+        style = opened.message.style;
+        text = utf8(opened.plaintext);
       } catch (err) {
-        this.emit('message', { kind: 'undecryptable', error: err as FrameError, wire: f.text } satisfies Incoming);
+        this.emit('message', { kind: 'undecryptable', error: err as FrameError, wire } satisfies Incoming);
         return;
       }
-      this.emit('message', classifyLine(text, f.text));
+      const m = classifyLine(text, wire);
+      const form = lineStyleLabel(style);
+      this.emit('message', form !== 'line' && m.kind !== 'error' && m.kind !== 'undecryptable' ? { ...m, form } : m);
       return;
     }
     this.emit('wire', 'in', f.raw);
@@ -162,6 +193,13 @@ export class ChatClient extends EventEmitter {
     }
     this.emit('message', { kind: f.type as 'hello' | 'ack' | 'chat' | 'join' | 'leave', text, wire: f.raw } satisfies Incoming);
   }
+}
+
+/** A line as the wire shows it: its text without the line end, or hex for raw bytes (§5.6). */
+function lineWire(raw: Uint8Array): string {
+  const b = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
+  for (const x of b) if (x > 0x7e || (x < 0x20 && x !== 9 && x !== 10 && x !== 13)) return `(raw) ${b.toString('hex')}`;
+  return b.toString('latin1').replace(/\r?\n$/, '');
 }
 
 /** §8.2: line framing carries only text; the server's kinds are told apart by their form. */

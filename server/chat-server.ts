@@ -8,16 +8,20 @@ import {
   FrameError,
   encodeFrame,
   DEFAULT_MAX_PAYLOAD,
+  DEFAULT_LINE_PAUSE_MS,
   type Frame,
   type LineFrame,
   type NativeFrame,
   type SealedSuite
 } from '../src/lib/protocol/index.ts';
-import { deriveKeys, openFrame, openLine, sealFrame, sealLine, utf8, type SuiteKeys } from './suites.ts';
+import { bytesToBase64 } from '../src/lib/crypto/bytes.ts';
+import { CANONICAL_STYLE, lineStyleLabel, readLineMessage, styleKey, type LineStyle } from '../src/lib/protocol/line-message.ts';
+import { cbcDecrypt, deriveKeys, openFrame, sealFrame, sealLineStyled, utf8, type SuiteKeys } from './suites.ts';
 
 /** §8.2: the seed server's answer, so a seed client works unchanged. */
 export const ACK_TEXT = 'Hello Client, message received securely';
 export const DEFAULT_PORT = 5000;
+export { DEFAULT_LINE_PAUSE_MS };
 export const DEFAULT_MAX_CLIENTS = 100;
 export const DEFAULT_IDLE_TIMEOUT_S = 300;
 /** §8.6: what may wait for one reader before the server drops it at once. */
@@ -28,6 +32,10 @@ export const DEFAULT_HIGH_WATER_BYTES = 256 * 1024;
 export const DEFAULT_SLOW_READER_MS = 2000;
 /** §8.6: a backlogged reader that takes nothing at all for this long is not reading: dropped sooner. */
 export const DEFAULT_STALLED_READER_MS = 1000;
+/** §8.2: a connection that sends nothing for this long is a line listener; a native client says hello at once. */
+export const DEFAULT_LISTENER_GRACE_MS = 1000;
+/** §8.7: listeners that have never spoken, counted apart from the clients who speak. */
+export const DEFAULT_MAX_LISTENERS = 1000;
 /** §8.3: a relayed message carries "name: " in front; keep it under the receivers' limit. */
 const RELAY_OVERHEAD = 128;
 const NAME_MAX = 32;
@@ -38,7 +46,14 @@ export interface ChatServerOptions {
   port?: number;
   /** JSON-lines log file; null for none */
   logPath?: string | null;
+  /** clients who speak (§8.7) */
   maxClients?: number;
+  /** silent line listeners, apart from maxClients (§8.7) */
+  maxListeners?: number;
+  /** §8.2: how long a silent connection waits before it is a line listener */
+  listenerGraceMs?: number;
+  /** §5.2: the pause that ends a line without a line end */
+  linePauseMs?: number;
   /** seconds without a complete frame before a connection is closed; 0 = never */
   idleTimeout?: number;
   maxPayload?: number;
@@ -93,18 +108,33 @@ class JsonLog {
   }
 }
 
+type Notice = 'chat' | 'join' | 'leave';
+
 class Conn {
   framing: 'line' | 'native' | null = null;
   suite: SealedSuite | null = null;
+  /** §5.5: how this line client writes its messages; replies go back the same way */
+  style: LineStyle = CANONICAL_STYLE;
   name = '';
   inRoom = false;
+  /** §8.7: counted in maxClients (it has spoken) or in maxListeners (in the room, silent) */
+  place: 'none' | 'speaker' | 'listener' = 'none';
+  readonly connectedAt = Date.now();
+  /** when the last byte came in; 0 before the first */
+  lastByteAt = 0;
+  /**
+   * §8.2: what was relayed to this connection before it could be sent: while its framing is not
+   * known, and for a line client until the ack of its first message (or the grace time) has gone
+   * out. null once released.
+   */
+  held: [Notice, string][] | null = [];
+  heldBytes = 0;
   /** §3.5: the lowest sequence number the next frame may carry */
   nextSeq = 0;
   out: Buffer[] = [];
   outBytes = 0;
   dirty = false;
   closed = false;
-  rejected = false;
   /** when this reader went over the high-water mark; 0 when it is not backlogged */
   backlogSince = 0;
   /** while backlogged: the least unsent bytes seen, and when that last went down */
@@ -118,7 +148,7 @@ class Conn {
     readonly peer: string,
     maxPayload: number
   ) {
-    this.decoder = new FrameDecoder({ maxPayload });
+    this.decoder = new FrameDecoder({ maxPayload, raw: 'reject' });
   }
 }
 
@@ -136,6 +166,9 @@ export class ChatServer {
   readonly maxPayload: number;
   private readonly port: number;
   private readonly maxClients: number;
+  private readonly maxListeners: number;
+  private readonly graceMs: number;
+  private readonly pauseMs: number;
   private readonly idleMs: number;
   private readonly maxQueued: number;
   private readonly highWater: number;
@@ -149,7 +182,10 @@ export class ChatServer {
   private server: Server | null = null;
   private conns = new Set<Conn>();
   private room = new Set<Conn>();
+  /** connections whose framing is not known yet: they hear the room into `held` (§8.2) */
+  private waiting = new Set<Conn>();
   private admitted = 0;
+  private listeners = 0;
   private nextId = 1;
   private seq = 0;
   private dirtyList: Conn[] = [];
@@ -164,6 +200,9 @@ export class ChatServer {
     this.host = o.host ?? '127.0.0.1';
     this.port = o.port ?? DEFAULT_PORT;
     this.maxClients = o.maxClients ?? DEFAULT_MAX_CLIENTS;
+    this.maxListeners = o.maxListeners ?? DEFAULT_MAX_LISTENERS;
+    this.graceMs = o.listenerGraceMs ?? DEFAULT_LISTENER_GRACE_MS;
+    this.pauseMs = o.linePauseMs ?? DEFAULT_LINE_PAUSE_MS;
     this.idleMs = (o.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_S) * 1000;
     this.maxPayload = o.maxPayload ?? DEFAULT_MAX_PAYLOAD;
     this.maxQueued = o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
@@ -175,8 +214,12 @@ export class ChatServer {
     this.log = new JsonLog(o.logPath ?? null);
   }
 
+  /** clients who have spoken, and silent listeners (§8.7) */
   get clientCount(): number {
     return this.admitted;
+  }
+  get listenerCount(): number {
+    return this.listeners;
   }
 
   listen(): Promise<AddressInfo> {
@@ -189,7 +232,7 @@ export class ChatServer {
         server.on('error', (err) => this.log.write({ event: 'error', code: 'ERR_INTERNAL', message: err.message }));
         const addr = server.address() as AddressInfo;
         this.log.write({ event: 'listen', host: addr.address, port: addr.port });
-        const every = Math.max(50, Math.min(100, this.idleMs > 0 ? this.idleMs / 4 : Infinity));
+        const every = Math.max(10, Math.min(100, this.idleMs > 0 ? this.idleMs / 4 : Infinity, this.pauseMs / 5, this.graceMs / 5));
         this.sweeper = setInterval(() => this.sweep(), every);
         this.sweeper.unref();
         resolve(addr);
@@ -206,13 +249,14 @@ export class ChatServer {
       socket.destroy();
       return;
     }
-    if (this.admitted >= this.maxClients) c.rejected = true; // answered once its framing is known (§8.7)
-    else this.admitted++;
+    this.waiting.add(c);
     this.log.write({ event: 'connect', conn: c.id, peer });
     socket.on('data', (chunk: Buffer) => {
       if (c.closed) return;
+      c.lastByteAt = Date.now();
       try {
         c.decoder.push(chunk, (f) => this.onFrame(c, f));
+        if (c.decoder.framing !== null && c.decoder.framing !== c.framing) this.onFraming(c, c.decoder.framing);
       } catch (err) {
         this.onStreamError(c, err);
       }
@@ -220,7 +264,7 @@ export class ChatServer {
     socket.on('end', () => {
       if (c.closed) return;
       try {
-        c.decoder.end();
+        c.decoder.end((f) => this.onFrame(c, f)); // §5.2: a last message without its line end, then the close
         this.finish(c, null); // the peer half-closed: send what is queued for it, then close
       } catch (err) {
         this.onStreamError(c, err);
@@ -238,8 +282,9 @@ export class ChatServer {
     this.stats.errors++;
     this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true, position: e.position });
     c.framing ??= c.decoder.framing; // the first frame may have failed after its first byte chose the framing
-    if (c.framing === null) {
-      // §2.3: nothing we can frame; say so in plain text for a human at a terminal, then close.
+    if (c.framing === null || e.code === 'ERR_RAW_BYTES' || e.code === 'ERR_LATE_HELLO') {
+      // §2.3, §5.6: nothing we can frame, or a peer that cannot read our lines; say so in plain
+      // text for a human at a terminal, then close.
       this.finish(c, Buffer.from(`cbc-lab: ${e.code}: ${e.message}\n`));
       return;
     }
@@ -250,14 +295,11 @@ export class ChatServer {
     if (c.closed) return;
     this.stats.framesIn++;
     c.lastFrameAt = Date.now();
-    if (c.framing === null) {
-      c.framing = f.framing;
-      if (c.rejected) {
-        this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SERVER_FULL', fatal: true });
-        this.finish(c, this.errorFrame(c, new FrameError('ERR_SERVER_FULL', `the room is full (${this.maxClients} clients); try again later`)));
-        return;
-      }
+    if (c.framing !== f.framing) {
+      this.onFraming(c, f.framing);
+      if (c.closed) return;
     }
+    if (c.place !== 'speaker' && !this.admit(c, 'speaker')) return;
     try {
       if (f.framing === 'line') this.onLine(c, f);
       else this.onNative(c, f);
@@ -275,16 +317,82 @@ export class ChatServer {
     }
   }
 
-  private logIn(c: Conn, f: Frame): void {
-    if (f.framing === 'line') this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', wire: f.text });
-    else this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'native', type: f.type, suite: f.suite, seq: f.seq, wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64') });
+  private logIn(c: Conn, f: NativeFrame): void {
+    this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'native', type: f.type, suite: f.suite, seq: f.seq, wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64') });
   }
 
   private onLine(c: Conn, f: LineFrame): void {
-    this.logIn(c, f);
-    const text = utf8(openLine(this.keys.psk, f.text));
+    let m;
+    try {
+      m = readLineMessage(f.raw);
+    } catch (err) {
+      // §8.5: what is not a message may be anything (a cleartext line typed into nc): its code only
+      this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', length: f.raw.length, code: (err as FrameError).code });
+      throw err;
+    }
+    const form = lineStyleLabel(m.style);
+    this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: bytesToBase64(m.bytes) });
+    c.style = m.style;
+    const text = utf8(cbcDecrypt(this.keys.psk, m.iv, m.ciphertext));
     this.checkTextLength(text);
     this.chat(c, text);
+  }
+
+  /**
+   * The first byte told the framing (§2), or the grace time passed in silence (§8.2). A line
+   * connection is in the room from then on; a native one enters with its hello (§8.1).
+   */
+  private onFraming(c: Conn, framing: 'line' | 'native'): void {
+    if (c.framing === 'line' && framing === 'native') {
+      throw new FrameError('ERR_LATE_HELLO', `a native hello came ${Date.now() - c.connectedAt} ms after connecting; after ${this.graceMs} ms of silence this connection was taken for a line listener (docs/protocol.md §8.2): send the hello at once`, { fatal: true });
+    }
+    c.framing = framing;
+    this.waiting.delete(c);
+    if (framing === 'native') {
+      c.held = null;
+      c.heldBytes = 0;
+      return;
+    }
+    if (!this.admit(c, 'speaker')) return;
+    if (!c.inRoom) this.enterLine(c);
+  }
+
+  /** §8.7: a place among the speakers or the listeners, or ERR_SERVER_FULL. */
+  private admit(c: Conn, as: 'speaker' | 'listener'): boolean {
+    if (c.place === as) return true;
+    const full = as === 'speaker' ? this.admitted >= this.maxClients : this.listeners >= this.maxListeners;
+    if (full) {
+      const what = as === 'speaker' ? `${this.maxClients} clients` : `${this.maxListeners} listeners`;
+      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SERVER_FULL', fatal: true });
+      c.framing ??= 'line';
+      this.finish(c, this.errorFrame(c, new FrameError('ERR_SERVER_FULL', `the room is full (${what}); try again later`)));
+      return false;
+    }
+    if (c.place === 'listener') this.listeners--;
+    if (as === 'speaker') this.admitted++;
+    else this.listeners++;
+    c.place = as;
+    return true;
+  }
+
+  private enterLine(c: Conn): void {
+    c.name = `guest-${c.id}`;
+    this.enter(c);
+  }
+
+  /** §8.2: what the room said while this connection could not yet be told, in order. */
+  private release(c: Conn): void {
+    const held = c.held;
+    if (!held) return;
+    c.held = null;
+    c.heldBytes = 0;
+    for (const [type, text] of held) this.send(c, this.logOut(c, type, this.seal(c, type, text)));
+  }
+
+  private hold(c: Conn, type: Notice, text: string): void {
+    c.held!.push([type, text]);
+    c.heldBytes += text.length;
+    if (c.heldBytes > this.maxQueued) this.dropSlow(c); // §8.6: the same bound as a queue
   }
 
   private checkTextLength(text: string): void {
@@ -345,10 +453,7 @@ export class ChatServer {
   /** §8.3: ack to the sender, then relay to everyone else. A line client enters with its first message (§8.2). */
   private chat(c: Conn, text: string): void {
     this.send(c, this.logOut(c, 'ack', this.seal(c, 'ack', ACK_TEXT)));
-    if (!c.inRoom) {
-      c.name = `guest-${c.id}`;
-      this.enter(c);
-    }
+    this.release(c); // §8.2: the ack first, then what the room said since this client connected
     this.broadcast('chat', c, `${c.name}: ${text}`);
   }
 
@@ -367,17 +472,22 @@ export class ChatServer {
 
   /** A frame for one connection; line clients get the text a seed client would print (§8.2). */
   private seal(c: Conn, type: 'hello' | 'ack' | 'chat' | 'join' | 'leave', text: string, seq = this.nextServerSeq()): Buffer {
-    if (c.framing === 'line') return Buffer.from(sealLine(this.keys.psk, Buffer.from(lineText(type, text))));
+    if (c.framing === 'line') return Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(lineText(type, text)), c.style));
     return sealFrame(this.keys, { type, suite: c.suite!, seq, plaintext: Buffer.from(text) });
   }
 
   /** §8.4: seal once per framing and suite, not once per recipient; the same seq for all. */
-  private broadcast(type: 'chat' | 'join' | 'leave', from: Conn, text: string): void {
+  private broadcast(type: Notice, from: Conn, text: string): void {
     const seq = this.nextServerSeq();
     const groups = new Map<string, { frame: Buffer; to: number[] }>();
+    for (const r of this.waiting) if (!r.closed) this.hold(r, type, text);
     for (const r of this.room) {
       if (r === from || r.closed) continue;
-      const k = r.framing === 'line' ? 'line' : r.suite!;
+      if (r.held) {
+        this.hold(r, type, text);
+        continue;
+      }
+      const k = r.framing === 'line' ? `line:${styleKey(r.style)}` : r.suite!;
       let g = groups.get(k);
       if (!g) {
         g = { frame: this.seal(r, type, text, seq), to: [] };
@@ -387,14 +497,15 @@ export class ChatServer {
       this.send(r, g.frame);
     }
     for (const [k, g] of groups) {
-      this.log.write({ conn: g.to, dir: 'out', framing: k === 'line' ? 'line' : 'native', type, suite: k === 'line' ? 'cbc' : k, seq: k === 'line' ? undefined : seq, wire: wireText(k, g.frame) });
+      const line = k.startsWith('line');
+      this.log.write({ conn: g.to, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : k, seq: line ? undefined : seq, wire: wireText(line, g.frame) });
     }
   }
 
   private errorFrame(c: Conn, e: FrameError): Buffer {
     if (c.framing === 'line') {
       // §5.4: line framing has no error frame; an encrypted "ERROR CODE: message" line takes its place
-      return this.logOut(c, 'error', Buffer.from(sealLine(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`))));
+      return this.logOut(c, 'error', Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`), c.style)));
     }
     const payload = Buffer.from(JSON.stringify({ code: e.code, message: e.message }));
     // §8.5: an error frame is in the clear and its message may quote decrypted bytes: log only its header
@@ -406,7 +517,7 @@ export class ChatServer {
   /** §8.5: a frame for one connection, logged as it goes on the wire. */
   private logOut(c: Conn, type: string, frame: Buffer): Buffer {
     const line = c.framing === 'line';
-    this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite, seq: line ? undefined : frame.readUInt32BE(5), wire: wireText(line ? 'line' : 'native', frame) });
+    this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite, seq: line ? undefined : frame.readUInt32BE(5), wire: wireText(line, frame) });
     return frame;
   }
 
@@ -529,7 +640,10 @@ export class ChatServer {
   private cleanup(c: Conn): void {
     if (!this.conns.delete(c)) return;
     this.unbacklog(c);
-    if (!c.rejected) this.admitted--;
+    this.waiting.delete(c);
+    if (c.place === 'speaker') this.admitted--;
+    else if (c.place === 'listener') this.listeners--;
+    c.place = 'none';
     this.drop(c);
     this.log.write({ event: 'close', conn: c.id, peer: c.peer });
   }
@@ -546,14 +660,39 @@ export class ChatServer {
       // §8.6: not reading at all for stallMs, or too slow for slowMs: the room stops waiting
       if (now - c.progressAt > this.stallMs || now - c.backlogSince > this.slowMs) this.dropSlow(c);
     }
+    if (!this.inputPaused) {
+      for (const c of this.conns) {
+        if (c.closed) continue;
+        if (c.framing === null && c.lastByteAt === 0 && now - c.connectedAt >= this.graceMs) this.becomeListener(c);
+        else if (c.held && c.framing === 'line' && now - c.connectedAt >= this.graceMs) this.release(c);
+        if (c.framing === 'line' && c.decoder.pending > 0 && now - c.lastByteAt >= this.pauseMs) {
+          // §5.2: the sender paused; what it sent without a line end is one message
+          try {
+            c.decoder.pause((f) => this.onFrame(c, f));
+          } catch (err) {
+            this.onStreamError(c, err);
+          }
+        }
+      }
+    }
     if (this.idleMs <= 0) return;
     for (const c of this.conns) {
-      if (c.closed || c.backlogSince || this.inputPaused || now - c.lastFrameAt <= this.idleMs) continue;
+      // §8.7: only an unfinished frame times out; a listener with nothing pending stays
+      if (c.closed || c.backlogSince || this.inputPaused || c.decoder.pending === 0 || now - c.lastFrameAt <= this.idleMs) continue;
       const e = new FrameError('ERR_IDLE_TIMEOUT', `no complete frame for ${this.idleMs / 1000} s; closing the connection`, { fatal: true });
       this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true });
       c.framing ??= c.decoder.framing;
       this.finish(c, c.framing === null ? null : this.errorFrame(c, e));
     }
+  }
+
+  /** §8.2: silent for the grace time: a line listener, in the room, hearing what was held for it. */
+  private becomeListener(c: Conn): void {
+    this.waiting.delete(c);
+    c.framing = 'line';
+    if (!this.admit(c, 'listener')) return;
+    this.enterLine(c);
+    this.release(c);
   }
 
   /** §8.8: a bye to every client, the log flushed, the port closed. */
@@ -567,7 +706,7 @@ export class ChatServer {
         if (c.closed) continue;
         let bye: Buffer | null = null;
         if (c.framing === 'native' && c.suite) bye = Buffer.from(encodeFrame({ type: 'bye', suite: 'none', seq: this.nextServerSeq(), payload: Buffer.from(reason) }));
-        else if (c.framing === 'line' && c.inRoom) bye = Buffer.from(sealLine(this.keys.psk, Buffer.from(`* ${reason}: bye`)));
+        else if (c.framing === 'line' && c.inRoom) bye = Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(`* ${reason}: bye`), c.style));
         if (bye) {
           told++;
           this.logOut(c, 'bye', bye);
@@ -592,8 +731,11 @@ function lineText(type: string, text: string): string {
   return text;
 }
 
-function wireText(k: string, frame: Buffer): string {
-  return k === 'line' ? frame.toString('latin1', 0, frame.length - 1) : frame.toString('base64');
+/** §8.5: a line as it went out (its line end aside), a native frame as base64. */
+function wireText(line: boolean, frame: Buffer): string {
+  if (!line) return frame.toString('base64');
+  const crlf = frame.length > 1 && frame[frame.length - 2] === 13;
+  return frame.toString('latin1', 0, frame.length - (crlf ? 2 : 1));
 }
 
 export async function startChatServer(o: ChatServerOptions): Promise<{ server: ChatServer; address: AddressInfo }> {

@@ -8,7 +8,11 @@ import { bytesToUtf8 } from '../src/lib/crypto/bytes.ts';
 import {
   FrameError,
   encodeLine,
+  encodeLineMessage,
   parseLine,
+  readLineMessage,
+  type LineMessage,
+  type LineStyle,
   payloadLayout,
   writeHeader,
   GCM_NONCE_LENGTH,
@@ -172,4 +176,15 @@ export function sealLine(psk: Uint8Array, plaintext: Uint8Array, iv: Uint8Array 
 export function openLine(psk: Uint8Array, text: string): Buffer {
   const { iv, ciphertext } = parseLine(text);
   return cbcDecrypt(psk, iv, ciphertext);
+}
+
+/** §5.5: a line message in any of its forms, read and decrypted; the form comes back too. */
+export function openLineMessage(psk: Uint8Array, raw: Uint8Array): { plaintext: Buffer; message: LineMessage } {
+  const message = readLineMessage(raw);
+  return { plaintext: cbcDecrypt(psk, message.iv, message.ciphertext), message };
+}
+
+/** §5.5: `plaintext` sealed and written the way a peer wrote to us. */
+export function sealLineStyled(psk: Uint8Array, plaintext: Uint8Array, style: LineStyle, iv: Uint8Array = freshRandom(IV_LENGTH)): Uint8Array {
+  return encodeLineMessage(Buffer.concat([iv, cbcEncrypt(psk, iv, plaintext)]), style);
 }

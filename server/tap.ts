@@ -9,7 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FrameDecoder, FrameError, type Frame } from '../src/lib/protocol/index.ts';
+import { FrameDecoder, FrameError, lineForm, type Frame, type LineFrame } from '../src/lib/protocol/index.ts';
+import { DEFAULT_LINE_PAUSE_MS } from './chat-server.ts';
 import type { CapturedFrame, Direction } from '../src/lib/protocol/capture.ts';
 import { TCP_MAX_SEGMENT } from '../src/lib/protocol/pcapng.ts';
 import { CaptureStore } from './capture-store.ts';
@@ -32,6 +33,8 @@ export interface TapOptions {
   memoryBytes?: number;
   /** the decoder's limit (docs/protocol.md §3.4); default 64 KiB */
   maxPayload?: number;
+  /** §5.2: the pause that ends a line without a line end; the server's default */
+  linePauseMs?: number;
   /** give up connecting to the target after this many ms (default 10,000) */
   connectTimeoutMs?: number;
   /** a socket that does not close within this many ms after the pair was told to is destroyed (default 2,000) */
@@ -82,8 +85,12 @@ class Stream {
   error: { code: string; message: string; at: number } | null = null;
   /** the stream ended inside a frame: no chunk carried that code, so the pcapng's closing packets do */
   endNote: string | null = null;
+  /** §5.2: fires when a line stream with bytes pending has paused; the time its last byte came */
+  pauseTimer: NodeJS.Timeout | null = null;
+  lastTime = 0;
   constructor(maxPayload?: number) {
-    this.decoder = new FrameDecoder({ framing: 'auto', maxPayload });
+    // raw bytes are recorded as a message (§5.6) so that /live shows what a seed program sent
+    this.decoder = new FrameDecoder({ framing: 'auto', maxPayload, raw: 'accept' });
   }
 }
 
@@ -205,7 +212,8 @@ export async function startTap(o: TapOptions): Promise<Tap> {
   const frameRecord = (pair: Pair, dir: Direction, f: Frame, time: number): CapturedFrame => {
     const raw = toBuffer(f.raw);
     if (f.framing === 'line') {
-      return { seq: nextSeq++, time, conn: pair.id, dir, framing: 'line', type: 'chat', suite: 'cbc', length: raw.length, bytes: raw.toString('base64') };
+      const form = lineForm(raw);
+      return { seq: nextSeq++, time, conn: pair.id, dir, framing: 'line', type: 'chat', suite: 'cbc', length: raw.length, bytes: raw.toString('base64'), ...(form ? { form } : {}) };
     }
     return { seq: nextSeq++, time, conn: pair.id, dir, framing: 'native', type: f.type, suite: f.suite, frameSeq: f.seq, length: raw.length, bytes: raw.toString('base64') };
   };
@@ -278,11 +286,13 @@ export async function startTap(o: TapOptions): Promise<Tap> {
           raws.push(f.raw);
         });
         trim(s);
+        if (s.decoder.framing === 'line' && s.decoder.pending > 0) armPause(pair, dir, s);
       } catch (err) {
         frames.push(failed(pair, dir, s, err, time));
         note = s.error!.code;
       }
     }
+    s.lastTime = time;
     stats.chunks[dir]++;
     pcapDo(pair, (w) => {
       w.data(pair.id, dir, chunk, ns, note);
@@ -301,14 +311,42 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     }
   };
 
+  /** A line message taken at a pause or at the end (§5.2), stamped with the time of its last byte. */
+  const recordLast = (pair: Pair, dir: Direction, s: Stream) => (f: LineFrame) => {
+    const frame = frameRecord(pair, dir, f, s.lastTime);
+    stats.frames++;
+    store.appendMany([frame], [f.raw]);
+    trim(s);
+  };
+
+  /** §5.2: the tap cuts a line without a line end where the server does, after the same pause. */
+  const armPause = (pair: Pair, dir: Direction, s: Stream): void => {
+    if (s.pauseTimer) {
+      s.pauseTimer.refresh();
+      return;
+    }
+    s.pauseTimer = setTimeout(() => {
+      s.pauseTimer = null;
+      if (s.error || s.ended) return;
+      try {
+        s.decoder.pause(recordLast(pair, dir, s));
+      } catch (err) {
+        stats.frames++;
+        store.append(failed(pair, dir, s, err, s.lastTime));
+      }
+    }, o.linePauseMs ?? DEFAULT_LINE_PAUSE_MS);
+    s.pauseTimer.unref();
+  };
+
   /** The side that sends `dir` closed its stream (FIN), or went away: a partial frame left over is truncated. */
-  const endStream = (pair: Pair, dir: Direction): void => {
+  const endStream = (pair: Pair, dir: Direction, fin = false): void => {
     const s = pair.streams[dir];
     if (s.ended) return;
     s.ended = true;
+    if (s.pauseTimer) clearTimeout(s.pauseTimer);
     if (s.error) return;
     try {
-      s.decoder.end();
+      s.decoder.end(fin ? recordLast(pair, dir, s) : undefined); // after a FIN, a last line without its end is a message (§5.2)
     } catch (err) {
       const f = failed(pair, dir, s, err, nsToMs(clock()));
       s.endNote = `${f.error!.code} (${dir})`;
@@ -349,7 +387,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     if (!pair.connected && !pair.client.destroyed) {
       // No target: what the client sent still crossed the wire to us; record it, forward nothing.
       pair.client.on('data', (chunk: Buffer) => safeRecord(pair, 'c2s', chunk));
-      pair.client.on('end', () => endStream(pair, 'c2s'));
+      pair.client.on('end', () => endStream(pair, 'c2s', true));
     }
     for (const s of [pair.client, pair.server]) {
       if (!s || s.destroyed) continue;
@@ -384,7 +422,7 @@ export async function startTap(o: TapOptions): Promise<Tap> {
     });
     from.on('end', () => {
       if (!pair.firstEnd) pair.firstEnd = dir;
-      endStream(pair, dir);
+      endStream(pair, dir, true);
       if (!to.destroyed && !to.writableEnded) to.end(); // half-close travels on
       const other = pair.streams[dir === 'c2s' ? 's2c' : 'c2s'];
       if (other.ended && pair.pcapOpen) {

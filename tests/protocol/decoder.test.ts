@@ -107,10 +107,11 @@ describe('chunking', () => {
 });
 
 describe('framing by the first byte (§2)', () => {
-  it('0xcb is native, a base64 character is line, anything else ERR_UNKNOWN_FRAMING', () => {
+  it('0xcb is native, a base64 character or "{" (a JSON line, §5.5) is line, anything else ERR_UNKNOWN_FRAMING', () => {
     expect(new FrameDecoder().pushAll(golden[0])[0].framing).toBe('native');
     expect(new FrameDecoder().pushAll(Buffer.from(GOLDEN_LINE))[0].framing).toBe('line');
-    for (const b of [0x00, 0x0a, 0x20, 0x3d, 0x7b, 0x80, 0xff]) {
+    expect(new FrameDecoder().pushAll(Buffer.from('{"iv": "", "ciphertext": ""}\n'))[0].framing).toBe('line');
+    for (const b of [0x00, 0x0a, 0x20, 0x3d, 0x80, 0xff]) {
       expect(codeOf(() => new FrameDecoder().pushAll(Uint8Array.of(b)))).toBe('ERR_UNKNOWN_FRAMING');
     }
   });

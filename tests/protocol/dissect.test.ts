@@ -48,9 +48,11 @@ describe('dissect', () => {
   it('lines: bytes or text, padding characters, and bad base64 as one field with the error', () => {
     expect(dissect(Buffer.from(GOLDEN_LINE)).fields).toEqual(dissectLine(GOLDEN_LINE).fields);
     // 48 bytes → 64 characters, no padding; 33 bytes would not be whole blocks
-    const padded = dissectLine(Buffer.alloc(50).toString('base64'));
+    const padded = dissectLine(Buffer.alloc(50).toString('base64') + '\n');
     expect(padded.error?.code).toBe('ERR_PAYLOAD_LENGTH');
-    expect(padded.fields.map((f) => f.name)).toEqual(['base64', 'base64-padding']);
+    expect(padded.fields.map((f) => f.name)).toEqual(['base64', 'base64-padding', 'line-end']);
+    // without its line end, a line that is not a message says so (§5.2)
+    expect(dissectLine(Buffer.alloc(50).toString('base64')).error?.code).toBe('ERR_NO_LINE_END');
     const bad = dissectLine('abc$def\n');
     expect(bad.error?.code).toBe('ERR_BAD_BASE64');
     expect(bad.error?.position).toBe(3);

@@ -2,13 +2,13 @@
 // a frame, or a FrameError with a stable code: never anything else (docs/protocol.md §6).
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, FrameError, dissect, parseLine, type Frame, type FrameErrorCode } from '../../src/lib/protocol/index.ts';
-import { deriveKeys, openFrame, openLine } from '../../server/suites.ts';
+import { deriveKeys, openFrame, openLineMessage } from '../../server/suites.ts';
 import { GOLDEN, GOLDEN_KEY, GOLDEN_LINE } from './golden-frames.ts';
 
 const CODES: FrameErrorCode[] = [
   'ERR_UNKNOWN_FRAMING', 'ERR_BAD_MAGIC', 'ERR_BAD_VERSION', 'ERR_BAD_TYPE', 'ERR_BAD_SUITE', 'ERR_FRAME_TOO_LARGE',
   'ERR_LINE_TOO_LONG', 'ERR_TRUNCATED_FRAME', 'ERR_BAD_BASE64', 'ERR_PAYLOAD_LENGTH', 'ERR_BAD_MAC', 'ERR_BAD_TAG',
-  'ERR_BAD_PADDING', 'ERR_BAD_UTF8'
+  'ERR_BAD_PADDING', 'ERR_BAD_UTF8', 'ERR_NO_LINE_END', 'ERR_BAD_JSON', 'ERR_RAW_BYTES'
 ];
 
 // xorshift32: reproducible without a dependency; the seed is printed on failure
@@ -79,7 +79,8 @@ describe('fuzz: 100,000 random and mutated inputs', () => {
           d.push(input.subarray(at, at + step), (f) => out.push(f));
           at += step;
         }
-        d.end();
+        if (r() < 0.5) d.pause((f) => out.push(f)); // §5.2: the sender paused
+        d.end(r() < 0.5 ? (f) => out.push(f) : undefined);
       } catch (err) {
         expectFrameError(err, seed, input);
         seen.set((err as FrameError).code, (seen.get((err as FrameError).code) ?? 0) + 1);
@@ -90,7 +91,7 @@ describe('fuzz: 100,000 random and mutated inputs', () => {
       for (const f of out) {
         try {
           if (f.framing === 'native') openFrame(keys, f);
-          else openLine(keys.psk, f.text);
+          else openLineMessage(keys.psk, f.raw);
         } catch (err) {
           expectFrameError(err, seed, input);
           seen.set((err as FrameError).code, (seen.get((err as FrameError).code) ?? 0) + 1);

@@ -6,6 +6,8 @@
 import { bytesToBase64, base64ToBytes } from '../crypto/bytes';
 import type { CapturedConnection, CapturedFrame, CaptureFile, Direction } from './capture';
 import { FrameDecoder, type Frame } from './decoder';
+import { lineForm } from './line-message';
+import { DEFAULT_LINE_PAUSE_MS } from './line';
 import { FrameError } from './errors';
 import { groupTcpConversations, readCapture, PcapError, type TcpConversationRecord } from './pcapng';
 
@@ -95,8 +97,9 @@ interface Pending {
 
 function capturedOf(f: Frame, time: number, conn: number, dir: Direction): Omit<CapturedFrame, 'seq'> {
   const base = { time, conn, dir, length: f.raw.length, bytes: bytesToBase64(f.raw) };
+  const form = f.framing === 'line' ? lineForm(f.raw) : undefined;
   return f.framing === 'line'
-    ? { ...base, framing: 'line', type: 'chat', suite: 'cbc' }
+    ? { ...base, framing: 'line', type: 'chat', suite: 'cbc', ...(form ? { form } : {}) }
     : { ...base, framing: 'native', type: f.type, suite: f.suite, frameSeq: f.seq };
 }
 
@@ -145,10 +148,15 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
       const stream = rec[dir];
       const decoder = new FrameDecoder();
       let failed = false;
+      let lastTime = 0;
+      const onPause = (f: Frame) => pending.push({ time: lastTime, conn, dir, order: order++, frame: capturedOf(f, lastTime, conn, dir) });
       for (const chunk of rec.chunks) {
         if (chunk.direction !== dir || failed) continue;
         const time = nsToMs(chunk.timestamp);
         try {
+          // §5.2: the capture's own clock says where a line stream paused, as the tap saw it live
+          if (lastTime && time - lastTime >= DEFAULT_LINE_PAUSE_MS) decoder.pause(onPause);
+          lastTime = time;
           decoder.push(chunk.bytes, (f) => pending.push({ time, conn, dir, order: order++, frame: capturedOf(f, time, conn, dir) }));
         } catch (err) {
           if (!(err instanceof FrameError)) throw err;
@@ -158,7 +166,7 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
       }
       if (!failed) {
         try {
-          decoder.end();
+          decoder.end(rec.closed ? onPause : undefined); // after a FIN, a last line without its end is a message
         } catch (err) {
           if (!(err instanceof FrameError)) throw err;
           const t = nsToMs(last.timestamp);

@@ -23,6 +23,8 @@ export interface CapturedFrame {
   length: number;
   /** base64 of exactly those bytes */
   bytes: string;
+  /** line frames written other than base64 and "\n" (docs/protocol.md §5.5): "line, no line end", "hex line", "json line (base64)", "line, IV apart", "line, CRLF", "raw bytes" */
+  form?: string;
   /** set when the decoder failed: the bytes are what was seen from that point on, forwarded untouched */
   error?: { code: string; message: string };
 }

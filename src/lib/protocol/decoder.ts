@@ -14,6 +14,7 @@ import {
   type NativeFrame
 } from './frame';
 import { isBase64Byte, lineText, maxLineLength, type LineFrame } from './line';
+import { isIvOnlyLine, isTextByte } from './line-message';
 
 export type Frame = NativeFrame | LineFrame;
 export type Framing = 'line' | 'native';
@@ -23,7 +24,14 @@ export interface DecoderOptions {
   framing?: Framing | 'auto';
   /** largest native payload, and through it the longest line (§3.4, §5.3) */
   maxPayload?: number;
+  /**
+   * Raw IV ‖ C bytes on a line stream (§5.6): 'accept' takes them as one message at the next
+   * pause (the client, the tap); 'reject' (the server) fails the stream with ERR_RAW_BYTES.
+   */
+  raw?: 'accept' | 'reject';
 }
+
+const OPEN_BRACE = 0x7b;
 
 export class FrameDecoder {
   framing: Framing | null;
@@ -39,10 +47,16 @@ export class FrameDecoder {
   private buffered = 0;
   private header: FrameHeader | null = null;
   private checked = 0; // header bytes already checked (native) / bytes known to hold no "\n" (line)
+  /** line: the message being read holds a byte that is not text: raw bytes, ended by a pause (§5.6) */
+  private rawMode = false;
+  /** line: the buffer starts with an IV line of this many bytes, held for its ciphertext line (§5.5) */
+  private ivLineEnd = 0;
+  private readonly raw: 'accept' | 'reject';
 
   constructor(options: DecoderOptions = {}) {
     this.framing = options.framing && options.framing !== 'auto' ? options.framing : null;
     this.maxPayload = options.maxPayload ?? DEFAULT_MAX_PAYLOAD;
+    this.raw = options.raw ?? 'accept';
     this.maxLine = maxLineLength(this.maxPayload) + 1; // a "\r" may precede the "\n"
   }
 
@@ -87,8 +101,7 @@ export class FrameDecoder {
   end(lastLine?: (frame: LineFrame) => void): void {
     if (this.error || this.buffered === 0) return;
     if (lastLine && this.framing === 'line') {
-      const raw = this.take(this.buffered);
-      lastLine(lineFrame(raw));
+      lastLine(this.takeMessage());
       return;
     }
     const what = this.framing === 'line' ? 'a line without its "\\n"' : this.header ? `a frame of ${HEADER_LENGTH + this.header.length} bytes` : `a ${HEADER_LENGTH}-byte header`;
@@ -100,6 +113,35 @@ export class FrameDecoder {
       })
     );
     throw this.error;
+  }
+
+  /**
+   * §5.2: the sender has paused (the shell saw no byte for a while). On a line stream, what is
+   * buffered without a line end is one message: handed out as a frame whose `raw` has no end, to
+   * be read (or refused with ERR_NO_LINE_END) by readLineMessage. An IV sent on its own is held
+   * for the ciphertext that follows it (§5.5). Native frames have a length and never pause.
+   */
+  pause(onFrame: (frame: LineFrame) => void): void {
+    if (this.error || this.framing !== 'line' || this.buffered === 0) return;
+    if (!this.rawMode && this.ivLineEnd === 0 && this.buffered <= 34) {
+      const head = this.peekCopy(this.buffered);
+      if (head.indexOf(10) < 0 && isIvOnlyLine(head, 0, head.length)) {
+        this.ivLineEnd = this.buffered;
+        this.checked = this.buffered;
+        return;
+      }
+    }
+    if (this.ivLineEnd === this.buffered) return; // only the IV so far: wait for its ciphertext
+    onFrame(this.takeMessage());
+  }
+
+  /** Everything buffered, as one line message. */
+  private takeMessage(): LineFrame {
+    const raw = this.take(this.buffered);
+    this.checked = 0;
+    this.rawMode = false;
+    this.ivLineEnd = 0;
+    return lineFrame(raw);
   }
 
   private fail(err: FrameError): void {
@@ -157,12 +199,13 @@ export class FrameDecoder {
     if (this.framing === null) {
       const b = this.byteAt(0);
       if (b === MAGIC_0) this.framing = 'native';
-      else if (isBase64Byte(b)) this.framing = 'line';
+      else if (isBase64Byte(b) || b === OPEN_BRACE) this.framing = 'line';
       else {
+        const seen = isTextByte(b) ? `text starting ${JSON.stringify(String.fromCharCode(b))}` : 'raw bytes (binary, not text)';
         throw new FrameError(
           'ERR_UNKNOWN_FRAMING',
-          `first byte 0x${b.toString(16).padStart(2, '0')} starts neither a native frame (0xcb) nor a base64 line (A-Z a-z 0-9 + /); ` +
-            'is this a CBC Lab client?',
+          `first byte 0x${b.toString(16).padStart(2, '0')}: got ${seen}, expected a native frame (0xcb) or base64 text (A-Z a-z 0-9 + /, or a JSON line "{"); ` +
+            'send base64.b64encode(iv + ciphertext) + b"\\n"; is this a CBC Lab client?',
           { expected: '0xcb or a base64 character', actual: `0x${b.toString(16).padStart(2, '0')}`, position: this.offset }
         );
       }
@@ -199,47 +242,92 @@ export class FrameDecoder {
   }
 
   private nextLine(): LineFrame | null {
-    // Find "\n" after the bytes already known to hold none; only new bytes are scanned. The
-    // unscanned bytes sit at the end of the list, so the walk to them starts from the end.
-    const pos = this.checked;
-    let k = this.chunks.length - 1;
-    let base = this.buffered - this.chunks[k].length; // stream-buffer index of chunks[k][0]
-    while (k > 0 && base > pos) {
-      k--;
-      base -= this.chunks[k].length;
-    }
-    let found = -1;
-    for (; k < this.chunks.length; k++) {
-      const c = this.chunks[k];
-      const i = c.indexOf(10, Math.max(pos - base, k === 0 ? this.head : 0));
-      if (i >= 0) {
-        found = base + i;
-        break;
+    for (;;) {
+      if (this.rawMode) return this.checkRawLength();
+      // Find "\n" after the bytes already known to hold none; only new bytes are scanned. The
+      // unscanned bytes sit at the end of the list, so the walk to them starts from the end.
+      const pos = this.checked;
+      let k = this.chunks.length - 1;
+      let base = this.buffered - this.chunks[k].length; // stream-buffer index of chunks[k][0]
+      while (k > 0 && base > pos) {
+        k--;
+        base -= this.chunks[k].length;
       }
-      base += c.length;
-    }
-    if (found < 0) {
-      this.checked = this.buffered;
-      if (this.buffered > this.maxLine) {
-        throw new FrameError(
-          'ERR_LINE_TOO_LONG',
-          `line: expected at most ${this.maxLine} characters before "\\n" (a payload of ${this.maxPayload} bytes), got ${this.buffered} and no line end; ` +
-            'is the peer sending a line ending after each message?',
-          { expected: `at most ${this.maxLine}`, actual: this.buffered, position: this.offset + this.maxLine }
-        );
+      let found = -1;
+      for (; k < this.chunks.length; k++) {
+        const c = this.chunks[k];
+        const from = Math.max(pos - base, k === 0 ? this.head : 0);
+        const i = c.indexOf(10, from);
+        // §5.6: a byte that is not text before the line end makes this a raw message
+        const to = i >= 0 ? i : c.length;
+        for (let j = from; j < to; j++) {
+          if (!isTextByte(c[j])) {
+            this.enterRaw(base + j);
+            return this.checkRawLength();
+          }
+        }
+        if (i >= 0) {
+          found = base + i;
+          break;
+        }
+        base += c.length;
       }
-      return null;
+      if (found < 0) {
+        this.checked = this.buffered;
+        if (this.buffered > this.maxLine) {
+          throw new FrameError(
+            'ERR_LINE_TOO_LONG',
+            `line: expected at most ${this.maxLine} characters before "\\n" (a payload of ${this.maxPayload} bytes), got ${this.buffered} and no line end; ` +
+              'is the peer sending a line ending after each message?',
+            { expected: `at most ${this.maxLine}`, actual: this.buffered, position: this.offset + this.maxLine }
+          );
+        }
+        return null;
+      }
+      if (found > this.maxLine) {
+        throw new FrameError('ERR_LINE_TOO_LONG', `line: expected at most ${this.maxLine} characters before "\\n", got ${found}`, {
+          expected: `at most ${this.maxLine}`,
+          actual: found,
+          position: this.offset + this.maxLine
+        });
+      }
+      if (this.ivLineEnd === 0 && (found === 24 || found === 25 || found === 32 || found === 33) && isIvOnlyLine(this.peekCopy(found), 0, found)) {
+        // §5.5: an IV on a line of its own: hold it, the ciphertext line follows
+        this.ivLineEnd = found + 1;
+        this.checked = found + 1;
+        continue;
+      }
+      this.checked = 0;
+      this.ivLineEnd = 0;
+      const raw = this.take(found + 1);
+      return lineFrame(raw);
     }
-    if (found > this.maxLine) {
-      throw new FrameError('ERR_LINE_TOO_LONG', `line: expected at most ${this.maxLine} characters before "\\n", got ${found}`, {
-        expected: `at most ${this.maxLine}`,
-        actual: found,
-        position: this.offset + this.maxLine
+  }
+
+  /** §5.6: a byte that is not text at stream position `at` (of the buffer). */
+  private enterRaw(at: number): void {
+    if (this.raw === 'reject') {
+      const b = this.byteAt(at);
+      throw new FrameError(
+        'ERR_RAW_BYTES',
+        `line: got raw bytes (byte 0x${b.toString(16).padStart(2, '0')} at position ${this.offset + at} is not text), expected base64 text: ` +
+          'send base64.b64encode(iv + ciphertext) + b"\\n" (hex or a JSON line also work, docs/protocol.md §5.5)',
+        { expected: 'base64 text', actual: 'raw bytes', position: this.offset + at }
+      );
+    }
+    this.rawMode = true;
+  }
+
+  /** Raw messages end at a pause; until then only their size is checked. */
+  private checkRawLength(): null {
+    if (this.buffered > this.maxPayload) {
+      throw new FrameError('ERR_FRAME_TOO_LARGE', `raw bytes: expected at most ${this.maxPayload} bytes before a pause, got ${this.buffered}`, {
+        expected: this.maxPayload,
+        actual: this.buffered,
+        position: this.offset + this.maxPayload
       });
     }
-    this.checked = 0;
-    const raw = this.take(found + 1);
-    return lineFrame(raw);
+    return null;
   }
 }
 

@@ -13,7 +13,8 @@ import {
   type PayloadLayout,
   type Range
 } from './frame';
-import { parseLine } from './line';
+import { IV_LENGTH } from './frame';
+import { lineStyleLabel, readLineMessage, type LineMessage, type LineStyle } from './line-message';
 
 export type FieldName =
   | 'magic'
@@ -30,6 +31,7 @@ export type FieldName =
   | 'tag'
   | 'cleartext'
   | 'base64'
+  | 'json'
   | 'base64-padding'
   | 'line-end';
 
@@ -52,6 +54,8 @@ export interface Dissection {
   fields: Field[];
   header?: FrameHeader;
   error?: FrameError;
+  /** a line message's form (§5.5): "line", "line, no line end", "hex line" … */
+  form?: string;
 }
 
 export function dissectNative(frame: Uint8Array, maxPayload = 0xffffffff): Dissection {
@@ -109,37 +113,78 @@ function payloadFields(layout: PayloadLayout, base: number, fields: Field[], map
   if (layout.tag) add({ name: 'mac', meaning: 'HMAC-SHA256 tag over header ‖ IV ‖ ciphertext (encrypt-then-MAC)' }, layout.tag);
 }
 
-/** `line` is the text of one line, or its bytes as on the wire (with or without the line end). */
-export function dissectLine(line: string): Dissection {
+/**
+ * `line` is one line message as the decoder cut it (§5.5): its text (each character one byte) or
+ * its bytes, with or without the line end. The ranges are in characters (bytes) of the wire; each
+ * payload field also gives the decoded bytes of IV ‖ C it carries.
+ */
+export function dissectLine(line: string | Uint8Array): Dissection {
+  const raw = typeof line === 'string' ? latin1Bytes(line) : line;
   const fields: Field[] = [];
   const out: Dissection = { framing: 'line', fields };
-  let text = line;
-  let ending = '';
-  if (text.endsWith('\r\n')) ending = '\r\n';
-  else if (text.endsWith('\n')) ending = '\n';
-  text = text.slice(0, text.length - ending.length);
-  const pad = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
-  // byte b of the decoded data is bits [8b, 8b + 8); character k carries bits [6k, 6k + 6)
-  const chars = (r: Range): Range => ({ start: Math.floor((8 * r.start) / 6), end: Math.ceil((8 * r.end) / 6) });
+  let m: LineMessage;
   try {
-    const { bytes } = parseLine(text);
-    payloadFields(payloadLayout('cbc', bytes.length), 0, fields, chars);
+    m = readLineMessage(raw);
   } catch (err) {
     if (!(err instanceof FrameError)) throw err;
     out.error = err;
-    fields.push({ name: 'base64', start: 0, end: text.length - pad, meaning: 'base64 text (does not decode to IV ‖ C)' });
+    const ending = raw.length > 0 && raw[raw.length - 1] === 10 ? (raw.length > 1 && raw[raw.length - 2] === 13 ? 2 : 1) : 0;
+    const text = raw.length - ending;
+    const pad = text > 0 && raw[text - 1] === 61 ? (text > 1 && raw[text - 2] === 61 ? 2 : 1) : 0;
+    fields.push({ name: 'base64', start: 0, end: text - pad, meaning: 'text that does not decode to IV ‖ C' });
+    if (pad) fields.push(paddingField(text - pad, text, pad));
+    if (ending) fields.push({ name: 'line-end', start: text, end: raw.length, meaning: 'line end: the message boundary (§5.1)' });
+    return out;
   }
-  if (pad) fields.push({ name: 'base64-padding', start: text.length - pad, end: text.length, meaning: `${pad} × "=": base64 padding, the last group carries ${3 - pad} byte${pad === 2 ? '' : 's'}` });
-  if (ending) fields.push({ name: 'line-end', start: text.length, end: text.length + ending.length, meaning: 'line end: the message boundary (§5.1)' });
+  const { style, ivText, ciphertextText } = m;
+  out.form = lineStyleLabel(style);
+  const hex = style.encoding === 'hex' || style.values === 'hex';
+  // byte b of the decoded data is bits [8b, 8b + 8); base64 character k carries bits [6k, 6k + 6);
+  // a hex character carries half a byte
+  const enc = (r: Range, at: number): Range =>
+    hex ? { start: at + 2 * r.start, end: at + 2 * r.end } : { start: at + Math.floor((8 * r.start) / 6), end: at + Math.ceil((8 * r.end) / 6) };
+  const apart = style.ivApart || style.encoding === 'json';
+  const mapChars = (r: Range): Range => {
+    if (style.encoding === 'raw') return r;
+    if (!apart) return enc(r, 0);
+    if (r.end <= IV_LENGTH) return enc(r, ivText.start);
+    return enc({ start: r.start - IV_LENGTH, end: r.end - IV_LENGTH }, ciphertextText.start);
+  };
+  if (style.encoding === 'json') fields.push({ name: 'json', start: 0, end: raw.length - endingLength(style), meaning: `a JSON object {"iv", "ciphertext"}, values in ${style.values} (§5.5)` });
+  payloadFields(payloadLayout('cbc', m.bytes.length), 0, fields, mapChars);
+  if (style.encoding === 'base64') {
+    for (const part of apart ? [ivText, ciphertextText] : [{ start: 0, end: ciphertextText.end }]) {
+      let pad = 0;
+      while (pad < 2 && part.end - pad > part.start && raw[part.end - pad - 1] === 61) pad++;
+      if (pad) fields.push(paddingField(part.end - pad, part.end, pad));
+    }
+  }
+  if (style.ivApart && ciphertextText.start > ivText.end) {
+    fields.push({ name: 'line-end', start: ivText.end, end: ciphertextText.start, meaning: 'line end after the IV: the IV came on a line of its own (§5.5)' });
+  }
+  const e = endingLength(style);
+  if (e) fields.push({ name: 'line-end', start: raw.length - e, end: raw.length, meaning: 'line end: the message boundary (§5.1)' });
   return out;
+}
+
+function endingLength(style: LineStyle): number {
+  return style.ending === 'crlf' ? 2 : style.ending === 'lf' ? 1 : 0;
+}
+
+function paddingField(start: number, end: number, pad: number): Field {
+  return { name: 'base64-padding', start, end, meaning: `${pad} × "=": base64 padding, the last group carries ${3 - pad} byte${pad === 2 ? '' : 's'}` };
+}
+
+function latin1Bytes(s: string): Uint8Array {
+  const b = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
+  return b;
 }
 
 /** Either framing, decided as the decoder does (§2). */
 export function dissect(frame: Uint8Array | string): Dissection {
   if (typeof frame === 'string') return dissectLine(frame);
   if (frame[0] === 0xcb) return dissectNative(frame);
-  let s = '';
-  for (let i = 0; i < frame.length; i += 8192) s += String.fromCharCode(...frame.subarray(i, Math.min(frame.length, i + 8192)));
-  return dissectLine(s);
+  return dissectLine(frame);
 }
 

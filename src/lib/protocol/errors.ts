@@ -12,9 +12,17 @@ export type FrameErrorCode =
   | 'ERR_FRAME_TOO_LARGE'
   | 'ERR_LINE_TOO_LONG'
   | 'ERR_TRUNCATED_FRAME'
+  /** line framing: raw binary bytes where base64 text was expected (§5.6) */
+  | 'ERR_RAW_BYTES'
+  /** a native hello after the connection was taken for a line listener (§8.2) */
+  | 'ERR_LATE_HELLO'
   // one frame: the stream stays in step, only this frame is rejected
   | 'ERR_BAD_BASE64'
   | 'ERR_PAYLOAD_LENGTH'
+  /** a line without its line end that is not a whole message when the sender pauses (§5.2) */
+  | 'ERR_NO_LINE_END'
+  /** a JSON line that is not {"iv": …, "ciphertext": …} (§5.5) */
+  | 'ERR_BAD_JSON'
   | 'ERR_BAD_MAC'
   | 'ERR_BAD_TAG'
   | 'ERR_BAD_PADDING'
@@ -48,6 +56,8 @@ const FATAL: ReadonlySet<FrameErrorCode> = new Set<FrameErrorCode>([
   'ERR_FRAME_TOO_LARGE',
   'ERR_LINE_TOO_LONG',
   'ERR_TRUNCATED_FRAME',
+  'ERR_RAW_BYTES',
+  'ERR_LATE_HELLO',
   'ERR_IDLE_TIMEOUT',
   'ERR_SLOW_READER',
   'ERR_SERVER_FULL',

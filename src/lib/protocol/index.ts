@@ -2,5 +2,6 @@
 export * from './errors';
 export * from './frame';
 export * from './line';
+export * from './line-message';
 export * from './decoder';
 export * from './dissect';

@@ -13,6 +13,9 @@ export interface LineFrame {
   raw: Uint8Array;
 }
 
+/** §5.2: a line stream with no byte for this long has paused: what it sent without a line end is one message. */
+export const DEFAULT_LINE_PAUSE_MS = 250;
+
 const NEWLINE = 10;
 const CR = 13;
 const IS_BASE64 = new Uint8Array(256);

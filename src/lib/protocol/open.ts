@@ -23,7 +23,7 @@ import { checkKey } from '../crypto/aes-block';
 import { bytesToBase64, bytesToHex, bytesToUtf8 } from '../crypto/bytes';
 import { FrameError } from './errors';
 import { decodeHeader, HEADER_LENGTH, payloadLayout, type PayloadLayout, type Suite } from './frame';
-import { lineText, parseLine } from './line';
+import { readLineMessage } from './line-message';
 
 export const HKDF_INFO_CBC_HMAC = 'cbc-lab/1 cbc-hmac';
 export const HKDF_INFO_GCM = 'cbc-lab/1 gcm';
@@ -168,7 +168,7 @@ export function openCaptured(wire: Uint8Array, keys: OpenKeys): Opened {
   const base: OpenBase = { framing: 'line', suite: 'cbc', type: 'chat', iv: null, ciphertext: null, trace: null, cbcKey: null };
   let parts: { iv: Uint8Array; ciphertext: Uint8Array };
   try {
-    parts = parseLine(lineText(wire));
+    parts = readLineMessage(wire); // §5.5: any form a line message takes
   } catch (err) {
     if (!(err instanceof FrameError)) throw err;
     return fail(base, err.code === 'ERR_BAD_BASE64' ? 'ERR_BAD_BASE64' : 'ERR_PAYLOAD_LENGTH', err.message);

@@ -1,6 +1,7 @@
 // What the /live detail pane draws for one frame, as plain data: the dissected fields, the hex
 // rows (one 16-byte block per row, each byte tagged with its field), the plaintext beside each
 // ciphertext block with its pad bytes, and a one-line preview. Pure; the components only render.
+import { readLineMessage } from '$lib/protocol/line-message';
 import { base64ToBytes, byteToHex } from '$lib/crypto/bytes';
 import type { CapturedFrame } from '$lib/protocol/capture';
 import { dissect, type Dissection, type Field, type FieldName } from '$lib/protocol/dissect';
@@ -88,8 +89,10 @@ export interface FrameView {
   dissection: Dissection;
   /** what the hex pane shows: the frame, or for a line the bytes its base64 carries */
   shown: Uint8Array;
-  /** a line frame's text (without the line end), for the base64 view */
+  /** a line frame's text (without the line end), for the base64 view; null for raw bytes (§5.6) */
   lineText: string | null;
+  /** a line message's form (docs/protocol.md §5.5): "line", "hex line", "line, no line end" … */
+  form: string | null;
   rows: HexRow[];
   /** field index of each shown byte, for byte → field */
   fieldOfByte: Int16Array;
@@ -112,23 +115,25 @@ function latin1(b: Uint8Array): string {
 export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
   const wire = frameBytes(f);
   const isLine = wire.length > 0 && wire[0] !== 0xcb && f.framing !== 'native';
-  const dissection = dissect(isLine ? latin1(wire) : wire);
+  const dissection = dissect(wire);
   const fields = dissection.fields;
   let shown: Uint8Array = wire;
   let lineText: string | null = null;
   // byte range each field covers in `shown`
   const ranges: ({ start: number; end: number } | null)[] = fields.map((x) => ({ start: x.start, end: x.end }));
+  const form = isLine ? (f.form ?? dissection.form ?? null) : null;
   if (isLine) {
-    lineText = latin1(wire).replace(/\r?\n$/, '');
+    const raw = form === 'raw bytes';
+    lineText = raw ? null : latin1(wire).replace(/\r?\n$/, '');
     if (opened?.iv && opened.ciphertext) {
       shown = new Uint8Array(opened.iv.length + opened.ciphertext.length);
       shown.set(opened.iv);
       shown.set(opened.ciphertext, opened.iv.length);
     } else {
       try {
-        shown = base64ToBytes(lineText);
+        shown = readLineMessage(wire).bytes; // §5.5: whatever form the line took
       } catch {
-        shown = new Uint8Array(0);
+        shown = raw ? wire : new Uint8Array(0);
       }
     }
     for (let i = 0; i < fields.length; i++) ranges[i] = fields[i].decoded ?? null;
@@ -181,7 +186,7 @@ export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
   if (covered < shown.length) {
     for (let o = covered; o < shown.length; o += 16) rows.push({ label: 'bytes', offset: o, role: 'unknown', cells: range(o, Math.min(o + 16, shown.length)).map(cell), plain: null });
   }
-  return { wire, dissection, shown, lineText, rows, fieldOfByte };
+  return { wire, dissection, shown, lineText, form, rows, fieldOfByte };
 }
 
 function range(a: number, b: number): number[] {

@@ -15,7 +15,7 @@ import { base64ToBytes } from '$lib/crypto/bytes';
 import { IvReuseTracker, type IvFinding } from '$lib/crypto/iv-reuse';
 import type { CapturedFrame } from '$lib/protocol/capture';
 import { HEADER_LENGTH, payloadLayout, readUint32, SUITES, type Suite } from '$lib/protocol/frame';
-import { parseLine } from '$lib/protocol/line';
+import { readLineMessage } from '$lib/protocol/line-message';
 
 export const RELAY_WINDOW_MS = 2000;
 
@@ -45,9 +45,7 @@ export function sealedParts(f: CapturedFrame): SealedParts | null {
       if (!layout.iv || p.length < layout.ciphertext.end) return null;
       return { domain: suite, iv: p.subarray(layout.iv.start, layout.iv.end), ciphertext: p.subarray(layout.ciphertext.start, layout.ciphertext.end) };
     }
-    let text = '';
-    for (let i = 0; i < wire.length; i++) text += String.fromCharCode(wire[i]);
-    const { iv, ciphertext } = parseLine(text.replace(/\r?\n$/, ''));
+    const { iv, ciphertext } = readLineMessage(wire); // §5.5: any form of line message
     return { domain: 'cbc', iv, ciphertext };
   } catch {
     return null;
