@@ -45,7 +45,8 @@ export function parseTarget(v: string): { host: string; port: number } {
 export function frameLine(f: CapturedFrame): string {
   const kind = f.framing === 'unknown' ? 'unknown' : `${f.framing} ${f.type ?? '?'}/${f.suite ?? '?'}`;
   const seq = f.frameSeq !== undefined ? ` seq ${f.frameSeq}` : '';
-  return `#${f.seq} conn ${f.conn} ${f.dir} ${kind}${seq} ${f.length} B${f.error ? ` ${f.error.code}` : ''}`;
+  const form = f.form ? ` (${f.form})` : ''; // docs/protocol.md §5.5
+  return `#${f.seq} conn ${f.conn} ${f.dir} ${kind}${form}${seq} ${f.length} B${f.error ? ` ${f.error.code}` : ''}`;
 }
 
 function connectionLine(c: CapturedConnection, event: 'open' | 'close'): string {
