@@ -10,7 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, accessSync, rmSync, constants as fsConstants } from 'node:fs';
+import { mkdirSync, accessSync, readFileSync, rmSync, constants as fsConstants } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -421,8 +421,9 @@ The capture (pcapng, and the frames as JSON lines) goes to captures/ in the repo
 $CBC_LAB_CAPTURE_DIR when set (os.tmpdir() when captures/ cannot be written). CBC_LAB_NO_BUILD=1
 serves build/ as it is, without checking it against the sources (tests that built it already).
 
-Everything binds 127.0.0.1. Ctrl-C stops it all. Exit status: 0 stopped cleanly, 1 a port in use
-or a failed start, 2 a usage error.
+Everything binds 127.0.0.1. Ctrl-C, SIGTERM or SIGHUP (the terminal closed) stop it all cleanly;
+under npm start, so does killing npm itself. Exit status: 0 stopped cleanly, 1 a port in use or a
+failed start, 2 a usage error.
 `;
 
 function portValue(flag: string, v: string | undefined, fallback: number): number {
@@ -496,6 +497,8 @@ async function main(): Promise<void> {
     'CBC Lab demo is running (everything on 127.0.0.1).',
     '',
     `  Open in a browser:  ${demo.webUrl}/live`,
+    `  Learn CBC:          ${demo.webUrl}/learn  (step through every byte of AES-CBC)`,
+    `  Lessons:            ${demo.webUrl}/lessons  (bit flipping, a padding oracle against this chat, ECB vs CBC, IV mistakes, …)`,
     `  Chat port:          ${demo.chatPort}  (the capture tap; the chat server sits behind it on ${demo.serverPort})`,
     `  Demo key:           ${demo.key}`,
     `                      a DEMO SECRET: made for this run and shown on screen on purpose; never use it for anything real`,
@@ -515,14 +518,11 @@ async function main(): Promise<void> {
     );
   }
 
-  let signalled = false;
-  const onSignal = (sig: NodeJS.Signals) => {
-    if (signalled) {
-      process.stderr.write(`cbc-lab demo: ${sig} again: exiting without a clean stop\n`);
-      process.exit(1);
-    }
-    signalled = true;
-    process.stdout.write('\nStopping: every client is told bye, then the capture is closed…\n');
+  let stopping = false;
+  let firstSignalAt = 0;
+  const stopAll = (why: string) => {
+    stopping = true;
+    process.stdout.write(`\n${why}Stopping: every client is told bye, then the capture is closed…\n`);
     const force = setTimeout(() => {
       process.stderr.write('cbc-lab demo: the clean stop took over 10 s; exiting\n');
       process.exit(1);
@@ -539,8 +539,71 @@ async function main(): Promise<void> {
       }
     );
   };
+  const onSignal = (sig: NodeJS.Signals) => {
+    if (stopping) {
+      // Ctrl-C reaches every process of the terminal's group, and npm forwards its own copy too:
+      // the same signal again within a moment is that copy, not a person pressing Ctrl-C twice.
+      if (Date.now() - firstSignalAt < DUPLICATE_SIGNAL_MS) return;
+      process.stderr.write(`cbc-lab demo: ${sig} again: exiting without a clean stop\n`);
+      process.exit(1);
+    }
+    firstSignalAt = Date.now();
+    stopAll('');
+  };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // the terminal closed (or `kill -HUP`): stop as cleanly as for Ctrl-C
+  process.on('SIGHUP', onSignal);
+  watchParent(() => {
+    if (!stopping) stopAll('The process that started this demo (npm start) has exited. ');
+  });
+}
+
+/** a repeat of a signal that arrives sooner than this after the first is the same stop request */
+const DUPLICATE_SIGNAL_MS = 500;
+
+/**
+ * Under `npm start`, stop when the process that started us is gone. `kill <pid of npm>` sends
+ * SIGTERM to npm, npm passes it to the shell that runs the script, and a shell that does not exec
+ * its last command (dash, Debian's and Ubuntu's /bin/sh) dies of it without passing it on: we
+ * would run on, orphaned, holding both ports. Node cannot ask the kernel for a signal when the
+ * parent dies (prctl PR_SET_PDEATHSIG), so poll: a parent that has exited is no longer there.
+ * When the parent is that shell, npm above it is watched too (where /proc tells us who it is), so
+ * that `kill -9` of npm, which leaves the shell waiting, stops the demo as well.
+ * Run directly (`node --import tsx server/demo.ts &`), the demo outlives its shell as any program.
+ */
+function watchParent(onGone: () => void): void {
+  if (!process.env.npm_lifecycle_event || process.ppid <= 1) return;
+  const watched = [process.ppid];
+  const shell = procStat(process.ppid);
+  if (shell && /^(sh|dash|bash|zsh|ksh|mksh|busybox)$/.test(shell.comm) && shell.ppid > 1) watched.push(shell.ppid);
+  const timer = setInterval(() => {
+    for (const pid of watched) {
+      try {
+        process.kill(pid, 0);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') continue;
+        clearInterval(timer);
+        onGone();
+        return;
+      }
+    }
+  }, 250);
+  timer.unref();
+}
+
+/** A process's name and parent from /proc (Linux); null elsewhere. */
+function procStat(pid: number): { comm: string; ppid: number } | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // "pid (comm) state ppid …": comm may hold spaces and parentheses, so split after the last ')'
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    return Number.isInteger(ppid) ? { comm, ppid } : null;
+  } catch {
+    return null;
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

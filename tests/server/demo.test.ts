@@ -1,6 +1,6 @@
 // The demo as `npm start` runs it, on free ports: chat server, tap, bots and the built web app in
 // one process, the capture API over real HTTP (docs/api.md), the pcapng read back by the real
-// tshark, and `tsx server/demo.ts` itself as a child process.
+// tshark, and `npm start` itself (node --import tsx server/demo.ts) as a child process.
 import { spawn, spawnSync } from 'node:child_process';
 import { request as httpRequest, createServer as createHttpServer, type ClientRequest, type IncomingMessage } from 'node:http';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChatClient, type Incoming } from '../../server/chat-client.ts';
 import { startDemo, type RunningDemo } from '../../server/demo.ts';
-import { buildIfNeeded } from '../../server/start.ts';
+import { buildIfNeeded, runQuietly } from '../../server/start.ts';
 import { deriveKeys, openFrame, openLine } from '../../server/suites.ts';
 import { FrameDecoder, type NativeFrame, type SealedSuite } from '../../src/lib/protocol/index.ts';
 import type { CapturedConnection, CapturedFrame } from '../../src/lib/protocol/capture.ts';
@@ -545,14 +545,15 @@ describe('the web app without a demo', () => {
   });
 });
 
-describe('tsx server/demo.ts (what npm start runs)', () => {
-  const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+describe('node --import tsx server/demo.ts (what npm start runs)', () => {
+  // package.json "start" runs node with tsx as a loader: no tsx process in between to lose a signal
+  const demoCmd = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'server/demo.ts', ...args], { cwd: ROOT, env });
   // beforeAll built the app: the children serve that build instead of rebuilding it under other tests' feet
   const env = { ...process.env, CBC_LAB_CAPTURE_DIR: dir, CBC_LAB_NO_BUILD: '1' };
 
   function run(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
     return new Promise((resolveRun) => {
-      const child = spawn(tsx, ['server/demo.ts', ...args], { cwd: ROOT, env });
+      const child = demoCmd(args);
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -562,7 +563,7 @@ describe('tsx server/demo.ts (what npm start runs)', () => {
   }
 
   it('prints the URL, the chat port, the client command and the demo secret; SIGINT stops it all and exits 0', async () => {
-    const child = spawn(tsx, ['server/demo.ts', '--web-port', '0', '--chat-port', '0'], { cwd: ROOT, env });
+    const child = demoCmd(['--web-port', '0', '--chat-port', '0']);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -576,6 +577,13 @@ describe('tsx server/demo.ts (what npm start runs)', () => {
       expect(cmd, stdout).not.toBeNull();
       expect(stdout).toMatch(new RegExp(`Demo key:\\s+${cmd![2]}\\n\\s+a DEMO SECRET`));
       expect(stdout).toMatch(new RegExp(`Chat port:\\s+${cmd![1]}\\b`));
+      // the other two parts of the product, on the same origin, and nothing above the banner
+      // (a build's output is held back: see runQuietly below)
+      const origin = url![1].replace(/\/live$/, '');
+      expect(stdout).toMatch(new RegExp(`^\\s+Learn CBC:\\s+${origin}/learn\\b`, 'm'));
+      expect(stdout).toMatch(new RegExp(`^\\s+Lessons:\\s+${origin}/lessons\\b`, 'm'));
+      for (const path of ['/learn', '/lessons']) expect({ path, status: (await fetch(origin + path)).status }).toEqual({ path, status: 200 });
+      expect(stdout).toMatch(/^\nCBC Lab demo is running/);
       // the web app is there (the /live page itself is tested with it) and the API knows the same key and port
       expect((await fetch(new URL('/', url![1]))).status).toBe(200);
       const info = (await (await fetch(new URL('/api/demo', url![1]))).json()) as { key: string; chatPort: number };
@@ -600,7 +608,7 @@ describe('tsx server/demo.ts (what npm start runs)', () => {
   }, 120_000);
 
   it('SIGTERM stops it cleanly too, and the capture it leaves is complete', async () => {
-    const child = spawn(tsx, ['server/demo.ts', '--web-port', '0', '--chat-port', '0', '--no-bots'], { cwd: ROOT, env });
+    const child = demoCmd(['--web-port', '0', '--chat-port', '0', '--no-bots']);
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += d));
     const exited = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
@@ -652,4 +660,127 @@ describe('tsx server/demo.ts (what npm start runs)', () => {
       await new Promise((r) => blocker.close(r));
     }
   }, 60_000);
+});
+
+describe('npm start itself: every way of stopping it stops the whole demo', () => {
+  const env = { ...process.env, CBC_LAB_CAPTURE_DIR: dir, CBC_LAB_NO_BUILD: '1' };
+
+  function alive(pid: number): boolean {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  }
+
+  /**
+   * `npm start` in a process group of its own (as a terminal's foreground job is), with the shell
+   * npm runs the script in: /bin/sh (dash on Debian: does not exec its command, so it sits between
+   * npm and node) or bash (execs it, as macOS's /bin/sh does: npm is node's parent).
+   */
+  async function npmStart(scriptShell: string) {
+    const child = spawn('npm', ['start', `--script-shell=${scriptShell}`, '--', '--web-port', '0', '--chat-port', '0', '--no-bots'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
+    const npmExited = new Promise<void>((r) => child.on('exit', () => r()));
+    await until('the banner', () => /Press Ctrl-C to stop/.test(stdout) || child.exitCode !== null, 60_000);
+    expect(stdout, stderr).toMatch(/Press Ctrl-C to stop/);
+    // the capture's name carries the demo's pid (docs/api.md "The capture")
+    const demoPid = Number(/Capture:\s+\S*demo-[\d-]+-(\d+)-\w+\.pcapng/.exec(stdout)![1]);
+    const webPort = Number(/Open in a browser:\s+http:\/\/127\.0\.0\.1:(\d+)\/live/.exec(stdout)![1]);
+    const chatPort = Number(/Chat port:\s+(\d+)/.exec(stdout)![1]);
+    expect(demoPid).not.toBe(child.pid);
+    expect(alive(demoPid)).toBe(true);
+    return {
+      npmPid: child.pid!,
+      demoPid,
+      npmExited,
+      out: () => stdout,
+      err: () => stderr,
+      /** the demo process is gone, both its ports are closed, and it said it stopped cleanly */
+      async stoppedCleanly() {
+        await until('the demo process to exit', () => !alive(demoPid), 15_000);
+        for (const port of [webPort, chatPort]) expect({ port, refused: await refused(port) }).toEqual({ port, refused: true });
+        await until('the last line', () => /Stopped\. The capture is in /.test(stdout), 5_000);
+        expect(stderr).not.toMatch(/again: exiting without a clean stop|took over 10 s|stopping failed/);
+      },
+      kill() {
+        for (const pid of [demoPid, child.pid!]) {
+          try {
+            process.kill(pid, 'SIGKILL');
+          } catch {
+            /* gone */
+          }
+        }
+      }
+    };
+  }
+
+  for (const shell of ['/bin/sh', 'bash']) {
+    it(`kill <pid of npm> (SIGTERM to npm alone), script shell ${shell}: the demo stops and frees its ports`, async () => {
+      const d = await npmStart(shell);
+      try {
+        process.kill(d.npmPid, 'SIGTERM');
+        await d.stoppedCleanly();
+        await d.npmExited;
+      } finally {
+        d.kill();
+      }
+    }, 90_000);
+  }
+
+  it('kill -9 <pid of npm>, script shell /bin/sh (the shell is left waiting): the demo still stops', async () => {
+    const d = await npmStart('/bin/sh');
+    try {
+      process.kill(d.npmPid, 'SIGKILL');
+      await d.stoppedCleanly();
+      expect(d.out()).toMatch(/The process that started this demo \(npm start\) has exited/);
+    } finally {
+      d.kill();
+    }
+  }, 90_000);
+
+  // Ctrl-C and a closed terminal signal the whole foreground group: npm, the shell and node, and
+  // npm forwards its SIGINT to its child as well (with bash that is node: the same signal twice).
+  for (const [sig, shell] of [['SIGINT', 'bash'], ['SIGINT', '/bin/sh'], ['SIGHUP', '/bin/sh'], ['SIGHUP', 'bash']] as const) {
+    it(`${sig} to the whole process group (${sig === 'SIGINT' ? 'Ctrl-C' : 'the terminal closed'}), script shell ${shell}: one clean stop`, async () => {
+      const d = await npmStart(shell);
+      try {
+        process.kill(-d.npmPid, sig);
+        await d.stoppedCleanly();
+        expect(d.out().match(/^Stopping: /gm)).toHaveLength(1);
+      } finally {
+        d.kill();
+      }
+    }, 90_000);
+  }
+});
+
+describe('the build step npm start runs (server/start.ts runQuietly): one line, the output only on failure', () => {
+  // Real child processes that print what `vite build` prints; the real build is too slow to run here.
+  const noisy = (status: number) => [
+    process.execPath,
+    '-e',
+    `console.log('> Using @sveltejs/adapter-node'); console.log('  Run npm run preview to preview your production build locally.'); console.error('warning: a chunk is larger than 500 kB'); process.exit(${status})`
+  ];
+
+  it('a build that succeeds prints only the note', () => {
+    let out = '';
+    let err = '';
+    expect(runQuietly('building the web app…', noisy(0), { out: (t) => (out += t), err: (t) => (err += t) })).toBe(true);
+    expect(out).toBe('building the web app…\n');
+    expect(err).toBe('');
+  });
+
+  it('a build that fails shows everything it printed, on stderr', () => {
+    let out = '';
+    let err = '';
+    expect(runQuietly('building the web app…', noisy(3), { out: (t) => (out += t), err: (t) => (err += t) })).toBe(false);
+    expect(out).toBe('building the web app…\n');
+    expect(err).toContain('Run npm run preview to preview your production build locally.');
+    expect(err).toContain('warning: a chunk is larger than 500 kB');
+  });
 });
