@@ -5,11 +5,13 @@ import { bytesToHex } from '../src/lib/crypto/bytes.ts';
 import { EXIT_DATA, EXIT_OK, UsageError, parseFlags, type CliIo, type Command } from './cli.ts';
 import { ChatClient, type Incoming } from './chat-client.ts';
 import { DEFAULT_PORT } from './chat-server.ts';
-import { KEY_FLAGS, hostFlag, portFlag, readKeyFlags } from './cmd-server.ts';
-import type { FrameError, SealedSuite } from '../src/lib/protocol/index.ts';
+import { hostFlag, portFlag } from './cmd-server.ts';
+import { KEY_ENV_HELP, KEY_FLAGS, keyHelp, keyLine, resolveKey } from './key-source.ts';
+import { escapeTerminalText as shown } from './terminal-text.ts';
+import { FRAME_TYPES, type FrameError, type SealedSuite } from '../src/lib/protocol/index.ts';
 
 const USAGE =
-  'cbc-lab client [--host 127.0.0.1] [--port 5000] (--key <hex> | --key-file <path>) [--name alice] [--framing line|native] [--suite cbc|cbc-hmac|gcm] [--message TEXT] [--show-wire]';
+  'cbc-lab client [--host 127.0.0.1] [--port 5000] [--key <hex> | --key-file <path>] [--key-format hex|raw] [--name alice] [--framing line|native] [--suite cbc|cbc-hmac|gcm] [--message TEXT] [--show-wire]';
 
 const HELP = `usage: ${USAGE}
 
@@ -18,8 +20,7 @@ Connect to \`cbc-lab server\` (or a seed project's server, with --framing line).
 Options:
   --host <addr>          server address (default 127.0.0.1)
   --port <n>             server port (default ${DEFAULT_PORT})
-  --key <hex>            the pre-shared key, the same as the server's: 16, 24 or 32 bytes as hex
-  --key-file <path>      read the key from a file: hex text, or 16, 24 or 32 raw bytes
+${keyHelp(25)}
   --name <name>          how others see you (default alice; native framing only: a line client
                          is named guest-N by the server)
   --framing line|native  line: base64(IV ‖ AES-CBC) + "\\n", what the seed projects speak (the default,
@@ -31,11 +32,27 @@ Options:
   -h, --help             this text
 
 Without --message: an interactive chat. Type a line to send it; others' messages appear
-decrypted. End with Ctrl-D or Ctrl-C.
+decrypted. End with Ctrl-D or Ctrl-C. What others chose (their text, names, the server's errors
+and bye reasons) is shown, never interpreted: control characters, terminal escapes and bidi
+controls appear escaped (\\n, \\x1b, \\u202e; a backslash as \\\\), so every message is one line.
+A message that does not decrypt (in a seed room, a peer with another key; or every message, if
+ours is the wrong key) is shown in its place as one line, e.g. \`! cannot decrypt a message: bad
+padding — that sender may use another key\`, and the chat goes on.
+
+With --message, which message is the reply to ours: with native framing the frame type says
+(hello, ack); with line framing it is the first line after our message (docs/protocol.md §8.2:
+the server answers a line client before it relays anything to it; a seed server that relays
+without answering makes the first relayed line count as the reply). The reply not decrypting
+ends the client with exit 1; any other frame or line that does not decrypt is someone else's: a
+\`!\` line on stderr, and the client waits on for its reply.
+
+${KEY_ENV_HELP}
+
 Exit status: 0 success, 1 no connection, no reply, or a reply that does not decrypt, 2 a usage error.
 `;
 
 const REASON: Record<string, string> = {
+  ERR_SEQUENCE: 'a replayed or reordered frame',
   ERR_BAD_PADDING: 'bad padding',
   ERR_BAD_UTF8: 'the plaintext is not UTF-8',
   ERR_BAD_MAC: 'bad MAC',
@@ -48,12 +65,31 @@ const REASON: Record<string, string> = {
 const KEY_CODES = new Set(['ERR_BAD_PADDING', 'ERR_BAD_UTF8', 'ERR_DECRYPT', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_BAD_NAME']);
 const SAME_KEY = ' — do both sides use the same key?';
 
+function reason(code: string, message: string): string {
+  return REASON[code] ?? `${shown(code)}: ${shown(message)}`;
+}
+
 function why(code: string, message: string): string {
-  return (REASON[code] ?? `${code}: ${message}`) + (KEY_CODES.has(code) ? SAME_KEY : '');
+  return reason(code, message) + (KEY_CODES.has(code) ? SAME_KEY : '');
+}
+
+/**
+ * A received frame or line that does not open, in place of the message it was. "That sender" may
+ * be the server itself (a reply to us) when our key is the wrong one: the line is true either way.
+ */
+function undecryptableLine(code: string, message: string): string {
+  if (code === 'ERR_SEQUENCE') return '! dropped a replayed or reordered frame\n';
+  return `! cannot decrypt a message: ${reason(code, message)}${KEY_CODES.has(code) ? ' — that sender may use another key' : ''}\n`;
+}
+
+/** Native framing: the type byte of the header is in the clear (docs/protocol.md §3.1). */
+function nativeType(wire: Uint8Array | string): string | undefined {
+  return typeof wire === 'string' || wire.length < 4 ? undefined : FRAME_TYPES[wire[3] - 1];
 }
 
 function wireLine(dir: 'in' | 'out', wire: Uint8Array | string): string {
-  return `${dir === 'out' ? '→' : '←'} wire: ${typeof wire === 'string' ? wire : bytesToHex(wire)}\n`;
+  // a line that is not base64 arrives as the peer wrote it
+  return `${dir === 'out' ? '→' : '←'} wire: ${typeof wire === 'string' ? shown(wire) : bytesToHex(wire)}\n`;
 }
 
 export const clientCommand: Command = {
@@ -74,7 +110,7 @@ export const clientCommand: Command = {
     const host = hostFlag(f.values.host);
     const port = portFlag(f.values.port, DEFAULT_PORT);
     if (port === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', '--port: expected the server\'s port 1..65535, got 0');
-    const key = readKeyFlags(f);
+    const resolved = resolveKey(f);
     // Only native framing carries a name and the authenticated suites: asking for either without
     // --framing picks native; otherwise line, what the seed projects speak.
     const wantsNative = f.values.suite !== undefined && f.values.suite !== 'cbc' || f.values.name !== undefined;
@@ -89,13 +125,14 @@ export const clientCommand: Command = {
     const message = f.values.message;
     if (message !== undefined && message.length === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', '--message: expected some text, got an empty string');
 
-    const client = new ChatClient({ host, port, key, name, framing, suite });
+    io.stderr(keyLine(resolved));
+    const client = new ChatClient({ host, port, key: resolved.key, name, framing, suite });
     if (f.booleans['show-wire']) client.on('wire', (dir: 'in' | 'out', wire: Uint8Array | string) => io.stdout(wireLine(dir, wire)));
     try {
       await client.connect();
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      const hint = e.code === 'ECONNREFUSED' ? 'connection refused: is `cbc-lab server` running there?' : e.code === 'ENOTFOUND' ? 'no such host' : e.message;
+      const hint = e.code === 'ECONNREFUSED' ? 'connection refused: is `cbc-lab server` running there?' : e.code === 'ENOTFOUND' ? 'no such host' : shown(e.message);
       io.stderr(`cbc-lab: ERR_CONNECT: cannot connect to ${host}:${port}: ${hint}\n`);
       return EXIT_DATA;
     }
@@ -108,6 +145,7 @@ export const clientCommand: Command = {
 function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     let sent = false;
+    let linesSinceSent = 0;
     let done = false;
     const finish = (code: number, err?: string) => {
       if (done) return;
@@ -123,25 +161,30 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
     const timer = setTimeout(() => finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: no reply from the server within 10 s\n`), 10_000);
     timer.unref();
     client.on('message', (m: Incoming) => {
+      // Line framing: the first line after our message is its reply (§8.2); native: the type says.
+      const firstLine = client.framing === 'line' && sent && linesSinceSent++ === 0;
       if (m.kind === 'undecryptable') {
+        const type = nativeType(m.wire);
+        const ours = client.framing === 'line' ? firstLine : type === 'hello' || type === 'ack';
+        if (!ours) return io.stderr(undecryptableLine(m.error.code, m.error.message));
         return finish(EXIT_DATA, `cbc-lab: ${m.error.code}: cannot decrypt the server's reply: ${why(m.error.code, m.error.message)}\n`);
       }
       if (m.kind === 'error') {
         const what = sent ? 'the server refused our message' : 'the server refused our hello';
         const could = KEY_CODES.has(m.code) ? `the server cannot decrypt our ${sent ? 'message' : 'hello'}: ` : `${what}: `;
-        return finish(EXIT_DATA, `cbc-lab: ${m.code}: ${could}${KEY_CODES.has(m.code) ? why(m.code, m.message) : m.message}\n`);
+        return finish(EXIT_DATA, `cbc-lab: ${shown(m.code)}: ${could}${KEY_CODES.has(m.code) ? why(m.code, m.message) : shown(m.message)}\n`);
       }
-      if (m.kind === 'bye') return finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: the server said bye before replying (${m.text})\n`);
+      if (m.kind === 'bye') return finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: the server said bye before replying (${shown(m.text)})\n`);
       if (m.kind === 'hello' && !sent) return sendIt();
       if (m.kind === 'ack' && sent) {
         clearTimeout(timer);
-        io.stdout(`Decrypted reply: ${m.text}\n`);
+        io.stdout(`Decrypted reply: ${shown(m.text)}\n`);
         return finish(EXIT_OK);
       }
       // others' chat and notices are not the reply: skip them
     });
     client.on('close', (err: FrameError | null) => {
-      finish(EXIT_DATA, `cbc-lab: ${err?.code ?? 'ERR_NO_REPLY'}: the server closed the connection before replying${err ? `: ${err.message}` : ''}\n`);
+      finish(EXIT_DATA, `cbc-lab: ${err?.code ?? 'ERR_NO_REPLY'}: the server closed the connection before replying${err ? `: ${shown(err.message)}` : ''}\n`);
     });
     if (client.framing === 'line') sendIt();
   });
@@ -165,26 +208,32 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
     client.on('message', (m: Incoming) => {
       switch (m.kind) {
         case 'chat':
-          return io.stdout(`${m.text}\n`);
+          return io.stdout(`${shown(m.text)}\n`);
         case 'join':
-          return io.stdout(`* ${m.text} joined\n`);
+          return io.stdout(`* ${shown(m.text)} joined\n`);
         case 'leave':
-          return io.stdout(`* ${m.text} left\n`);
+          return io.stdout(`* ${shown(m.text)} left\n`);
         case 'hello':
-          return io.stdout(`* ${m.text}\n`);
+          return io.stdout(`* ${shown(m.text)}\n`);
         case 'ack':
           return;
         case 'error':
-          if (KEY_CODES.has(m.code)) return finish(EXIT_DATA, `cbc-lab: ${m.code}: the server cannot decrypt our frames: ${why(m.code, m.message)}\n`);
-          return io.stderr(`! server: ${m.code}: ${m.message}\n`);
+          // Native error frames come from the server alone. A line client cannot read an error
+          // about its key (the server encrypts it with its own, §5.4), and a peer named
+          // "ERROR ERR_DECRYPT" can make a relayed line look like one: report it, chat on.
+          if (client.framing === 'native' && KEY_CODES.has(m.code)) return finish(EXIT_DATA, `cbc-lab: ${m.code}: the server cannot decrypt our frames: ${why(m.code, m.message)}\n`);
+          return io.stderr(`! server: ${shown(m.code)}: ${shown(m.message)}\n`);
         case 'bye':
-          io.stdout(`* server: ${m.text}: bye\n`);
-          return finish(EXIT_OK);
+          io.stdout(`* server: ${shown(m.text)}: bye\n`);
+          // A line bye is text a peer's name can imitate; the server closes right after a real one.
+          if (client.framing === 'native') finish(EXIT_OK);
+          return;
         case 'undecryptable':
-          return finish(EXIT_DATA, `cbc-lab: ${m.error.code}: cannot decrypt the server's reply: ${why(m.error.code, m.error.message)}\n`);
+          // One peer with another key (a seed room relays ciphertext as it is) must not end the chat.
+          return io.stdout(undecryptableLine(m.error.code, m.error.message));
       }
     });
-    client.on('close', (err: FrameError | null) => finish(err ? EXIT_DATA : EXIT_OK, err ? `cbc-lab: ${err.code}: ${err.message}\n` : '* connection closed by the server\n'));
+    client.on('close', (err: FrameError | null) => finish(err ? EXIT_DATA : EXIT_OK, err ? `cbc-lab: ${err.code}: ${shown(err.message)}\n` : '* connection closed by the server\n'));
     rl.on('line', (line) => {
       if (line.length > 0 && !client.closed) client.send(line);
     });

@@ -1,11 +1,10 @@
 // `cbc-lab server`: the chat server of docs/protocol.md §8 on one TCP port, both framings.
-import { readFileSync } from 'node:fs';
-import { hexToBytes } from '../src/lib/crypto/bytes.ts';
-import { EXIT_DATA, EXIT_OK, UsageError, parseFlags, type CliIo, type Command, type ParsedFlags } from './cli.ts';
+import { EXIT_DATA, EXIT_OK, UsageError, parseFlags, type CliIo, type Command } from './cli.ts';
+import { KEY_ENV_HELP, KEY_FLAGS, keyHelp, keyLine, resolveKey } from './key-source.ts';
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CLIENTS, DEFAULT_PORT, startChatServer } from './chat-server.ts';
 
 const USAGE =
-  'cbc-lab server [--host 127.0.0.1] [--port 5000] (--key <hex> | --key-file <path>) [--log chat.log] [--max-clients N] [--idle-timeout S] [--padding-oracle]';
+  'cbc-lab server [--host 127.0.0.1] [--port 5000] [--key <hex> | --key-file <path>] [--key-format hex|raw] [--log chat.log] [--max-clients N] [--idle-timeout S] [--padding-oracle]';
 
 const HELP = `usage: ${USAGE}
 
@@ -16,9 +15,7 @@ cbc-hmac, gcm) share the room; the first byte of a connection tells which.
 Options:
   --host <addr>        address to bind (default 127.0.0.1: this machine only)
   --port <n>           TCP port (default ${DEFAULT_PORT}; 0 picks a free one)
-  --key <hex>          the pre-shared key: 16, 24 or 32 bytes as hex (AES-128/192/256);
-                       there is no default key: make one with \`openssl rand -hex 16\`
-  --key-file <path>    read the key from a file: hex text, or exactly 16, 24 or 32 raw bytes
+${keyHelp(23)}
   --log <path>         JSON-lines log of every frame's wire bytes, ciphertext only
                        (default chat.log; \`--log none\` for no log)
   --max-clients <n>    clients in the room at once (default ${DEFAULT_MAX_CLIENTS}); more are refused
@@ -31,43 +28,14 @@ Options:
                        the key. Off by default: both get ERR_DECRYPT (docs/protocol.md §6.4)
   -h, --help           this text
 
+${KEY_ENV_HELP}
+
 Ctrl-C or SIGTERM: every client gets a bye, the log is flushed, exit 0.
 Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
 `;
 
-export const KEY_FLAGS = { key: null, 'key-file': null } as const;
-
-/** --key <hex> or --key-file <path>, exactly one (docs/protocol.md §4.2). */
-export function readKeyFlags(f: ParsedFlags): Uint8Array {
-  const hex = f.values.key;
-  const file = f.values['key-file'];
-  if (hex !== undefined && file !== undefined) throw new UsageError('ERR_REPEATED_OPTION', 'give either --key or --key-file, not both');
-  if (hex === undefined && file === undefined) {
-    throw new UsageError('ERR_MISSING_OPTION', 'a key is needed: --key <hex> (32, 48 or 64 hex digits) or --key-file <path>; make one with `openssl rand -hex 16` and give the same key to the server and every client');
-  }
-  let key: Uint8Array;
-  if (hex !== undefined) {
-    try {
-      key = hexToBytes(hex, '--key');
-    } catch (err) {
-      throw new UsageError('ERR_BAD_OPTION_VALUE', (err as Error).message);
-    }
-  } else {
-    let raw: Buffer;
-    try {
-      raw = readFileSync(file!);
-    } catch (err) {
-      throw new UsageError('ERR_BAD_OPTION_VALUE', `--key-file: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    }
-    const text = raw.toString('latin1').trim();
-    if (/^[0-9a-fA-F\s]+$/.test(text) && text.replace(/\s/g, '').length >= 32) key = hexToBytes(text, '--key-file');
-    else key = new Uint8Array(raw);
-  }
-  if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-    throw new UsageError('ERR_BAD_OPTION_VALUE', `${hex !== undefined ? '--key' : '--key-file'}: expected 16, 24 or 32 bytes (32, 48 or 64 hex digits), got ${key.length} bytes`);
-  }
-  return key;
-}
+// One key reading for both commands; re-exported here, where cmd-client.ts and others found it.
+export { KEY_FLAGS, readKeyFlags } from './key-source.ts';
 
 export function portFlag(v: string | undefined, fallback: number): number {
   if (v === undefined) return fallback;
@@ -110,12 +78,14 @@ export const serverCommand: Command = {
     if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}; the server takes only options`);
     const host = hostFlag(f.values.host);
     const port = portFlag(f.values.port, DEFAULT_PORT);
-    const key = readKeyFlags(f);
+    const resolved = resolveKey(f);
+    const key = resolved.key;
     const log = f.values.log ?? 'chat.log';
     const maxClients = intFlag('max-clients', f.values['max-clients'], DEFAULT_MAX_CLIENTS, 1);
     const idleTimeout = secondsFlag('idle-timeout', f.values['idle-timeout'], DEFAULT_IDLE_TIMEOUT_S);
     const paddingOracle = f.booleans['padding-oracle'] === true;
 
+    io.stderr(keyLine(resolved));
     let started;
     try {
       started = await startChatServer({ host, port, key, logPath: log === 'none' || log === '' ? null : log, maxClients, idleTimeout, paddingOracle });
