@@ -5,12 +5,14 @@
 // own between the tap and the server records what really crossed the wire.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACK_TEXT } from '../../server/chat-server.ts';
 import { startTap, type Tap } from '../../server/tap.ts';
 import type { CapturedFrame } from '../../src/lib/protocol/capture.ts';
+import { lineForm } from '../../src/lib/protocol/index.ts';
 import { KEY_HEX, startServer, waitFor } from './helpers.ts';
 
 const SEEDS = join(dirname(fileURLToPath(import.meta.url)), '..', 'seeds');
@@ -131,6 +133,7 @@ describe.skipIf(!HAVE_PYTHON)('the tap records every form the seed programs send
       const { c2s, s2c, wire } = await closedConnection(tap, relay);
       const sent = Buffer.concat(wire.c2s);
       expect(summary(c2s)).toEqual([{ framing: 'line', form: LABEL[variant], error: undefined, length: sent.length }]);
+      expect(lineForm(sent), 'the label /live gives the bytes sent').toBe(LABEL[variant]);
       expect(bytesOf(c2s).equals(sent), `captured ${JSON.stringify(bytesOf(c2s).toString('latin1'))}, sent ${JSON.stringify(sent.toString('latin1'))}`).toBe(true);
       // the server answered in the same form: the ack is the first s2c frame
       expect(s2c.length).toBeGreaterThanOrEqual(1);
@@ -159,9 +162,34 @@ describe.skipIf(!HAVE_PYTHON)('the tap records every form the seed programs send
     const py = python('aes128_client.py', ['127.0.0.1', String(tap.port), KEY_HEX, 'raw through the tap', 'raw']);
     expect(await py.exited, py.err()).toBe(3);
     const { c2s, s2c, wire } = await closedConnection(tap, relay);
-    expect(bytesOf(c2s).equals(Buffer.concat(wire.c2s))).toBe(true);
     expect(Buffer.concat(wire.c2s)).toHaveLength(48); // IV and two blocks of "raw through the tap"
+    // §5.6: the tap accepts raw bytes (cut at the pause or the FIN) and labels them
+    expect(summary(c2s)).toEqual([{ framing: 'line', form: 'raw bytes', error: undefined, length: 48 }]);
+    expect(bytesOf(c2s).equals(Buffer.concat(wire.c2s))).toBe(true);
     expect(bytesOf(s2c).toString('latin1')).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING): /);
     expect(bytesOf(s2c).equals(Buffer.concat(wire.s2c))).toBe(true);
   }, 15_000);
+
+  // IV ‖ C is random, so the Python run above meets either case by chance: both, by hand
+  for (const [what, first] of [
+    ['a base64 letter', 0x41],
+    ['binary', 0x9b]
+  ] as const) {
+    it(`raw bytes whose first byte is ${what}: one c2s frame labelled "raw bytes"`, async () => {
+      const { tap, relay } = await setup();
+      const raw = Buffer.from(randomBytes(48));
+      raw[0] = first;
+      raw[1] = 0x00;
+      await new Promise<void>((resolve) => {
+        const s = connect({ host: '127.0.0.1', port: tap.port }, () => s.write(raw));
+        s.on('data', () => {});
+        s.on('error', () => {});
+        s.on('close', () => resolve());
+      });
+      const { c2s, wire } = await closedConnection(tap, relay);
+      expect(Buffer.concat(wire.c2s).equals(raw)).toBe(true);
+      expect(summary(c2s)).toEqual([{ framing: 'line', form: 'raw bytes', error: undefined, length: 48 }]);
+      expect(bytesOf(c2s).equals(raw)).toBe(true);
+    });
+  }
 });
