@@ -24,6 +24,40 @@ import { EXIT_DATA, EXIT_OK, EXIT_USAGE, UsageError, errorLine, parseFlags, type
 // decrypt" (exit 1): a key or IV of the wrong size, text that is not hex or base64.
 const USAGE_CODES = new Set(['ERR_KEY_LENGTH', 'ERR_IV_LENGTH', 'ERR_BAD_HEX', 'ERR_BAD_BASE64']);
 
+/**
+ * --json prints every block's four values, the padding and every 3-byte base64 group: about 110
+ * bytes of JSON per byte of input, all built in memory (1 MiB gives ~115 MB in ~4 s; 4 MiB ~470 MB
+ * and 2.3 GB of memory; past ~4.5 MiB the text is longer than a JavaScript string can be, and
+ * 30 MB ran out of heap). So the trace takes at most this much input; without --json any size.
+ */
+export const MAX_JSON_INPUT_BYTES = 1024 * 1024;
+
+/** The input is larger than --json can trace: exit 1, one line. */
+export class InputTooLargeError extends Error {
+  readonly code = 'ERR_INPUT_TOO_LARGE';
+  constructor(
+    readonly actual: number,
+    readonly max: number,
+    command: string
+  ) {
+    super(
+      `--json: expected at most ${max} bytes (${max / (1024 * 1024)} MiB) of input, got ${actual}; the trace would be about ${formatBytes(actual * 110)} of JSON. Drop --json to ${command} large inputs (any size)`
+    );
+    this.name = 'InputTooLargeError';
+  }
+}
+
+function formatBytes(n: number): string {
+  return n >= 1e9 ? `${(n / 1e9).toFixed(1)} GB` : `${Math.round(n / 1e6)} MB`;
+}
+
+/** Refuse a --json input over the limit before any decoding or tracing. */
+function checkJsonInput(input: { text?: string; bytes?: Uint8Array }, json: boolean, command: string): void {
+  if (!json) return;
+  const size = input.bytes ? input.bytes.length : Buffer.byteLength(input.text ?? '');
+  if (size > MAX_JSON_INPUT_BYTES) throw new InputTooLargeError(size, MAX_JSON_INPUT_BYTES, command);
+}
+
 const ENCRYPT_USAGE =
   'cbc-lab encrypt --key <hex> [--iv <hex>] [--in utf8|hex|base64] [--out base64|hex] [--padding pkcs7|none] [--json] [TEXT]';
 const DECRYPT_USAGE =
@@ -33,7 +67,8 @@ const COMMON_HELP = `
 Exit status:
   0  success
   1  the data cannot be processed: bad padding, ciphertext not whole blocks, a wire form
-     shorter than IV + one block, plaintext that is not UTF-8, unpadded input not whole blocks
+     shorter than IV + one block, plaintext that is not UTF-8, unpadded input not whole blocks,
+     input over 1 MiB with --json
   2  a usage error: unknown option, missing --key, bad hex or base64, a key that is not
      16, 24 or 32 bytes, an IV that is not 16 bytes
 Errors are one line on stderr: cbc-lab: CODE: what went wrong; what to check.
@@ -54,6 +89,8 @@ Options:
                        a multiple of 16 bytes (like openssl -nopad)
   --json               print the whole trace as JSON instead: every block's plaintext,
                        chain input, XOR and cipher block, the padding and the base64 groups
+                       (for TEXT up to 1 MiB, 1048576 bytes as given: the JSON is ~110 times
+                       larger; above that ERR_INPUT_TOO_LARGE, exit 1)
   -h, --help           this text
 
 TEXT comes from the argument or, when there is none, from standard input. Standard input is
@@ -78,6 +115,8 @@ Options:
   --padding pkcs7|none PKCS#7 (default) or none: print every decrypted byte, pad included
   --json               print the whole trace as JSON instead, including the padding check's
                        outcome; with bad padding the trace is still printed and the status is 1
+                       (for WIRE up to 1 MiB, 1048576 bytes as given: the JSON is ~110 times
+                       larger; above that ERR_INPUT_TOO_LARGE, exit 1)
   -h, --help           this text
 
 WIRE comes from the argument or, when there is none, from standard input (white space around
@@ -129,6 +168,10 @@ function keyFrom(hex: string | undefined): Uint8Array {
 
 /** Translate a CryptoError into the one-line report and its exit status. */
 function fail(err: unknown, io: CliIo, usage: string, name: string): number {
+  if (err instanceof InputTooLargeError) {
+    io.stderr(`cbc-lab: ${err.code}: ${err.message}\n`);
+    return EXIT_DATA;
+  }
   if (err instanceof UsageError || (err instanceof CryptoError && USAGE_CODES.has(err.code))) {
     io.stderr(errorLine(err));
     io.stderr(`\nusage: ${usage}\nRun \`cbc-lab ${name} --help\` for details.\n`);
@@ -168,6 +211,7 @@ export const encryptCommand: Command = {
       checkKey(key);
       if (iv.length !== 16) throw new IvLengthError(iv.length);
       const input = await readInput(flags.positionals, io, 'TEXT');
+      checkJsonInput(input, flags.booleans.json === true, 'encrypt');
       let plaintext: Uint8Array;
       if (input.text !== undefined) plaintext = decodeText(input.text, inEnc, 'TEXT');
       else if (inEnc === 'utf8') plaintext = input.bytes!; // as-is, like openssl enc
@@ -205,6 +249,7 @@ export const decryptCommand: Command = {
       const padding = (flags.values.padding ?? 'pkcs7') as Padding;
       checkKey(key);
       const input = await readInput(flags.positionals, io, 'WIRE');
+      checkJsonInput(input, flags.booleans.json === true, 'decrypt');
       const text = (input.text ?? Buffer.from(input.bytes!).toString('latin1')).trim();
       const { iv, ciphertext } = splitWire(decodeText(text, inEnc, 'WIRE'));
 

@@ -38,6 +38,8 @@ describe('help', () => {
     expect(dec.code).toBe(0);
     expect(dec.out).toContain('cbc-lab decrypt --key <hex> [--in base64|hex] [--out utf8|hex] [--padding pkcs7|none] [--json] [WIRE]');
     for (const r of [enc, dec]) expect(r.out).toMatch(/0 {2}success[\s\S]*1 {2}the data[\s\S]*2 {2}a usage error/);
+    // the --json limit is documented where the flag is (docs/errors.md ERR_INPUT_TOO_LARGE)
+    for (const r of [enc, dec]) expect(r.out).toMatch(/--json[^]*up to 1 MiB, 1048576 bytes[^]*ERR_INPUT_TOO_LARGE, exit 1/);
     expect(viaHelp.out).toBe(enc.out);
   });
 
@@ -154,6 +156,32 @@ describe('decrypt', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe('616263' + '0d'.repeat(13) + '\n');
   });
+});
+
+describe('--json on a large input (docs/errors.md ERR_INPUT_TOO_LARGE: at most 1 MiB, 1048576 bytes)', () => {
+  it('30 MB on stdin: one error line naming the limit and saying to drop --json, exit 1, at once (it used to run out of heap)', async () => {
+    const t0 = Date.now();
+    const r = await cli(['encrypt', '--key', KEY, '--iv', IV, '--json'], randomBytes(30_000_000));
+    const ms = Date.now() - t0;
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.stderr).not.toMatch(STACK);
+    expect(oneLine(r.stderr)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^cbc-lab: ERR_INPUT_TOO_LARGE: --json: expected at most 1048576 bytes \(1 MiB\) of input, got 30000000; .*Drop --json to encrypt large inputs/);
+    expect(ms).toBeLessThan(20_000);
+  }, 60_000);
+
+  it('one byte over the limit is refused for decrypt too; without --json the same input encrypts', async () => {
+    const plaintext = randomBytes(1024 * 1024 + 1);
+    const [dec, enc] = await pool([
+      () => cli(['decrypt', '--key', KEY, '--json'], 'A'.repeat(1024 * 1024 + 1)),
+      () => cli(['encrypt', '--key', KEY, '--iv', IV], plaintext)
+    ]);
+    expect(dec.code).toBe(1);
+    expect(oneLine(dec.stderr)).toEqual([expect.stringMatching(/^cbc-lab: ERR_INPUT_TOO_LARGE: --json: expected at most 1048576 bytes \(1 MiB\) of input, got 1048577; .*Drop --json to decrypt large inputs/)]);
+    expect(enc.code).toBe(0);
+    expect(enc.out).toBe(nodeWire(KEY, IV, plaintext).toString('base64') + '\n');
+  }, 60_000);
 });
 
 describe('--json', () => {
