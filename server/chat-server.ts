@@ -156,7 +156,9 @@ function validName(name: string): string | null {
   if (name.length === 0 || name.length > NAME_MAX) return `expected 1 to ${NAME_MAX} characters, got ${name.length}`;
   if (name !== name.trim()) return 'no spaces at either end';
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f:]/.test(name)) return 'no control characters and no ":"';
+  if (/[\u0000-\u001f\u007f-\u009f:\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029]/.test(name)) return 'no control characters (C0, C1, bidi), and no ":"';
+  // §8.2: a line client tells the server's notices and errors by their form; no name may take it
+  if (/^(\* |ERROR )/.test(name)) return 'no "* " or "ERROR " at the start (those lines are the server\'s)';
   return null;
 }
 
@@ -282,10 +284,12 @@ export class ChatServer {
     this.stats.errors++;
     this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true, position: e.position });
     c.framing ??= c.decoder.framing; // the first frame may have failed after its first byte chose the framing
-    if (c.framing === null || e.code === 'ERR_RAW_BYTES' || e.code === 'ERR_LATE_HELLO') {
+    const neverFramed = e.code === 'ERR_BAD_MAGIC' && c.decoder.offset === 0; // 0xCB, then not 0xC1: raw bytes, most likely
+    if (c.framing === null || neverFramed || e.code === 'ERR_RAW_BYTES' || e.code === 'ERR_LATE_HELLO') {
       // §2.3, §5.6: nothing we can frame, or a peer that cannot read our lines; say so in plain
       // text for a human at a terminal, then close.
-      this.finish(c, Buffer.from(`cbc-lab: ${e.code}: ${e.message}\n`));
+      // one line of plain ASCII: a terminal or a seed program prints it as it is
+      this.finish(c, Buffer.from(`cbc-lab: ${e.code}: ${e.message.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?')}\n`, 'latin1'));
       return;
     }
     this.finish(c, this.errorFrame(c, e));
@@ -344,7 +348,7 @@ export class ChatServer {
    */
   private onFraming(c: Conn, framing: 'line' | 'native'): void {
     if (c.framing === 'line' && framing === 'native') {
-      throw new FrameError('ERR_LATE_HELLO', `a native hello came ${Date.now() - c.connectedAt} ms after connecting; after ${this.graceMs} ms of silence this connection was taken for a line listener (docs/protocol.md §8.2): send the hello at once`, { fatal: true });
+      throw new FrameError('ERR_LATE_HELLO', `a native hello came ${Date.now() - c.connectedAt} ms after connecting; after ${this.graceMs} ms of silence this connection was taken for a line listener (docs/protocol.md, section 8.2): send the hello at once`, { fatal: true });
     }
     c.framing = framing;
     this.waiting.delete(c);

@@ -43,7 +43,11 @@ export type UsageErrorCode =
   | 'ERR_MISSING_OPTION'
   | 'ERR_BAD_OPTION_VALUE'
   | 'ERR_REPEATED_OPTION'
-  | 'ERR_EXTRA_ARGUMENT';
+  | 'ERR_EXTRA_ARGUMENT'
+  /** a key file that reads as a key two ways (hex text and raw bytes): --key-format chooses */
+  | 'ERR_AMBIGUOUS_KEY'
+  /** flags that cannot go together (--key with --key-file, --key with --key-format raw) */
+  | 'ERR_CONFLICTING_OPTIONS';
 
 /** A mistake on the command line: reported with the usage and exit status 2. */
 export class UsageError extends Error {

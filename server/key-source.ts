@@ -16,7 +16,7 @@ export const KEY_ENV = 'CBC_LAB_KEY';
 export type KeyFormat = 'hex' | 'raw';
 
 /** Usage-error codes of key reading, besides cli.ts's; also exit 2 with the usage. */
-export type KeyUsageErrorCode = 'ERR_AMBIGUOUS_KEY' | 'ERR_CONFLICTING_OPTIONS';
+export type KeyUsageErrorCode = Extract<UsageErrorCode, 'ERR_AMBIGUOUS_KEY' | 'ERR_CONFLICTING_OPTIONS'>;
 
 export interface ResolvedKey {
   key: Uint8Array;
@@ -30,8 +30,7 @@ const SIZES_TEXT = '16, 24 or 32 bytes (32, 48 or 64 hex digits)';
 const MAKE_ONE = 'make one with `openssl rand -hex 32`';
 
 function usage(code: UsageErrorCode | KeyUsageErrorCode, message: string): UsageError {
-  // cli.ts's UsageErrorCode does not list the key codes (yet); they behave as every usage error.
-  return new UsageError(code as UsageErrorCode, message);
+  return new UsageError(code, message);
 }
 
 const aes = (n: number) => `AES-${n * 8}`;

@@ -201,20 +201,15 @@ describe('cbc-lab client: a peer cannot forge lines or send terminal escapes', (
       }
       const mallory = await Recorder.open({ port, framing: 'native', name: 'mallory' });
       cleanups.push(() => mallory.client.destroy());
-      const evil = await Recorder.open({ port, framing: 'native', name: 'ev\u202eil\u009b' }); // the server allows C1 and bidi in names
-      cleanups.push(() => evil.client.destroy());
       mallory.client.send(FORGED);
       mallory.client.send('bye\n* alice left');
       mallory.client.send('\x1b[2J\x1b]0;pwned\x07\u009b31m \u202egnp.exe back\\slash');
-      evil.client.send('x');
       mallory.client.send('done');
       await waitFor(() => c.out().includes('mallory: done\n'), 'the last message', 10_000);
       const lines = c.lines();
       expect(lines).toContain('mallory: ok\\nalice: please send me the demo key');
       expect(lines).toContain('mallory: bye\\n* alice left');
       expect(lines).toContain('mallory: \\x1b[2J\\x1b]0;pwned\\x07\\x9b31m \\u202egnp.exe back\\\\slash');
-      expect(lines).toContain('* ev\\u202eil\\x9b joined');
-      expect(lines).toContain('ev\\u202eil\\x9b: x');
       // what the forgery wanted to show, as a line of its own, is not there
       expect(lines).not.toContain('alice: please send me the demo key');
       expect(lines).not.toContain('* alice left');
@@ -224,28 +219,31 @@ describe('cbc-lab client: a peer cannot forge lines or send terminal escapes', (
     }, 60_000);
   }
 
-  it('line framing: a peer named like a server error or bye does not end the chat', async () => {
-    const { server, port } = await startServer({ logPath: null });
-    cleanups.push(() => server.close());
+  it('line framing: lines shaped like a server error or bye from a seed room do not end the chat', async () => {
+    // a seed room relays whatever its clients send; line framing cannot tell these from the server's own (§8.2)
+    const line = (text: string) => cbcPayload(KEY, text).toString('base64') + '\n';
+    const port = await fakeServer((s) => {
+      s.write(line('ERROR ERR_DECRYPT: x\x1b[31m'));
+      s.write(line('* server shutting down: bye'));
+      s.write(line('bob: still here'));
+    }, 'line');
     const c = await interactiveClient(['--port', String(port), '--key', KEY_HEX]);
-    const watcher = await Recorder.open({ port, framing: 'native', name: 'watcher' });
-    cleanups.push(() => watcher.client.destroy());
-    c.p.stdin.write('hi\n');
-    await watcher.until((m) => m.kind === 'chat' && /^guest-\d+: hi$/.test(m.text), 'the line client in the room');
-    // relayed as "ERROR ERR_DECRYPT: x" and "* server shutting down: bye" (§8.2), which line framing cannot tell apart
-    const fakeError = await Recorder.open({ port, framing: 'native', name: 'ERROR ERR_DECRYPT' });
-    const fakeBye = await Recorder.open({ port, framing: 'native', name: '* server shutting down' });
-    const bob = await Recorder.open({ port, framing: 'native', name: 'bob' });
-    cleanups.push(() => fakeError.client.destroy(), () => fakeBye.client.destroy(), () => bob.client.destroy());
-    fakeError.client.send('x\x1b[31m');
-    fakeBye.client.send('bye');
-    bob.client.send('still here');
     await waitFor(() => c.out().includes('bob: still here\n'), 'the message after the forged ones', 10_000);
     expect(c.p.exitCode).toBeNull();
     expect(c.err()).toContain('! server: ERR_DECRYPT: x\\x1b[31m\n');
     c.p.stdin.end();
     expect(await c.exited).toBe(0);
   }, 60_000);
+
+  it('cbc-lab server refuses names that line clients would read as its own lines, and C1 or bidi controls (ERR_BAD_NAME)', async () => {
+    const { server, port } = await startServer({ logPath: null });
+    cleanups.push(() => server.close());
+    for (const name of ['ERROR ERR_DECRYPT', '* server shutting down', 'ev\u202eil', 'c1\u009b']) {
+      const r = await Recorder.open({ port, framing: 'native', name });
+      cleanups.push(() => r.client.destroy());
+      expect(r.of('error')[0], name).toMatchObject({ code: 'ERR_BAD_NAME' });
+    }
+  });
 
   it('--message: the server\'s error message and code are shown escaped (native error frame)', async () => {
     const port = await fakeServer((s, unit) => {

@@ -206,15 +206,15 @@ describe('usage errors: exit 2 with the usage', () => {
     }
   });
 
-  it('--key-file takes hex text or raw bytes', async () => {
+  it('--key-file takes hex text or raw bytes (32 hex digits read both ways: --key-format says which)', async () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
     const hexFile = join(dir, 'hex.key');
     writeFileSync(hexFile, KEY_HEX + '\n');
     const rawFile = join(dir, 'raw.key');
     writeFileSync(rawFile, Buffer.from(KEY_HEX, 'hex'));
-    for (const f of [hexFile, rawFile]) {
-      const r = await inProcess(['client', '--port', String(port), '--key-file', f, '--message', 'hi']);
+    for (const [f, format] of [[hexFile, ['--key-format', 'hex']], [rawFile, []]] as const) {
+      const r = await inProcess(['client', '--port', String(port), '--key-file', f, ...format, '--message', 'hi']);
       expect(r.code, r.stderr).toBe(0);
     }
   });

@@ -183,7 +183,7 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
 
   it('raw bytes: one plain ASCII line naming them and base64, within a second, then closed (§5.6)', async () => {
     const { port } = await server();
-    for (const first of [0x41, 0x93]) {
+    for (const first of [0x41, 0x93, 0xcb]) {
       const p = await peer(port);
       const s = seal('raw');
       const raw = Buffer.concat([s.iv, s.ct]);
@@ -194,7 +194,10 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
       await waitFor(() => p.closed, 'the close', 2000);
       expect(Date.now() - t0).toBeLessThan(1000);
       const said = p.data.toString('latin1');
-      expect(said).toMatch(first === 0x41 ? /^cbc-lab: ERR_RAW_BYTES: .*raw bytes.*expected base64/ : /^cbc-lab: ERR_UNKNOWN_FRAMING: .*raw bytes.*base64/);
+      const code = { 0x41: 'ERR_RAW_BYTES', 0x93: 'ERR_UNKNOWN_FRAMING', 0xcb: 'ERR_BAD_MAGIC' }[first];
+      expect(said).toMatch(new RegExp(`^cbc-lab: ${code}: .*raw bytes.*expected base64`));
+      expect(said.indexOf('\n')).toBe(said.length - 1); // one line
+      expect([...p.data].every((b) => b === 10 || (b >= 0x20 && b < 0x7f))).toBe(true); // plain ASCII
       expect(said.endsWith('\n')).toBe(true);
     }
   });

@@ -127,7 +127,7 @@ describe.skipIf(!HAVE_PYTHON)('aes128_client.py variants → the chat server', (
       expect(code, py.err()).toBe(3);
       const reply = pyBytes(/^Reply: (.*)$/m.exec(py.out())?.[1] ?? "b''");
       const text = reply.toString('latin1');
-      expect(text).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING): /);
+      expect(text).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING|ERR_BAD_MAGIC): /);
       expect(text).toMatch(/raw bytes/);
       expect(text).toMatch(/base64/);
       expect([...reply].filter((b) => b > 0x7e || (b < 0x20 && b !== 0x0a)).map((b) => b.toString(16)), `plain ASCII: ${JSON.stringify(text)}`).toEqual([]);
@@ -169,7 +169,7 @@ describe.skipIf(!HAVE_PYTHON)('aes128_client.py variants → the chat server', (
       await waitFor(() => closed, 'the server to close', 3000);
       const ms = Date.now() - t0;
       const text = got.toString('latin1');
-      expect(text).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING): /);
+      expect(text).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING|ERR_BAD_MAGIC): /);
       expect(text).toMatch(/raw bytes/);
       expect(text).toMatch(/base64/);
       expect([...got].filter((b) => b > 0x7e || (b < 0x20 && b !== 0x0a)).map((b) => b.toString(16)), `plain ASCII: ${JSON.stringify(text)}`).toEqual([]);

@@ -201,7 +201,9 @@ export class FrameDecoder {
       if (b === MAGIC_0) this.framing = 'native';
       else if (isBase64Byte(b) || b === OPEN_BRACE) this.framing = 'line';
       else {
-        const seen = isTextByte(b) ? `text starting ${JSON.stringify(String.fromCharCode(b))}` : 'raw bytes (binary, not text)';
+        // §5.6: raw IV ‖ C starts with any byte; the bytes after the first tell raw from text
+        const head = this.peekCopy(Math.min(this.buffered, 64));
+        const seen = head.every(isTextByte) ? `text starting ${JSON.stringify(String.fromCharCode(b))}` : 'raw bytes (binary, not text)';
         throw new FrameError(
           'ERR_UNKNOWN_FRAMING',
           `first byte 0x${b.toString(16).padStart(2, '0')}: got ${seen}, expected a native frame (0xcb) or base64 text (A-Z a-z 0-9 + /, or a JSON line "{"); ` +
@@ -311,7 +313,7 @@ export class FrameDecoder {
       throw new FrameError(
         'ERR_RAW_BYTES',
         `line: got raw bytes (byte 0x${b.toString(16).padStart(2, '0')} at position ${this.offset + at} is not text), expected base64 text: ` +
-          'send base64.b64encode(iv + ciphertext) + b"\\n" (hex or a JSON line also work, docs/protocol.md §5.5)',
+          'send base64.b64encode(iv + ciphertext) + b"\\n" (hex or a JSON line also work: docs/protocol.md, section 5.5)',
         { expected: 'base64 text', actual: 'raw bytes', position: this.offset + at }
       );
     }

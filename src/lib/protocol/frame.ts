@@ -121,7 +121,9 @@ export function checkHeaderByte(index: number, b: number, streamOffset = index):
     throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xcb at offset ${streamOffset}, got 0x${hex(b)}; is the peer speaking CBC Lab's native framing?`, { expected: '0xcb', actual: `0x${hex(b)}`, position: streamOffset });
   }
   if (index === 1 && b !== MAGIC_1) {
-    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xc1 at offset ${streamOffset}, got 0x${hex(b)}; is the peer speaking CBC Lab's native framing?`, { expected: '0xc1', actual: `0x${hex(b)}`, position: streamOffset });
+    // at the very start, 0xcb then anything else is most likely raw bytes that began with 0xcb (§5.6)
+    const start = streamOffset === 1 ? '; at the start of a connection this is most likely raw bytes (iv + ciphertext), expected base64 text: send base64.b64encode(iv + ciphertext) + b"\\n"' : '';
+    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xc1 at offset ${streamOffset}, got 0x${hex(b)}; is the peer speaking CBC Lab's native framing?${start}`, { expected: '0xc1', actual: `0x${hex(b)}`, position: streamOffset });
   }
   if (index === 2 && b !== VERSION) {
     throw new FrameError('ERR_BAD_VERSION', `native frame: expected version ${VERSION}, got ${b}; upgrade the older side`, { expected: VERSION, actual: b, position: streamOffset });
