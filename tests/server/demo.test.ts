@@ -370,7 +370,9 @@ describe('npm start in process: bots chatting through the tap', () => {
       expect(j.message).toMatch(message);
     }
     const wrongType = await post('{"text":"hi"}', 'application/x-www-form-urlencoded');
-    expect(wrongType.status).toBe(403); // SvelteKit's own cross-site form check comes first
+    // a form type is refused as not JSON (docs/api.md: 415 for form bodies from any origin), in JSON
+    expect(wrongType.status).toBe(415);
+    expect(((await wrongType.json()) as { code: string }).code).toBe('ERR_BAD_CONTENT_TYPE');
     const noType = await fetch(`${web}/api/send`, { method: 'POST', body: new Blob(['{"text":"hi"}']) });
     expect(noType.status).toBe(415);
     expect(((await noType.json()) as { code: string }).code).toBe('ERR_BAD_CONTENT_TYPE');
