@@ -400,7 +400,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
 
 const USAGE = 'npm start -- [--web-port 3000] [--chat-port 5000] [--key <hex>] [--no-bots] [--padding-oracle]';
 const HELP = `usage: ${USAGE}
-   or: tsx server/demo.ts [same options]
+   or: node --import tsx server/demo.ts [same options]
 
 The whole CBC Lab demo in one process: the web app, the chat server, the capture tap in front
 of it (everything on the wire is recorded to captures/), and two bots that chat.
