@@ -36,12 +36,12 @@ export const MAX_JSON_INPUT_BYTES = 1024 * 1024;
 export class InputTooLargeError extends Error {
   readonly code = 'ERR_INPUT_TOO_LARGE';
   constructor(
-    readonly actual: number,
+    readonly actual: number | null,
     readonly max: number,
     command: string
   ) {
     super(
-      `--json: expected at most ${max} bytes (${max / (1024 * 1024)} MiB) of input, got ${actual}; the trace would be about ${formatBytes(actual * 110)} of JSON. Drop --json to ${command} large inputs (any size)`
+      `--json: expected at most ${max} bytes (${max / (1024 * 1024)} MiB) of input, got ${actual ?? `more than ${max} on standard input`}; the trace would be ${actual ? `about ${formatBytes(actual * 110)}` : `over ${formatBytes(max * 110)}`} of JSON. Drop --json to ${command} large inputs (any size)`
     );
     this.name = 'InputTooLargeError';
   }
@@ -55,7 +55,8 @@ function formatBytes(n: number): string {
 function checkJsonInput(input: { text?: string; bytes?: Uint8Array }, json: boolean, command: string): void {
   if (!json) return;
   const size = input.bytes ? input.bytes.length : Buffer.byteLength(input.text ?? '');
-  if (size > MAX_JSON_INPUT_BYTES) throw new InputTooLargeError(size, MAX_JSON_INPUT_BYTES, command);
+  // stdin is read only to one byte past the limit: its size is then "more than" the limit
+  if (size > MAX_JSON_INPUT_BYTES) throw new InputTooLargeError(input.bytes ? null : size, MAX_JSON_INPUT_BYTES, command);
 }
 
 const ENCRYPT_USAGE =
@@ -149,7 +150,7 @@ export function traceToJson(trace: EncryptTrace | DecryptTrace): Json {
 
 // --- shared -------------------------------------------------------------------------------
 
-async function readInput(positionals: string[], io: CliIo, what: string): Promise<{ text?: string; bytes?: Uint8Array }> {
+async function readInput(positionals: string[], io: CliIo, what: string, maxBytes?: number): Promise<{ text?: string; bytes?: Uint8Array }> {
   if (positionals.length > 1) {
     throw new UsageError(
       'ERR_EXTRA_ARGUMENT',
@@ -158,7 +159,7 @@ async function readInput(positionals: string[], io: CliIo, what: string): Promis
   }
   if (positionals.length === 1) return { text: positionals[0] };
   if (io.stdinIsTTY) io.stderr(`(reading ${what} from standard input; end it with Ctrl-D)\n`);
-  return { bytes: await io.readStdin() };
+  return { bytes: await io.readStdin(maxBytes) };
 }
 
 function keyFrom(hex: string | undefined): Uint8Array {
@@ -210,7 +211,7 @@ export const encryptCommand: Command = {
       // Check the key and IV before waiting on stdin, so a typo fails at once.
       checkKey(key);
       if (iv.length !== 16) throw new IvLengthError(iv.length);
-      const input = await readInput(flags.positionals, io, 'TEXT');
+      const input = await readInput(flags.positionals, io, 'TEXT', flags.booleans.json === true ? MAX_JSON_INPUT_BYTES : undefined);
       checkJsonInput(input, flags.booleans.json === true, 'encrypt');
       let plaintext: Uint8Array;
       if (input.text !== undefined) plaintext = decodeText(input.text, inEnc, 'TEXT');
@@ -248,7 +249,7 @@ export const decryptCommand: Command = {
       const inEnc = (flags.values.in ?? 'base64') as 'base64' | 'hex';
       const padding = (flags.values.padding ?? 'pkcs7') as Padding;
       checkKey(key);
-      const input = await readInput(flags.positionals, io, 'WIRE');
+      const input = await readInput(flags.positionals, io, 'WIRE', flags.booleans.json === true ? MAX_JSON_INPUT_BYTES : undefined);
       checkJsonInput(input, flags.booleans.json === true, 'decrypt');
       const text = (input.text ?? Buffer.from(input.bytes!).toString('latin1')).trim();
       const { iv, ciphertext } = splitWire(decodeText(text, inEnc, 'WIRE'));

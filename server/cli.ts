@@ -12,7 +12,8 @@ export interface CliIo {
   stdout(chunk: string | Uint8Array): void;
   stderr(text: string): void;
   /** all of standard input as bytes (read only when a command needs it) */
-  readStdin(): Promise<Uint8Array>;
+  /** all of standard input; with `maxBytes`, it stops reading one byte past that (the caller refuses) */
+  readStdin(maxBytes?: number): Promise<Uint8Array>;
   /** whether standard input/output are terminals (hints and a final newline for humans) */
   stdinIsTTY: boolean;
   stdoutIsTTY: boolean;
@@ -220,9 +221,14 @@ export async function runMain(): Promise<void> {
   const io: CliIo = {
     stdout: (chunk) => void process.stdout.write(chunk),
     stderr: (text) => void process.stderr.write(text),
-    readStdin: async () => {
+    readStdin: async (maxBytes = Infinity) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      let n = 0;
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        n += (chunk as Buffer).length;
+        if (n > maxBytes) break; // enough to know it is too large: a 1 GB pipe is never held
+      }
       const all = Buffer.concat(chunks);
       return new Uint8Array(all.buffer, all.byteOffset, all.length);
     },
