@@ -293,6 +293,12 @@ export class FrameDecoder {
           position: this.offset + this.maxLine
         });
       }
+      const binary = found - this.ivLineEnd < 24 ? this.binaryAfter(found + 1) : -1;
+      if (binary >= 0) {
+        // §5.6: a short "line" with binary bytes right behind it is raw bytes that held a 0x0a
+        this.enterRaw(binary);
+        return this.checkRawLength();
+      }
       if (this.ivLineEnd === 0 && (found === 24 || found === 25 || found === 32 || found === 33) && isIvOnlyLine(this.peekCopy(found), 0, found)) {
         // §5.5: an IV on a line of its own: hold it, the ciphertext line follows
         this.ivLineEnd = found + 1;
@@ -304,6 +310,16 @@ export class FrameDecoder {
       const raw = this.take(found + 1);
       return lineFrame(raw);
     }
+  }
+
+  /** Where the first byte that is not text stands in the next 64 buffered bytes from `from`, before a line end; -1 if none. */
+  private binaryAfter(from: number): number {
+    const near = this.peekCopy(Math.min(this.buffered, from + 64)).subarray(from);
+    for (let i = 0; i < near.length; i++) {
+      if (near[i] === 10) return -1;
+      if (!isTextByte(near[i])) return from + i;
+    }
+    return -1;
   }
 
   /** §5.6: a byte that is not text at stream position `at` (of the buffer). */
