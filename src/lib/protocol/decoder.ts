@@ -293,7 +293,13 @@ export class FrameDecoder {
           position: this.offset + this.maxLine
         });
       }
-      const binary = found - this.ivLineEnd < 24 ? this.binaryAfter(found + 1) : -1;
+      const short = found - this.ivLineEnd < 24; // shorter than any message or IV line (§5.5)
+      if (short && found + 1 === this.buffered) {
+        // nothing behind it yet: raw bytes may follow (§5.6); wait for them, or for the pause
+        this.checked = found;
+        return null;
+      }
+      const binary = short ? this.binaryAfter(found + 1) : -1;
       if (binary >= 0) {
         // §5.6: a short "line" with binary bytes right behind it is raw bytes that held a 0x0a
         this.enterRaw(binary);
