@@ -91,8 +91,9 @@ describe('/live flags a reused IV', () => {
     expect(await page.locator(`[role="option"][data-seq="${seq1}"] [data-testid="iv-flag"]`).count()).toBe(0);
     await page.fill('[data-testid="filter-text"]', '');
     await page.selectOption('[data-testid="filter-dir"]', { label: 'both' });
-    const flaggedSeqs = await page.locator('[data-testid="packet-list"] [role="option"]:has([data-testid="iv-flag"])').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
-    expect(flaggedSeqs).toEqual([seq2]);
+    // the list renders rows in slices when the page is busy: wait for the flagged one to be drawn
+    const flaggedSeqs = () => page.locator('[data-testid="packet-list"] [role="option"]:has([data-testid="iv-flag"])').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    await expect.poll(flaggedSeqs, { timeout: 10_000 }).toEqual([seq2]);
   });
 
   it('the detail names the first frame and the block, links to the lesson, and the name selects it', async () => {
