@@ -9,9 +9,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { runCli, type CliIo } from '../../server/cli.ts';
 import { escapeTerminalText } from '../../server/terminal-text.ts';
-import { KEY, KEY_HEX, Recorder, startServer, waitFor } from '../server/helpers.ts';
+import { KEY, KEY_HEX, Recorder, inProcess, startServer, waitFor } from '../server/helpers.ts';
 import { root } from './spawn-cli.ts';
 
 const CLI = join(root, 'server', 'cli.js');
@@ -120,20 +119,6 @@ async function seedRoom(): Promise<number> {
 }
 
 // --- the CLI --------------------------------------------------------------------------------
-
-async function inProcess(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (c) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => new Uint8Array(0),
-    stdinIsTTY: false,
-    stdoutIsTTY: false
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
 /** `cbc-lab client ARGS…` as a child process with stdin open: an interactive chat. */
 async function interactiveClient(args: string[]) {

@@ -7,10 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliIo } from '../../server/cli.ts';
 import { parseFlags } from '../../server/cli.ts';
 import { readKeyFlags as readKeyFlagsFromServer, KEY_FLAGS as KEY_FLAGS_FROM_SERVER } from '../../server/cmd-server.ts';
-import { Recorder, startServer, waitFor } from '../server/helpers.ts';
+import { Recorder, inProcess, startServer, waitFor } from '../server/helpers.ts';
 import { root } from './spawn-cli.ts';
 
 const CLI = join(root, 'server', 'cli.js');
@@ -38,20 +37,6 @@ afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   for (const c of cleanups.splice(0)) await c();
 });
-
-async function inProcess(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (c) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => new Uint8Array(0),
-    stdinIsTTY: false,
-    stdoutIsTTY: false
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
-}
 
 /** A server holding `key`; the client with `keyArgs` sends one message: does it get the ack? */
 async function exchange(serverKey: Uint8Array, keyArgs: string[]) {

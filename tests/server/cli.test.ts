@@ -6,8 +6,7 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../server/cli.ts';
-import { KEY_HEX, Recorder, startServer, waitFor } from './helpers.ts';
+import { KEY_HEX, Recorder, inProcess, startServer, waitFor } from './helpers.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = join(root, 'server', 'cli.js');
@@ -28,20 +27,6 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
     p.stderr.on('data', (d) => (stderr += d));
     p.on('close', (code) => resolve({ code, stdout, stderr }));
   });
-}
-
-async function inProcess(args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (c) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => new Uint8Array(0),
-    stdinIsTTY: false,
-    stdoutIsTTY: false
-  };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
 }
 
 async function spawnServer(extra: string[] = []) {

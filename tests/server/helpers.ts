@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatServer, type ChatServerOptions } from '../../server/chat-server.ts';
 import { ChatClient, type ChatClientOptions, type Incoming } from '../../server/chat-client.ts';
+import { runCli, type CliIo } from '../../server/cli.ts';
 
 export const KEY_HEX = '000102030405060708090a0b0c0d0e0f';
 export const KEY = Buffer.from(KEY_HEX, 'hex');
@@ -79,4 +80,19 @@ export class RawPeer {
   lines(): string[] {
     return this.data.toString('latin1').split('\n').filter(Boolean);
   }
+}
+
+/** `cbc-lab ARGS…` in this process (no tsx start-up): its exit status and what it printed. */
+export async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: (c) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()),
+    stderr: (t) => void (stderr += t),
+    readStdin: async () => new Uint8Array(0),
+    stdinIsTTY: false,
+    stdoutIsTTY: false
+  };
+  const code = await runCli(args, io);
+  return { code, stdout, stderr };
 }

@@ -9,9 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCli, type CliIo } from '../../server/cli.ts';
 import { ACK_TEXT } from '../../server/chat-server.ts';
-import { KEY_HEX, Recorder, startServer, waitFor } from './helpers.ts';
+import { KEY_HEX, Recorder, inProcess, startServer, waitFor } from './helpers.ts';
 
 const SEEDS = join(dirname(fileURLToPath(import.meta.url)), '..', 'seeds');
 const HAVE_PYTHON = spawnSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
@@ -289,17 +288,8 @@ describe.skipIf(!HAVE_PYTHON)('cbc-lab client --framing line → aes128_server.p
         const srv = python('aes128_server.py', ['0', KEY_HEX, variant, ending]);
         await waitFor(() => /^\d+\n/.test(srv.out()), 'the seed server port', 10_000);
         const port = srv.out().split('\n')[0];
-        let stdout = '';
-        let stderr = '';
-        const io: CliIo = {
-          stdout: (c) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()),
-          stderr: (t) => void (stderr += t),
-          readStdin: async () => new Uint8Array(0),
-          stdinIsTTY: false,
-          stdoutIsTTY: false
-        };
         const t0 = Date.now();
-        const code = await runCli(['client', '--port', port, '--key', KEY_HEX, '--framing', 'line', '--message', 'hi'], io);
+        const { code, stdout, stderr } = await inProcess(['client', '--port', port, '--key', KEY_HEX, '--framing', 'line', '--message', 'hi']);
         const ms = Date.now() - t0;
         expect({ code, stdout }, stderr).toEqual({ code: 0, stdout: `Connected to server\nEncrypted message sent\nDecrypted reply: ${ACK_TEXT}\n` });
         expect(ms, `the client took ${ms} ms`).toBeLessThan(3000);
