@@ -7,7 +7,8 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser } from './harness';
 import { buildIfNeeded } from '../../server/start.ts';
 import { spawnDemo, type FastDemo } from './demo-child';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
@@ -42,10 +43,7 @@ async function frames(): Promise<CapturedFrame[]> {
 beforeAll(async () => {
   buildIfNeeded();
   demo = await spawnDemo(KEY);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
-  });
+  browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(`${demo.webUrl}/live`);
