@@ -24,7 +24,8 @@ const SECTIONS: Record<string, () => Promise<{ run: () => Promise<Section | Sect
   learn: () => import('./learn.ts'),
   wire: () => import('./wire.ts'),
   tap: () => import('./tap.ts'),
-  live: () => import('./live.ts')
+  live: () => import('./live.ts'),
+  seed: () => import('./seed.ts')
 };
 
 function table(s: Section): string {
