@@ -28,10 +28,13 @@ export const DEFAULT_IDLE_TIMEOUT_S = 300;
 export const DEFAULT_MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 /** §8.6: above this many unsent bytes a reader is backlogged: the server stops reading input. */
 export const DEFAULT_HIGH_WATER_BYTES = 256 * 1024;
-/** §8.6: a reader backlogged for this long is dropped, so one stalled client cannot stall the room. */
-export const DEFAULT_SLOW_READER_MS = 2000;
-/** §8.6: a backlogged reader that takes nothing at all for this long is not reading: dropped sooner. */
-export const DEFAULT_STALLED_READER_MS = 1000;
+/**
+ * §8.6: a backlogged reader that the kernel takes no byte from for this long is not reading: it is
+ * dropped. A reader that reads is never dropped, however slow. Long, because the kernel's socket
+ * buffers (MiBs on loopback) let the server see a reader's progress only in steps of up to half
+ * of them: a reader taking 400 KB/s can look still for 3 s.
+ */
+export const DEFAULT_SLOW_READER_MS = 10_000;
 /** §8.2: a connection that sends nothing for this long is a line listener; a native client says hello at once. */
 export const DEFAULT_LISTENER_GRACE_MS = 1000;
 /** §8.7: listeners that have never spoken, counted apart from the clients who speak. */
@@ -59,6 +62,7 @@ export interface ChatServerOptions {
   maxPayload?: number;
   maxQueuedBytes?: number;
   highWaterBytes?: number;
+  /** §8.6: how long a backlogged reader may take nothing before it is dropped */
   slowReaderMs?: number;
   /** false: one socket write per frame (only to measure what batching is worth) */
   batchWrites?: boolean;
@@ -95,6 +99,10 @@ class JsonLog {
     this.buf.push(`{"time":"${this.lastIso}",${JSON.stringify(entry).slice(1)}`);
     if (this.buf.length >= 4096) this.flush();
   }
+  /** false with no log (`--log none`): callers skip building entries nobody writes */
+  get enabled(): boolean {
+    return this.stream !== null;
+  }
   flush(): void {
     if (!this.stream || this.buf.length === 0) return;
     this.stream.write(this.buf.join('\n') + '\n');
@@ -109,6 +117,16 @@ class JsonLog {
 }
 
 type Notice = 'chat' | 'join' | 'leave';
+/**
+ * §8.2, §8.4: one notice as held for every connection that could not yet be told it: the same
+ * object in each held list, sealed once per framing and style when first released, the same bytes
+ * for all (as a broadcast is).
+ */
+interface HeldNotice {
+  type: Notice;
+  text: string;
+  sealed: Map<string, Buffer> | null;
+}
 
 class Conn {
   framing: 'line' | 'native' | null = null;
@@ -127,7 +145,7 @@ class Conn {
    * known, and for a line client until the ack of its first message (or the grace time) has gone
    * out. null once released.
    */
-  held: [Notice, string][] | null = [];
+  held: HeldNotice[] | null = [];
   heldBytes = 0;
   /** §3.5: the lowest sequence number the next frame may carry */
   nextSeq = 0;
@@ -137,9 +155,16 @@ class Conn {
   closed = false;
   /** when this reader went over the high-water mark; 0 when it is not backlogged */
   backlogSince = 0;
-  /** while backlogged: the least unsent bytes seen, and when that last went down */
-  lastUnsent = 0;
+  /**
+   * §8.6 progress: what the kernel took, seen as writes completed and as the bytes of the write
+   * in flight still to go (writableLength does not move until a whole write is done); while
+   * backlogged, when that last moved.
+   */
+  writesDone = 0;
+  lastWritesDone = 0;
+  lastInFlight = 0;
   progressAt = 0;
+  onWritten: () => void = () => {};
   lastFrameAt = Date.now();
   readonly decoder: FrameDecoder;
   constructor(
@@ -175,11 +200,11 @@ export class ChatServer {
   private readonly maxQueued: number;
   private readonly highWater: number;
   private readonly slowMs: number;
-  private readonly stallMs: number;
   private readonly batch: boolean;
   private readonly paddingOracle: boolean;
   private backlogged = new Set<Conn>();
   private inputPaused = false;
+  private resumeFrom = 0;
   private readonly log: JsonLog;
   private server: Server | null = null;
   private conns = new Set<Conn>();
@@ -210,7 +235,6 @@ export class ChatServer {
     this.maxQueued = o.maxQueuedBytes ?? DEFAULT_MAX_QUEUED_BYTES;
     this.highWater = Math.min(o.highWaterBytes ?? DEFAULT_HIGH_WATER_BYTES, this.maxQueued);
     this.slowMs = o.slowReaderMs ?? DEFAULT_SLOW_READER_MS;
-    this.stallMs = Math.min(DEFAULT_STALLED_READER_MS, this.slowMs);
     this.batch = o.batchWrites ?? true;
     this.paddingOracle = o.paddingOracle ?? false;
     this.log = new JsonLog(o.logPath ?? null);
@@ -272,6 +296,10 @@ export class ChatServer {
         this.onStreamError(c, err);
       }
     });
+    c.onWritten = () => {
+      c.writesDone++;
+      if (c.backlogSince && !c.closed && c.outBytes + c.socket.writableLength <= this.highWater) this.unbacklog(c);
+    };
     socket.on('drain', () => {
       if (c.backlogSince && c.socket.writableLength <= this.highWater) this.unbacklog(c);
     });
@@ -322,7 +350,7 @@ export class ChatServer {
   }
 
   private logIn(c: Conn, f: NativeFrame): void {
-    this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'native', type: f.type, suite: f.suite, seq: f.seq, wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64') });
+    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'native', type: f.type, suite: f.suite, seq: f.seq, wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64') });
   }
 
   private onLine(c: Conn, f: LineFrame): void {
@@ -335,7 +363,7 @@ export class ChatServer {
       throw err;
     }
     const form = lineStyleLabel(m.style);
-    this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: bytesToBase64(m.bytes) });
+    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: bytesToBase64(m.bytes) });
     c.style = m.style;
     const text = utf8(cbcDecrypt(this.keys.psk, m.iv, m.ciphertext));
     this.checkTextLength(text);
@@ -390,12 +418,20 @@ export class ChatServer {
     if (!held) return;
     c.held = null;
     c.heldBytes = 0;
-    for (const [type, text] of held) this.send(c, this.logOut(c, type, this.seal(c, type, text)));
+    for (const h of held) {
+      const k = c.framing === 'line' ? `line:${styleKey(c.style)}` : c.suite!;
+      let frame = h.sealed?.get(k);
+      if (!frame) {
+        frame = this.seal(c, h.type, h.text);
+        (h.sealed ??= new Map()).set(k, frame);
+      }
+      this.send(c, this.logOut(c, h.type, frame));
+    }
   }
 
-  private hold(c: Conn, type: Notice, text: string): void {
-    c.held!.push([type, text]);
-    c.heldBytes += text.length;
+  private hold(c: Conn, h: HeldNotice): void {
+    c.held!.push(h);
+    c.heldBytes += h.text.length;
     if (c.heldBytes > this.maxQueued) this.dropSlow(c); // §8.6: the same bound as a queue
   }
 
@@ -484,11 +520,12 @@ export class ChatServer {
   private broadcast(type: Notice, from: Conn, text: string): void {
     const seq = this.nextServerSeq();
     const groups = new Map<string, { frame: Buffer; to: number[] }>();
-    for (const r of this.waiting) if (!r.closed) this.hold(r, type, text);
+    let held: HeldNotice | null = null;
+    for (const r of this.waiting) if (!r.closed) this.hold(r, (held ??= { type, text, sealed: null }));
     for (const r of this.room) {
       if (r === from || r.closed) continue;
       if (r.held) {
-        this.hold(r, type, text);
+        this.hold(r, (held ??= { type, text, sealed: null }));
         continue;
       }
       const k = r.framing === 'line' ? `line:${styleKey(r.style)}` : r.suite!;
@@ -500,7 +537,7 @@ export class ChatServer {
       g.to.push(r.id);
       this.send(r, g.frame);
     }
-    for (const [k, g] of groups) {
+    if (this.log.enabled) for (const [k, g] of groups) {
       const line = k.startsWith('line');
       this.log.write({ conn: g.to, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : k, seq: line ? undefined : seq, wire: wireText(line, g.frame) });
     }
@@ -521,7 +558,7 @@ export class ChatServer {
   /** §8.5: a frame for one connection, logged as it goes on the wire. */
   private logOut(c: Conn, type: string, frame: Buffer): Buffer {
     const line = c.framing === 'line';
-    this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite, seq: line ? undefined : frame.readUInt32BE(5), wire: wireText(line, frame) });
+    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite, seq: line ? undefined : frame.readUInt32BE(5), wire: wireText(line, frame) });
     return frame;
   }
 
@@ -541,7 +578,7 @@ export class ChatServer {
     if (!this.batch) {
       c.out = [];
       c.outBytes = 0;
-      c.socket.write(frame);
+      c.socket.write(frame, c.onWritten);
       if (c.backlogSince && c.socket.writableLength <= this.highWater) this.unbacklog(c);
       return;
     }
@@ -566,7 +603,7 @@ export class ChatServer {
       const data = c.out.length === 1 ? c.out[0] : Buffer.concat(c.out, c.outBytes);
       c.out = [];
       c.outBytes = 0;
-      c.socket.write(data);
+      c.socket.write(data, c.onWritten);
       if (c.socket.writableLength > this.highWater) {
         if (!c.backlogSince) this.backlog(c);
       } else if (c.backlogSince) this.unbacklog(c); // the kernel took it all: no 'drain' will come
@@ -576,13 +613,14 @@ export class ChatServer {
 
   /**
    * §8.6 backpressure: while any reader has more than the high-water mark unsent, the server
-   * reads no input, so fast senders slow to the pace of the readers instead of growing queues.
-   * A reader that stays backlogged past slowReaderMs is dropped (sweep), and the room moves on.
+   * reads no input, so fast senders slow to the pace of the slowest reader instead of growing
+   * queues. Only a reader that the kernel takes nothing from for slowReaderMs is dropped (sweep).
    */
   private backlog(c: Conn): void {
     c.backlogSince = Date.now();
     c.progressAt = c.backlogSince;
-    c.lastUnsent = c.socket.writableLength + c.outBytes;
+    c.lastWritesDone = c.writesDone;
+    c.lastInFlight = inFlight(c.socket);
     this.backlogged.add(c);
     if (!this.inputPaused) {
       this.inputPaused = true;
@@ -596,7 +634,12 @@ export class ChatServer {
     if (this.backlogged.size === 0 && this.inputPaused) {
       this.inputPaused = false;
       const now = Date.now();
-      for (const x of this.conns) {
+      // Round robin: the first socket resumed is read first, and what it brings can pause the
+      // room again before the others are read; starting one further each time, none starves.
+      const all = [...this.conns];
+      const start = this.resumeFrom++ % Math.max(1, all.length);
+      for (let i = 0; i < all.length; i++) {
+        const x = all[(start + i) % all.length];
         if (x.closed) continue;
         x.lastFrameAt = Math.max(x.lastFrameAt, now - this.idleMs / 2); // time spent paused is not the peer's idleness
         x.socket.resume();
@@ -656,13 +699,13 @@ export class ChatServer {
   private sweep(): void {
     const now = Date.now();
     for (const c of this.backlogged) {
-      const unsent = c.socket.writableLength + c.outBytes;
-      if (unsent < c.lastUnsent) {
-        c.lastUnsent = unsent;
-        c.progressAt = now;
-      }
-      // §8.6: not reading at all for stallMs, or too slow for slowMs: the room stops waiting
-      if (now - c.progressAt > this.stallMs || now - c.backlogSince > this.slowMs) this.dropSlow(c);
+      // §8.6: progress is bytes the kernel took: a write completed, or the one in flight went down
+      const left = inFlight(c.socket);
+      if (c.writesDone !== c.lastWritesDone || left < c.lastInFlight) c.progressAt = now;
+      c.lastWritesDone = c.writesDone;
+      c.lastInFlight = left;
+      // not reading at all: the room stops waiting; a reader that reads, however slowly, stays
+      if (now - c.progressAt > this.slowMs) this.dropSlow(c);
     }
     if (!this.inputPaused) {
       for (const c of this.conns) {
@@ -726,6 +769,14 @@ export class ChatServer {
     })();
     return this.closing;
   }
+}
+
+/**
+ * Bytes of the write in flight that the kernel has not taken yet: libuv's write queue, which Node
+ * keeps on the handle (net.Socket's own timeout reads it the same way); 0 without a handle.
+ */
+function inFlight(s: Socket): number {
+  return (s as unknown as { _handle?: { writeQueueSize?: number } })._handle?.writeQueueSize ?? 0;
 }
 
 /** §8.2: what line clients read for each kind of frame. */
