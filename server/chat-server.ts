@@ -14,9 +14,8 @@ import {
   type NativeFrame,
   type SealedSuite
 } from '../src/lib/protocol/index.ts';
-import { bytesToBase64 } from '../src/lib/crypto/bytes.ts';
-import { CANONICAL_STYLE, lineStyleLabel, readLineMessage, styleKey, type LineStyle } from '../src/lib/protocol/line-message.ts';
-import { cbcDecrypt, deriveKeys, openFrame, sealFrame, sealLineStyled, utf8, type SuiteKeys } from './suites.ts';
+import { CANONICAL_STYLE, lineStyleLabel, styleKey, type LineStyle } from '../src/lib/protocol/line-message.ts';
+import { cbcDecrypt, deriveKeys, openFrame, readLineMessageFast, sealFrame, sealLineStyled, utf8, type SuiteKeys } from './suites.ts';
 
 /** §8.2: the seed server's answer, so a seed client works unchanged. */
 export const ACK_TEXT = 'Hello Client, message received securely';
@@ -356,14 +355,14 @@ export class ChatServer {
   private onLine(c: Conn, f: LineFrame): void {
     let m;
     try {
-      m = readLineMessage(f.raw);
+      m = readLineMessageFast(f.raw);
     } catch (err) {
       // §8.5: what is not a message may be anything (a cleartext line typed into nc): its code only
       this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', length: f.raw.length, code: (err as FrameError).code });
       throw err;
     }
     const form = lineStyleLabel(m.style);
-    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: bytesToBase64(m.bytes) });
+    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('base64') });
     c.style = m.style;
     const text = utf8(cbcDecrypt(this.keys.psk, m.iv, m.ciphertext));
     this.checkTextLength(text);

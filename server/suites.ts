@@ -11,6 +11,8 @@ import {
   encodeLineMessage,
   parseLine,
   readLineMessage,
+  isMessageLength,
+  CANONICAL_STYLE,
   type LineMessage,
   type LineStyle,
   payloadLayout,
@@ -178,13 +180,34 @@ export function openLine(psk: Uint8Array, text: string): Buffer {
   return cbcDecrypt(psk, iv, ciphertext);
 }
 
+/**
+ * §5.5 in the shell: a line message in any form, read as readLineMessage reads it. The seeds'
+ * own form (base64 and "\n", nearly every line a server sees) takes Node's native base64 instead
+ * of the pure codec's JS loop, and is held to the same rule: canonical base64 only, checked by
+ * encoding the bytes back (RFC 4648 §3.5). Anything else, errors included, goes to the codec.
+ */
+export function readLineMessageFast(raw: Uint8Array): LineMessage {
+  const n = raw.length;
+  if (n >= 45 && raw[n - 1] === 10 && raw[n - 2] !== 13 && raw[0] !== 0x7b && raw.indexOf(10) === n - 1) {
+    const b = Buffer.from(raw.buffer, raw.byteOffset, n);
+    const text = b.toString('latin1', 0, n - 1);
+    const bytes = Buffer.from(text, 'base64');
+    if (isMessageLength(bytes.length) && bytes.toString('base64') === text && !/^[0-9a-fA-F]+$/.test(text)) {
+      return { style: CANONICAL_STYLE, iv: bytes.subarray(0, IV_LENGTH), ciphertext: bytes.subarray(IV_LENGTH), bytes, ivText: { start: 0, end: 22 }, ciphertextText: { start: 21, end: n - 1 } };
+    }
+  }
+  return readLineMessage(raw);
+}
+
 /** §5.5: a line message in any of its forms, read and decrypted; the form comes back too. */
 export function openLineMessage(psk: Uint8Array, raw: Uint8Array): { plaintext: Buffer; message: LineMessage } {
-  const message = readLineMessage(raw);
+  const message = readLineMessageFast(raw);
   return { plaintext: cbcDecrypt(psk, message.iv, message.ciphertext), message };
 }
 
-/** §5.5: `plaintext` sealed and written the way a peer wrote to us. */
+/** §5.5: `plaintext` sealed and written the way a peer wrote to us (the seeds' form natively). */
 export function sealLineStyled(psk: Uint8Array, plaintext: Uint8Array, style: LineStyle, iv: Uint8Array = freshRandom(IV_LENGTH)): Uint8Array {
-  return encodeLineMessage(Buffer.concat([iv, cbcEncrypt(psk, iv, plaintext)]), style);
+  const wire = Buffer.concat([iv, cbcEncrypt(psk, iv, plaintext)]);
+  if (style.encoding === 'base64' && !style.ivApart && style.ending !== 'crlf') return Buffer.from(wire.toString('base64') + '\n', 'latin1');
+  return encodeLineMessage(wire, style);
 }

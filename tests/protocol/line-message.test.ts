@@ -2,6 +2,8 @@
 // node:crypto from the spec's table, read back by readLineMessage and cut by the decoder in any
 // chunking; answers written in the peer's form decode by hand.
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { readLineMessageFast } from '../../server/suites.ts';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import {
   FrameDecoder,
@@ -223,5 +225,28 @@ describe('the decoder cuts every form into one message (§5.2, §6.5)', () => {
     } catch (e) {
       expect((e as FrameError).code).toBe('ERR_BAD_JSON');
     }
+  });
+});
+
+describe("the server's fast path for the seeds' form reads exactly as the codec does", () => {
+  const outcome = (f: () => ReturnType<typeof readLineMessage>) => {
+    try {
+      const m = f();
+      return { ok: true, style: m.style, bytes: Buffer.from(m.bytes).toString('hex'), iv: m.ivText, ct: m.ciphertextText };
+    } catch (e) {
+      return { ok: false, code: (e as FrameError).code };
+    }
+  };
+  it('on base64 lines of every length, mutated, and on every form of §5.5 (property)', () => {
+    const line = fc.tuple(fc.uint8Array({ minLength: 0, maxLength: 120 }), fc.constantFrom('\n', '\r\n', '', '\n\n'), fc.nat(200), fc.constantFrom('', '=', '*', ' ', 'A'))
+      .map(([bytes, end, at, ch]) => {
+        let t = Buffer.from(bytes).toString('base64');
+        if (ch && t.length) t = t.slice(0, at % t.length) + ch + t.slice((at % t.length) + 1);
+        return Buffer.from(t + end, 'latin1');
+      });
+    fc.assert(fc.property(line, (raw) => {
+      expect(outcome(() => readLineMessageFast(raw))).toEqual(outcome(() => readLineMessage(raw)));
+    }), { numRuns: 3000 });
+    for (const { wire } of forms('every form').table) expect(outcome(() => readLineMessageFast(Buffer.from(wire)))).toEqual(outcome(() => readLineMessage(Buffer.from(wire))));
   });
 });
