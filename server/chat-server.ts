@@ -132,6 +132,8 @@ class Conn {
   suite: SealedSuite | null = null;
   /** §5.5: how this line client writes its messages; replies go back the same way */
   style: LineStyle = CANONICAL_STYLE;
+  /** §8.4: recipients with the same key get the same sealed bytes: the suite, or the line form */
+  groupKey = `line:${styleKey(CANONICAL_STYLE)}`;
   name = '';
   inRoom = false;
   /** §8.7: counted in maxClients (it has spoken) or in maxListeners (in the room, silent) */
@@ -363,7 +365,10 @@ export class ChatServer {
     }
     const form = lineStyleLabel(m.style);
     if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('base64') });
-    c.style = m.style;
+    if (m.style !== c.style) {
+      c.style = m.style;
+      c.groupKey = `line:${styleKey(m.style)}`;
+    }
     const text = utf8(cbcDecrypt(this.keys.psk, m.iv, m.ciphertext));
     this.checkTextLength(text);
     this.chat(c, text);
@@ -417,8 +422,8 @@ export class ChatServer {
     if (!held) return;
     c.held = null;
     c.heldBytes = 0;
+    const k = c.groupKey;
     for (const h of held) {
-      const k = c.framing === 'line' ? `line:${styleKey(c.style)}` : c.suite!;
       let frame = h.sealed?.get(k);
       if (!frame) {
         frame = this.seal(c, h.type, h.text);
@@ -457,6 +462,7 @@ export class ChatServer {
       const bad = validName(name);
       if (bad) throw new FrameError('ERR_BAD_NAME', `hello: the name must have ${bad}`, { fatal: true });
       c.suite = f.suite as SealedSuite;
+      c.groupKey = c.suite;
       c.name = name;
       c.nextSeq = f.seq + 1;
       this.send(c, this.logOut(c, 'hello', this.seal(c, 'hello', `welcome ${name}`)));
@@ -519,6 +525,7 @@ export class ChatServer {
   private broadcast(type: Notice, from: Conn, text: string): void {
     const seq = this.nextServerSeq();
     const groups = new Map<string, { frame: Buffer; to: number[] }>();
+    const logged = this.log.enabled;
     let held: HeldNotice | null = null;
     for (const r of this.waiting) if (!r.closed) this.hold(r, (held ??= { type, text, sealed: null }));
     for (const r of this.room) {
@@ -527,16 +534,15 @@ export class ChatServer {
         this.hold(r, (held ??= { type, text, sealed: null }));
         continue;
       }
-      const k = r.framing === 'line' ? `line:${styleKey(r.style)}` : r.suite!;
-      let g = groups.get(k);
+      let g = groups.get(r.groupKey);
       if (!g) {
         g = { frame: this.seal(r, type, text, seq), to: [] };
-        groups.set(k, g);
+        groups.set(r.groupKey, g);
       }
-      g.to.push(r.id);
+      if (logged) g.to.push(r.id);
       this.send(r, g.frame);
     }
-    if (this.log.enabled) for (const [k, g] of groups) {
+    if (logged) for (const [k, g] of groups) {
       const line = k.startsWith('line');
       this.log.write({ conn: g.to, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : k, seq: line ? undefined : seq, wire: wireText(line, g.frame) });
     }

@@ -2,7 +2,7 @@
 // src/lib/protocol only lays out bytes. Keys: the cbc suite and line framing use the pre-shared
 // key as is (the seeds do); cbc-hmac and gcm use keys derived from it with HKDF-SHA256 (RFC 5869),
 // so one key never serves two algorithms (§4.1).
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomFillSync, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomFillSync, timingSafeEqual, type Decipher } from 'node:crypto';
 import { checkPkcs7 } from '../src/lib/crypto/pkcs7.ts';
 import { bytesToUtf8 } from '../src/lib/crypto/bytes.ts';
 import {
@@ -75,11 +75,25 @@ export function cbcEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: Uint8Arra
   return Buffer.concat([c.update(plaintext), c.final()]);
 }
 
+// One AES-ECB decipher per key, kept: CBC decryption is Pᵢ = AES⁻¹(Cᵢ) ⊕ Cᵢ₋₁ (SP 800-38A §6.2),
+// so all blocks go through one ECB call and the chain is a XOR; making a CBC decipher per message
+// cost the server more than the AES itself. ECB with padding off keeps no state between whole blocks.
+const ecbDecipher = new WeakMap<Uint8Array, Decipher>();
+
 /** AES-CBC decryption with the strict PKCS#7 check of the engine (RFC 5652 §6.3). */
 export function cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
-  const d = createDecipheriv(cbcName(key), key, iv);
-  d.setAutoPadding(false);
-  const padded = Buffer.concat([d.update(ciphertext), d.final()]);
+  if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
+    throw new FrameError('ERR_PAYLOAD_LENGTH', `cbc: expected whole 16-byte blocks, got ${ciphertext.length} bytes`, { expected: 'a multiple of 16', actual: ciphertext.length, fatal: false });
+  }
+  let d = ecbDecipher.get(key);
+  if (!d) {
+    d = createDecipheriv(`aes-${key.length * 8}-ecb`, key, null);
+    d.setAutoPadding(false);
+    ecbDecipher.set(key, d);
+  }
+  const padded = d.update(ciphertext);
+  for (let i = padded.length - 1; i >= 16; i--) padded[i] ^= ciphertext[i - 16];
+  for (let i = 0; i < 16; i++) padded[i] ^= iv[i];
   const check = checkPkcs7(padded);
   if (!check.ok) throw new FrameError('ERR_BAD_PADDING', `${check.message}; do both sides use the same key?`, { expected: check.expected, actual: check.actual, position: check.position, fatal: false });
   return padded.subarray(0, padded.length - check.padLength);
