@@ -73,8 +73,9 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
     await demo?.stop();
   });
 
-  it('the demo says so loudly on startup', () => {
-    expect(demo.stderr()).toContain('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only');
+  it('the demo says so loudly on startup', async () => {
+    // stderr is its own pipe: the warning, written just after the banner, may be read after it
+    await expect.poll(() => demo.stderr(), { timeout: 5000 }).toContain('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only');
   });
 
   it('captures a victim frame from the wire and recovers it through the live server; cbc-hmac gets 256 × ERR_BAD_MAC', async () => {
