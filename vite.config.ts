@@ -1,14 +1,32 @@
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 
+// Three tiers (tests/README.md): unit (pure, no sockets, no child processes, no browser),
+// integration (real sockets on 127.0.0.1, the CLI, openssl, Python, tshark) and e2e (the built app
+// in real Chromium; built once, in the global setup).
 export default defineConfig({
   plugins: [sveltekit()],
   test: {
-    include: ['tests/**/*.test.ts'],
-    // e2e tests start their own server and browser; keep files from fighting over two cores
-    fileParallelism: true,
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 120_000
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/vectors/**/*.test.ts'], testTimeout: 30_000 }
+      },
+      {
+        extends: true,
+        test: { name: 'integration', include: ['tests/integration/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000 }
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/e2e/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000
+        }
+      }
+    ]
   }
 });

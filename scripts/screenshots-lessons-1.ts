@@ -2,7 +2,7 @@
 // Lesson 2 runs against a real `npm start -- --padding-oracle` on free ports, so the picture is
 // of the attack on the live wire.
 import type { Browser } from 'playwright-core';
-import { startDemoChild } from '../tests/e2e/demo-child.ts';
+import { startDemoChild } from '../tests/helpers/demo-child.ts';
 import { run, save } from './shots.ts';
 
 async function bitFlipping(browser: Browser, web: string, width: number, height: number, file: string) {

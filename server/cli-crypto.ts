@@ -1,6 +1,6 @@
 // `cbc-lab encrypt` and `cbc-lab decrypt`: a thin shell over the trace engine. The output is
 // the wire form of docs/protocol.md, IV ‖ ciphertext, and the ciphertext part equals
-// `openssl enc -aes-N-cbc -K … -iv …` byte for byte (tests/cli/openssl.test.ts proves it).
+// `openssl enc -aes-N-cbc -K … -iv …` byte for byte (tests/integration/cli/openssl.test.ts proves it).
 import {
   CryptoError,
   IvLengthError,

@@ -1,13 +1,12 @@
 // Real pages in real Chromium: build the app when the sources changed (server/start.ts), run
 // `node build` on a free port on 127.0.0.1, and drive Debian's chromium with playwright-core.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import { buildIfNeeded } from '../../server/start';
+import { afterAll, beforeAll, inject } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -39,42 +38,13 @@ export interface App {
 }
 
 /**
- * Build if needed, then start the built app and wait until it answers. The build is copied to
- * a private directory first: other people's tests rebuild `build/` whenever sources change, and
- * a page must never load half of one build and half of the next. The copy sits under
- * node_modules/.cache so the server's bare imports still resolve to the project's node_modules.
+ * Start the app the e2e global setup built (tests/e2e/global-setup.ts) on a free port and wait
+ * until it answers. Every file shares that one private copy of the build.
  */
 export async function startApp(): Promise<App> {
-  // A build someone else was still writing can be copied half-done: check that every asset /learn
-  // names is served, and start over from a fresh copy when one is missing.
-  for (let attempt = 1; ; attempt++) {
-    const app = await startCopy();
-    const missing = await missingAssets(app.url);
-    if (missing.length === 0) return app;
-    await app.stop();
-    if (attempt === 3) throw new Error(`the build is incomplete, these assets are missing: ${missing.join(', ')}`);
-    await new Promise((r) => setTimeout(r, 5000));
-  }
-}
-
-async function missingAssets(url: string): Promise<string[]> {
-  const html = await (await fetch(url + '/learn')).text();
-  const assets = new Set(html.match(/\/_app\/immutable\/[^"'\s)]+/g) ?? []);
-  const missing: string[] = [];
-  for (const a of assets) if (!(await fetch(url + a)).ok) missing.push(a);
-  return missing;
-}
-
-async function startCopy(): Promise<App> {
-  buildIfNeeded();
-  const cache = join(root, 'node_modules', '.cache');
-  mkdirSync(cache, { recursive: true });
-  const dir = mkdtempSync(join(cache, 'cbc-lab-app-'));
-  cpSync(join(root, 'build'), join(dir, 'build'), { recursive: true });
-  // node stops looking for package.json at node_modules: say the copy is ESM, like the project
-  writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+  const build = appBuild();
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [join(dir, 'build', 'index.js')], {
+  const child: ChildProcess = spawn(process.execPath, [join(build, 'index.js')], {
     cwd: root,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ORIGIN: `http://127.0.0.1:${port}` },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -86,7 +56,6 @@ async function startCopy(): Promise<App> {
   const deadline = Date.now() + 30_000;
   for (;;) {
     if (child.exitCode !== null) {
-      rmSync(dir, { recursive: true, force: true });
       throw new Error(`the app exited (${child.exitCode}):\n${log}`);
     }
     try {
@@ -97,7 +66,6 @@ async function startCopy(): Promise<App> {
     }
     if (Date.now() > deadline) {
       child.kill();
-      rmSync(dir, { recursive: true, force: true });
       throw new Error(`the app did not answer on ${url} within 30 s:\n${log}`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -106,16 +74,25 @@ async function startCopy(): Promise<App> {
     url,
     stop: () =>
       new Promise<void>((resolve) => {
-        const done = () => {
-          rmSync(dir, { recursive: true, force: true });
-          resolve();
-        };
-        if (child.exitCode !== null) return done();
-        child.once('exit', done);
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();
       })
   };
+}
+
+/** The e2e tier's one build; outside vitest (scripts, benchmarks) the project's own build/. */
+function appBuild(): string {
+  let provided: string | undefined;
+  try {
+    provided = inject('appBuild');
+  } catch {
+    /* not inside a vitest worker */
+  }
+  if (provided) return provided;
+  buildIfNeeded();
+  return join(root, 'build');
 }
 
 export function launchBrowser(): Promise<Browser> {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { startApp, launchBrowser, type App } from './harness';
-import { startDemoChild, type DemoChild } from './demo-child';
+import { startDemoChild, type DemoChild } from '../helpers/demo-child';
 
 const KEY = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
 const IV = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');

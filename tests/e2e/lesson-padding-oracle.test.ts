@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createDecipheriv } from 'node:crypto';
 import { startApp, launchBrowser, type App } from './harness';
-import { startDemoChild, type DemoChild } from './demo-child';
+import { startDemoChild, type DemoChild } from '../helpers/demo-child';
 
 let browser: Browser;
 beforeAll(async () => {

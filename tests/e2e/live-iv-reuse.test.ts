@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildIfNeeded } from '../../server/start.ts';
-import { spawnDemo, type FastDemo } from './demo-child';
+import { spawnDemo, type FastDemo } from '../helpers/demo-child';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
 
 const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';

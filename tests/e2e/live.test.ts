@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildIfNeeded } from '../../server/start.ts';
-import { spawnDemo, type FastDemo } from './demo-child';
+import { spawnDemo, type FastDemo } from '../helpers/demo-child';
 import { ALICE_LINES, BOB_LINES } from '../../server/demo.ts';
 import { deriveKeys, sealFrame, sealLine } from '../../server/suites.ts';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
