@@ -17,7 +17,7 @@ import { FrameDecoder, type NativeFrame, type SealedSuite } from '../../../src/l
 import type { CapturedConnection, CapturedFrame } from '../../../src/lib/protocol/capture.ts';
 import { follow } from '../../helpers/tshark.ts';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '../../..');
 const TSHARK = process.env.TSHARK ?? '/usr/bin/tshark';
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-demo-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
