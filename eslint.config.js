@@ -1,0 +1,50 @@
+// ESLint flat config, as `sv add eslint` (with prettier and TypeScript) writes it for SvelteKit:
+// js + typescript-eslint + eslint-plugin-svelte recommended, then eslint-config-prettier so that
+// formatting is Prettier's alone (.prettierrc). The ignores repeat .gitignore's generated folders
+// and the data files Prettier also leaves alone (.prettierignore).
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import svelte from 'eslint-plugin-svelte';
+import globals from 'globals';
+import ts from 'typescript-eslint';
+import svelteConfig from './svelte.config.js';
+
+export default defineConfig(
+  globalIgnores([
+    'build/',
+    '.svelte-kit/',
+    'node_modules/',
+    'captures/',
+    'coverage/',
+    'tmp/',
+    '.build-lock/',
+    'docs/screenshots/',
+    'tests/vectors/**/*.json',
+    'package-lock.json'
+  ]),
+  js.configs.recommended,
+  ...ts.configs.recommended,
+  ...svelte.configs.recommended,
+  prettier,
+  ...svelte.configs.prettier,
+  {
+    languageOptions: { globals: { ...globals.browser, ...globals.node } },
+    rules: {
+      // typescript-eslint: the compiler already reports undefined names, and no-undef knows no types
+      // https://typescript-eslint.io/troubleshooting/faqs/eslint/#i-get-errors-from-the-no-undef-rule-about-global-variables-not-being-defined-even-though-there-are-no-typescript-errors
+      'no-undef': 'off'
+    }
+  },
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        extraFileExtensions: ['.svelte'],
+        parser: ts.parser,
+        svelteConfig
+      }
+    }
+  }
+);
