@@ -5,8 +5,8 @@ import type { CaptureFile, CapturedConnection, CapturedFrame } from '../protocol
 
 export const DEMO_SYMBOL = Symbol.for('cbc-lab.demo');
 
-export type SendSuite = 'cbc' | 'cbc-hmac' | 'gcm';
-export const SEND_SUITES: readonly SendSuite[] = ['cbc', 'cbc-hmac', 'gcm'];
+import type { SendSuite } from '../api/types';
+export { SEND_SUITES, type SendSuite } from '../api/types';
 
 /** What this bridge needs of the tap's capture store (server/capture-store.ts); sync or async reads. */
 export interface DemoCaptureStore {

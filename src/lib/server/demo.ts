@@ -5,6 +5,7 @@
 // `node build`) there is no handle, and every capture endpoint answers 503 ERR_NO_CAPTURE.
 import { json } from '@sveltejs/kit';
 import type { CapturedFrame } from '$lib/protocol/capture';
+import type { ApiErrorBody } from '$lib/api/types';
 
 export { DEMO_SYMBOL, SEND_SUITES, type DemoCaptureStore, type DemoHandle, type SendFailure, type SendSuite } from './demo-handle';
 import { DEMO_SYMBOL, type DemoCaptureStore, type DemoHandle } from './demo-handle';
@@ -14,10 +15,7 @@ export function getDemo(): DemoHandle | null {
   return h && !h.signal.aborted ? h : null;
 }
 
-export interface ApiErrorBody {
-  code: string;
-  message: string;
-}
+export type { ApiErrorBody };
 
 export function apiError(status: number, code: string, message: string, headers?: Record<string, string>): Response {
   return json({ code, message } satisfies ApiErrorBody, { status, headers: { 'cache-control': 'no-store', ...headers } });

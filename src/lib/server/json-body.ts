@@ -3,6 +3,8 @@
 // content-type and content-length rules to every /api request before a route sees it; the route
 // applies them again here (a chunked body has no content-length to check up front).
 import { apiError } from './demo';
+import { validate, type Parsed, type Schema } from '$lib/api/schema';
+import type { BodySpec } from '$lib/api/bodies';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -117,4 +119,15 @@ export async function readJsonBody(request: Request, { fields, fieldsText = fiel
   const b = body as Record<string, unknown>;
   for (const k of Object.keys(b)) if (!fields.includes(k)) return apiError(400, 'ERR_BAD_BODY', `body: unknown field ${JSON.stringify(k)}; expected ${fieldsText}`);
   return b;
+}
+
+/**
+ * The body read as JSON and validated against its schema (src/lib/api/bodies.ts): the typed
+ * fields, or the 400/413/415 Response that says what is wrong.
+ */
+export async function readBody<S extends Schema>(request: Request, spec: BodySpec<S>): Promise<Parsed<S> | Response> {
+  const b = await readJsonBody(request, { fields: Object.keys(spec.schema), fieldsText: spec.fieldsText, example: spec.example });
+  if (b instanceof Response) return b;
+  const v = validate(spec.schema, b);
+  return v.ok ? v.value : apiError(400, 'ERR_BAD_BODY', v.message);
 }

@@ -16,6 +16,7 @@ import { encodeLine } from '../protocol/line';
 import { bytesToBase64, base64ToBytes } from '../crypto/bytes';
 import type { CapturedFrame } from '../protocol/capture';
 import type { DemoHandle } from './demo-handle';
+import type { ReplayResponse } from '../api/types';
 import { REJECTIONS, guessPayload } from '../crypto/padding-oracle';
 
 export { REJECTIONS, guessPayload };
@@ -203,12 +204,8 @@ export async function demoOracle(demo: DemoHandle, suite: SealedSuite, payload: 
   return s.ask(payload);
 }
 
-export interface ReplayResult {
-  /** the server's reply line (base64 of its bytes, "\n" included), or null if none came */
-  reply: string | null;
-  /** what the server sent to the others in the room right after, as captured (at most 8) */
-  relays: Pick<CapturedFrame, 'seq' | 'conn' | 'framing' | 'type' | 'suite' | 'bytes'>[];
-}
+/** POST /api/replay's answer (src/lib/api/types.ts) */
+export type ReplayResult = ReplayResponse;
 
 /** Send IV ‖ C as a line from a fresh connection; return the reply and the relays the tap saw. */
 export async function replayLine(demo: DemoHandle, wire: Uint8Array, waitMs = 400): Promise<ReplayResult> {

@@ -1,12 +1,13 @@
 // GET /api/capture.json: the whole capture so far as a CaptureFile (docs/api.md).
 import { json } from '@sveltejs/kit';
 import { demoOrResponse, storeError } from '$lib/server/demo';
+import type { CaptureJson } from '$lib/api/types';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
-  let file;
+  let file: CaptureJson;
   try {
     file = await demo.store.toCaptureFile();
   } catch (err) {

@@ -1,6 +1,7 @@
 // GET /api/frames?after=<seq>&limit=<n>: a page of captured frames (docs/api.md).
 import { json } from '@sveltejs/kit';
 import { BadParam, MAX_SEQ, apiError, demoOrResponse, intParam, lastSeq, storeError } from '$lib/server/demo';
+import type { FramesPage } from '$lib/api/types';
 import type { RequestHandler } from './$types';
 
 const DEFAULT_LIMIT = 1000;
@@ -27,5 +28,5 @@ export const GET: RequestHandler = async ({ url, request }) => {
   const connections = demo.store.connections();
   const last = lastSeq(demo.store, frames);
   const upto = frames.length ? frames[frames.length - 1].seq : after;
-  return json({ frames, connections, last, more: upto < last }, { headers: { 'cache-control': 'no-store' } });
+  return json({ frames, connections, last, more: upto < last } satisfies FramesPage, { headers: { 'cache-control': 'no-store' } });
 };

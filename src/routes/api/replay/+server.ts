@@ -5,19 +5,18 @@
 import { json } from '@sveltejs/kit';
 import { apiError, demoOrResponse } from '$lib/server/demo';
 import { replayLine } from '$lib/server/oracle';
-import { readJsonBody } from '$lib/server/json-body';
-import { bytesField } from '../oracle/body';
+import { readBody } from '$lib/server/json-body';
+import { REPLAY_BODY } from '$lib/api/bodies';
+import type { ReplayResponse } from '$lib/api/types';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
-  const b = await readJsonBody(request, { fields: ['wire'] });
+  const b = await readBody(request, REPLAY_BODY);
   if (b instanceof Response) return b;
-  const wire = bytesField(b, 'wire', { min: 32, max: 8192, blocks: true });
-  if (wire instanceof Response) return wire;
   try {
-    return json(await replayLine(demo, wire!), { headers: { 'cache-control': 'no-store' } });
+    return json((await replayLine(demo, b.wire)) satisfies ReplayResponse, { headers: { 'cache-control': 'no-store' } });
   } catch (err) {
     return apiError(502, 'ERR_REPLAY_FAILED', `replay: cannot reach the chat server: ${(err as Error).message}`);
   }

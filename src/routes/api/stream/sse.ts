@@ -6,6 +6,7 @@
 // store appended while we read the backlog arrives twice (page and live batch) and goes out once.
 import type { CapturedFrame } from '../../../lib/protocol/capture';
 import type { DemoHandle } from '../../../lib/server/demo-handle';
+import type { FramesEvent, ResetEvent } from '../../../lib/api/types';
 
 export const RETRY_MS = 2000;
 export const PING_MS = 15_000;
@@ -75,7 +76,7 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
             for (; i < frames.length && batch.length < EVENT_MAX_FRAMES; i++) if (frames[i].seq > sent) batch.push(frames[i]);
             if (batch.length === 0) break;
             sent = batch[batch.length - 1].seq;
-            push(`event: frames\nid: ${sent}\ndata: ${JSON.stringify({ frames: batch, last: Math.max(store.lastSeq, sent) })}\n\n`);
+            push(`event: frames\nid: ${sent}\ndata: ${JSON.stringify({ frames: batch, last: Math.max(store.lastSeq, sent) } satisfies FramesEvent)}\n\n`);
           }
         };
 
@@ -103,7 +104,7 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
         // Asked for frames after a seq this capture never reached: the client's frames come from
         // another run of the demo. Say so; it may start over with after=0 (it gets frames above
         // its `after` otherwise, as for any other client).
-        if (after > store.lastSeq) push(`event: reset\ndata: ${JSON.stringify({ last: store.lastSeq, after })}\n\n`);
+        if (after > store.lastSeq) push(`event: reset\ndata: ${JSON.stringify({ last: store.lastSeq, after } satisfies ResetEvent)}\n\n`);
         emitConns();
 
         const backlog = async () => {

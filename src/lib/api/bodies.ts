@@ -1,0 +1,68 @@
+// The bodies of the POST routes (docs/api.md), declared once: the routes validate with them and
+// the fields they accept are their keys.
+import { SEND_SUITES, type SendSuite } from './types';
+import { base64Bytes, oneOf, optional, required, text, type Schema } from './schema';
+
+/** A POST body: its schema, and how messages list its fields and show an example. */
+export interface BodySpec<S extends Schema> {
+  schema: S;
+  fieldsText?: string;
+  example?: string;
+}
+
+/** UTF-8 bytes of text: well under the server's relay limit (64 KiB payload less the "name: " prefix). */
+export const MAX_TEXT_BYTES = 4096;
+/** docs/protocol.md §8.1: a name is 1..32 characters, no spaces at either end, no control characters, no ":" */
+const NAME_MAX = 32;
+/** JSON may carry "\ud800" escapes that UTF-8 cannot encode */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex
+const NAME_FORBIDDEN = /[\u0000-\u001f\u007f:]/;
+
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+/** POST /api/send {text, name?, suite?} */
+export const SEND_BODY = {
+  fieldsText: 'text, name and suite',
+  example: '{"text":"hello"}',
+  schema: {
+  text: required(
+    text(
+      (s) => (s.trim() === '' ? 'text: expected a message, got an empty one' : null),
+      (s) => {
+        const n = utf8Length(s);
+        return n > MAX_TEXT_BYTES ? `text: expected at most ${MAX_TEXT_BYTES} bytes of UTF-8, got ${n}; send it in parts` : null;
+      },
+      (s) => (LONE_SURROGATE.test(s) ? 'text: expected well-formed Unicode, got a lone surrogate' : null)
+    )
+  ),
+  name: optional(
+    text(
+      (s) => (s.length === 0 || s.length > NAME_MAX ? `name: expected 1 to ${NAME_MAX} characters, got ${s.length}` : null),
+      (s) => (s !== s.trim() ? 'name: expected no spaces at either end' : null),
+      (s) => (NAME_FORBIDDEN.test(s) ? 'name: expected no control characters and no ":"' : null)
+    ),
+    'web'
+  ),
+  suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite)
+  }
+} satisfies BodySpec<Schema>;
+
+/** docs/protocol.md §3: the tag each sealed suite carries (HMAC-SHA256, GCM) */
+const TAG_LENGTH: Record<SendSuite, number> = { cbc: 0, 'cbc-hmac': 32, gcm: 16 };
+
+/** POST /api/oracle {iv, ciphertext, suite?, tag?}: the suite first, since the tag's length depends on it */
+export const ORACLE_BODY = {
+  fieldsText: 'iv, ciphertext, suite, tag',
+  schema: {
+  suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite),
+  iv: required(base64Bytes({ exact: 16 })),
+  ciphertext: required(base64Bytes({ min: 16, max: 4096, blocks: true })),
+  tag: optional(base64Bytes({ exact: (earlier) => TAG_LENGTH[earlier.suite as SendSuite] }))
+  }
+} satisfies BodySpec<Schema>;
+
+/** POST /api/replay {wire}: IV ‖ C, at least one block after the IV */
+export const REPLAY_BODY = {
+  schema: { wire: required(base64Bytes({ min: 32, max: 8192, blocks: true })) }
+} satisfies BodySpec<Schema>;
