@@ -4,7 +4,7 @@ import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useApp } from './harness';
-import { FAULTS } from '../../src/lib/crypto/diagnose';
+import { FAULTS } from '../../src/lib/lessons/diagnose';
 
 const t = useApp();
 

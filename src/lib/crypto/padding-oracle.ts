@@ -119,7 +119,7 @@ export async function paddingOracleAttack(o: AttackOptions): Promise<AttackResul
         message:
           r.reason === 'aborted'
             ? 'stopped'
-            : // counted from 1 as SP 800-38A §6.2 counts C₁…Cₙ (and diagnose.ts words it); `block` stays an index
+            : // counted from 1 as SP 800-38A §6.2 counts C₁…Cₙ (and src/lib/lessons/diagnose words it); `block` stays an index
               `block ${i + 1} of ${n}, byte ${r.byte}: none of the 256 values was accepted; the receiver's answers do not depend on the padding, so there is nothing to learn`
       };
     }

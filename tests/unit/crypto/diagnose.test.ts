@@ -3,7 +3,7 @@
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diagnose, plantFault, FAULTS, textMask, type DiagnoseInput } from '$lib/crypto/diagnose';
+import { diagnose, plantFault, FAULTS, textMask, type DiagnoseInput } from '$lib/lessons/diagnose';
 
 const KEY = Buffer.from('603deb1015ca71be2b73aef0857d7781', 'hex');
 const IV = Buffer.from('f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff', 'hex');

@@ -1,7 +1,7 @@
 // Lesson 6's state: the three fields as typed (with their claimed encodings), an optional
 // expected plaintext, the good example the "plant a mistake" helper starts from, and the diagnosis.
 import { bytesToBase64, bytesToHex, concatBytes, type Encoding } from '$lib/crypto';
-import { diagnose, plantFault, FAULTS, type Diagnosis, type Fault, type GoodExample, type Reading } from '$lib/crypto/diagnose';
+import { diagnose, plantFault, FAULTS, type Diagnosis, type Fault, type GoodExample, type Reading } from '$lib/lessons/diagnose';
 
 const SAMPLES = [
   'Hello Client, message received securely',
