@@ -13,7 +13,7 @@ import {
   type PcapDirection,
   type TcpEndpoint,
   type PcapTimestamp
-} from '../src/lib/protocol/pcapng.ts';
+} from '../src/lib/protocol/pcapng/index.ts';
 
 export interface PcapngWriter {
   readonly path: string;

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { FrameDecoder, FrameError, lineForm, type Frame, type LineFrame } from '../src/lib/protocol/index.ts';
 import { DEFAULT_LINE_PAUSE_MS } from './chat-server.ts';
 import type { CapturedFrame, Direction } from '../src/lib/protocol/capture.ts';
-import { TCP_MAX_SEGMENT } from '../src/lib/protocol/pcapng.ts';
+import { TCP_MAX_SEGMENT } from '../src/lib/protocol/pcapng/index.ts';
 import { CaptureStore } from './capture-store.ts';
 import { openPcapngWriter, type PcapngWriter } from './pcapng-writer.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPcapngWriter } from '../../../server/pcapng-writer.ts';
-import { TCP_MAX_SEGMENT, groupTcpConversations, readCapture, type PcapDirection } from '../../../src/lib/protocol/pcapng.ts';
+import { TCP_MAX_SEGMENT, groupTcpConversations, readCapture, type PcapDirection } from '../../../src/lib/protocol/pcapng/index.ts';
 import { follow, frameComments, packetCount, payloadPacketsPerStream, problems } from '../../helpers/tshark.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-pcapng-writer-'));

@@ -21,7 +21,7 @@ import {
   timestampToNs,
   type PcapDirection,
   type TcpEndpoint
-} from '../../../src/lib/protocol/pcapng.ts';
+} from '../../../src/lib/protocol/pcapng/index.ts';
 import { follow, payloadPacketsPerStream, problems } from '../../helpers/tshark.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-pcapng-'));
