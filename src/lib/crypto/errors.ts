@@ -1,39 +1,16 @@
-// Every failure the engine reports has a stable `code` (listed in docs/errors.md) and the
-// structured fields a shell needs to explain it: `expected`, `actual` and, where the input is
-// text or bytes, the `position` of the first offending character or byte.
+// Every failure the engine reports is a CryptoError: a stable `code` (src/lib/errors/codes.ts,
+// area crypto; docs/errors.md, "Crypto") and the structured fields a shell needs to explain it:
+// `expected`, `actual` and, where the input is text or bytes, the `position` of the first
+// offending character or byte.
 
-export type CryptoErrorCode =
-  | 'ERR_KEY_LENGTH'
-  | 'ERR_IV_LENGTH'
-  | 'ERR_PLAINTEXT_LENGTH'
-  | 'ERR_CIPHERTEXT_LENGTH'
-  | 'ERR_WIRE_LENGTH'
-  | 'ERR_BAD_PADDING'
-  | 'ERR_BAD_HEX'
-  | 'ERR_BAD_BASE64'
-  | 'ERR_BAD_UTF8';
+import { CodedError, isCodedError, type ErrorDetails } from '../errors/coded-error';
+import type { CodeIn } from '../errors/codes';
 
-export interface CryptoErrorDetails {
-  expected?: string | number;
-  actual?: string | number;
-  position?: number;
-}
+export type CryptoErrorCode = CodeIn<'crypto'>;
 
-export class CryptoError extends Error {
-  readonly code: CryptoErrorCode;
-  readonly expected?: string | number;
-  readonly actual?: string | number;
-  readonly position?: number;
+export type CryptoErrorDetails = ErrorDetails;
 
-  constructor(code: CryptoErrorCode, message: string, details: CryptoErrorDetails = {}) {
-    super(message);
-    this.name = new.target.name;
-    this.code = code;
-    this.expected = details.expected;
-    this.actual = details.actual;
-    this.position = details.position;
-  }
-}
+export class CryptoError extends CodedError<CryptoErrorCode> {}
 
 /** The key is not 16, 24 or 32 bytes (AES-128/192/256, FIPS-197 §5). */
 export class KeyLengthError extends CryptoError {
@@ -124,5 +101,29 @@ export class Base64Error extends CryptoError {
 export class Utf8Error extends CryptoError {
   constructor(message: string, details: CryptoErrorDetails) {
     super('ERR_BAD_UTF8', message, details);
+  }
+}
+
+/**
+ * `e` as the error shown on the field it came from. A CryptoError keeps its code; anything else
+ * is a bug, not bad input, and says so as ERR_INTERNAL (never a made-up input code).
+ */
+export function asFieldError(e: unknown, field: string): CryptoError {
+  if (e instanceof CryptoError) return e;
+  const cause = isCodedError(e) ? `${e.code}: ${e.message}` : e instanceof Error ? e.message : String(e);
+  return new CryptoError('ERR_INTERNAL', `${field}: ${cause}; this is a bug in CBC Lab, please report it`);
+}
+
+/** A CBC edit that cannot be made in place (bit-flip.ts planForgery, SP 800-38A §6.2). */
+export class ForgeryError extends CryptoError {
+  constructor(message: string, details: CryptoErrorDetails = {}) {
+    super('ERR_BAD_FORGERY', message, details);
+  }
+}
+
+/** The teaching AES takes exactly one block (FIPS-197 §3.4: the State is 4 × 4 bytes). */
+export class BlockLengthError extends CryptoError {
+  constructor(actual: number) {
+    super('ERR_BLOCK_LENGTH', `block: expected 16 bytes, got ${actual}`, { expected: 16, actual });
   }
 }

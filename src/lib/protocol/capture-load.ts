@@ -1,7 +1,7 @@
 // Loading a capture for offline inspection on /live: the JSON capture the page downloads
 // (capture.ts CaptureFile), a pcapng or pcap file (any writer: the TCP streams are regrouped and
 // the frames reassembled with the same decoder the tap uses), or a chat server's JSON-lines log
-// (server/chat-server.ts: ciphertext only, §8.5). Pure: bytes in, CapturedFrame[] out; errors
+// (server/chat/log.ts: ciphertext only, §8.5). Pure: bytes in, CapturedFrame[] out; errors
 // carry a stable code and say what to do.
 import { bytesToBase64, base64ToBytes } from '../crypto/bytes';
 import type { CapturedConnection, CapturedFrame, CaptureFile, Direction } from './capture';
@@ -9,19 +9,18 @@ import { FrameDecoder, type Frame } from './decoder';
 import { lineForm } from './line-message';
 import { DEFAULT_LINE_PAUSE_MS } from './line';
 import { FrameError } from './errors';
+import { CodedError } from '../errors/coded-error';
+import type { CodeIn } from '../errors/codes';
 import { groupTcpConversations, readCapture, PcapError, type TcpConversationRecord } from './pcapng';
 
-export type CaptureLoadCode = 'ERR_LOAD_EMPTY' | 'ERR_LOAD_FORMAT' | 'ERR_LOAD_JSON' | 'ERR_LOAD_CAPTURE' | 'ERR_PCAP_FORMAT' | 'ERR_PCAP_TRUNCATED' | 'ERR_PCAP_UNSUPPORTED' | 'ERR_PCAP_ARGUMENT';
+/** src/lib/errors/codes.ts, area load: our own, and the capture reader's passed on. */
+export type CaptureLoadCode = CodeIn<'load'>;
 
-export class CaptureLoadError extends Error {
-  readonly code: CaptureLoadCode;
-  /** 1-based line of a JSON-lines log, or byte offset in a pcap file */
-  readonly position?: number;
+export class CaptureLoadError extends CodedError<CaptureLoadCode> {
+  /** `position`: 1-based line of a JSON-lines log, or byte offset in a pcap file */
   constructor(code: CaptureLoadCode, message: string, position?: number) {
-    super(message);
+    super(code, message, { position });
     this.name = 'CaptureLoadError';
-    this.code = code;
-    this.position = position;
   }
 }
 
@@ -189,7 +188,7 @@ function number(pending: Pending[]): CapturedFrame[] {
   return pending.map((p, i) => ({ seq: i + 1, ...p.frame }));
 }
 
-// ---- the chat server's JSON-lines log (server/chat-server.ts, §8.5) ----
+// ---- the chat server's JSON-lines log (server/chat/log.ts, §8.5) ----
 
 interface LogLine {
   time?: string;

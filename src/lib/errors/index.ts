@@ -1,0 +1,3 @@
+export * from './coded-error';
+export * from './codes';
+export * from './out-of-range';
