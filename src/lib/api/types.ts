@@ -24,6 +24,9 @@ export interface DemoInfo {
   webUrl: string;
 }
 
+/** The highest `after` a capture route takes: asking past it gives no frames, only `last`. */
+export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
 /** GET /api/frames?after=&limit= */
 export interface FramesPage {
   frames: CapturedFrame[];

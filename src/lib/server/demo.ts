@@ -47,8 +47,7 @@ export function intValue(name: string, raw: string, min: number, max: number): n
   return n;
 }
 
-/** The highest sequence number allowed in `after`. */
-export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+export { MAX_SEQ } from '$lib/api/types';
 
 const LOCAL_HOSTS = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
 
