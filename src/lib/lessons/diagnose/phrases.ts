@@ -5,6 +5,7 @@ import type { Cause } from '../../crypto/diagnose/causes';
 import type { Reading } from '../../crypto/diagnose/reading';
 import type { FieldName } from '../../crypto/diagnose/search';
 import type { PaddingCheck } from '../../crypto/pkcs7';
+import { plural } from '../words';
 
 export const CAUSE_TITLES: Record<Cause, string> = {
   ok: 'Nothing wrong: it decrypts',
@@ -20,9 +21,6 @@ export const CAUSE_TITLES: Record<Cause, string> = {
 
 export const FIELD_NAME: Record<FieldName, string> = { key: 'key', iv: 'IV', ciphertext: 'ciphertext' };
 export const ENC_NAME: Record<Encoding, string> = { hex: 'hex', base64: 'base64', utf8: 'UTF-8 text' };
-
-/** "s" unless there is exactly one. */
-export const plural = (n: number, word: string, many = word + 's'): string => (n === 1 ? word : many);
 
 /** A cause's title inside a sentence: lower-case first letter, except where it starts with IV. */
 export function titleInSentence(cause: Cause): string {

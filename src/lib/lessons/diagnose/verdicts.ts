@@ -5,7 +5,8 @@ import type { Cause } from '../../crypto/diagnose/causes';
 import type { AsTyped, Facts } from '../../crypto/diagnose/facts';
 import type { Reading } from '../../crypto/diagnose/reading';
 import { BLOCK_SIZE } from '../../crypto/pkcs7';
-import { causeList, describeBlocks, describePadding, ENC_NAME, FIELD_NAME, plainSays, plural, quote } from './phrases';
+import { plural } from '../words';
+import { causeList, describeBlocks, describePadding, ENC_NAME, FIELD_NAME, plainSays, quote } from './phrases';
 
 export interface Words {
   /** one sentence */

@@ -1,5 +1,6 @@
 // The lessons under /lessons. A lesson is listed here only once its page exists; the home page,
-// the nav and the /lessons index read this list.
+// the nav and the /lessons index read this list. The words of the summaries computed in code sit
+// in src/lib/lessons/bit-flipping, padding-oracle and diagnose (lesson 6).
 export interface Lesson {
   slug: string;
   title: string;
