@@ -5,22 +5,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPcapngWriter } from '../../../server/pcapng-writer.ts';
 import { TCP_MAX_SEGMENT, groupTcpConversations, readCapture, type PcapDirection } from '../../../src/lib/protocol/pcapng/index.ts';
+import { bytes } from '../../helpers/pcapng-scenario.ts';
 import { follow, frameComments, packetCount, payloadPacketsPerStream, problems } from '../../helpers/tshark.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-pcapng-writer-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function bytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
 
 const SIZES = [0, 1, 16, 33, 1000, 4096, 65495, 65496, 100 * 1024];
 

@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The pcapng encoder, reader and regrouping against hand-derived layouts and each other; tshark's
+// view of the same files is in tests/integration/protocol/pcapng-tshark.test.ts.
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   PcapError,
   TCP_ACK,
@@ -19,81 +18,9 @@ import {
   parseEndpoint,
   readCapture,
   timestampToNs,
-  type PcapDirection,
-  type TcpEndpoint
+  type PcapDirection
 } from '../../../src/lib/protocol/pcapng/index.ts';
-import { follow, payloadPacketsPerStream, problems } from '../../helpers/tshark.ts';
-
-const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-pcapng-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
-/** Deterministic bytes (xorshift32) so failures reproduce. */
-function bytes(length: number, seed: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let x = seed | 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
-
-const SERVER: TcpEndpoint = { ip: '127.0.0.1', port: 5000 };
-const T0 = 1_764_000_000_000_000; // µs
-
-interface Chunk {
-  conn: number;
-  direction: PcapDirection;
-  data: Uint8Array;
-}
-
-/** Build a capture of several interleaved connections; returns the file and what each carried. */
-function scenario(chunks: Chunk[], conns: number[]) {
-  const enc = new TcpCaptureEncoder();
-  const parts = [enc.header()];
-  let t = T0;
-  for (const c of conns) parts.push(...enc.open(c, { ip: '127.0.0.1', port: 40000 + c }, SERVER, (t += 100)));
-  const expected = new Map<number, { c2s: Uint8Array[]; s2c: Uint8Array[]; segments: number }>();
-  for (const c of conns) expected.set(c, { c2s: [], s2c: [], segments: 0 });
-  for (const ch of chunks) {
-    parts.push(...enc.data(ch.conn, ch.direction, ch.data, (t += 100)));
-    const e = expected.get(ch.conn)!;
-    e[ch.direction].push(ch.data);
-    e.segments += Math.ceil(ch.data.length / TCP_MAX_SEGMENT);
-  }
-  for (const c of conns) parts.push(...enc.close(c, (t += 100), { by: c % 2 ? 'c2s' : 's2c' }));
-  return { file: concat(parts), expected };
-}
-
-// Sizes around every boundary that matters: empty, one byte, an AES block, one segment exactly,
-// one byte over, and 100 KiB (two segments).
-const SIZES = [0, 1, 15, 16, 17, 255, 1400, 4096, 65494, 65495, 65496, 100 * 1024];
-
-function fixedScenario() {
-  const conns = [1, 2, 3, 4];
-  const chunks: Chunk[] = [];
-  let seed = 7;
-  for (let round = 0; round < SIZES.length; round++) {
-    for (const conn of conns) {
-      const size = SIZES[(round + conn * 5) % SIZES.length];
-      const direction: PcapDirection = (round + conn) % 3 === 0 ? 's2c' : 'c2s';
-      chunks.push({ conn, direction, data: bytes(size, seed++) });
-    }
-  }
-  return { conns, ...scenario(chunks, conns) };
-}
+import { SERVER, T0, bytes, concat, fixedScenario, scenario } from '../../helpers/pcapng-scenario.ts';
 
 describe('pcapng blocks (draft-ietf-opsawg-pcapng §4)', () => {
   it('writes a little-endian Section Header Block, version 1.0, section length -1', () => {
@@ -534,50 +461,5 @@ describe('malformed captures', () => {
       fc.property(fc.uint8Array({ maxLength: 300 }), (tail) => check(concat([file.subarray(0, 12), tail]))),
       { numRuns: 500 }
     );
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-// The independent check: tshark reads what the encoder wrote.
-
-describe('tshark reads the encoder output', () => {
-  const { conns, file, expected } = fixedScenario();
-  const path = join(dir, 'encoder.pcapng');
-  writeFileSync(path, file);
-
-  it('counts the TCP payload packets per stream', () => {
-    const counts = payloadPacketsPerStream(path);
-    expect([...counts.keys()].sort()).toEqual(conns.map((_, i) => i));
-    for (const [i, conn] of conns.entries()) expect(counts.get(i)).toBe(expected.get(conn)!.segments);
-  });
-
-  it('finds no checksum, sequence or other TCP analysis warning', () => {
-    expect(problems(path)).toEqual([]);
-  });
-
-  it('would flag a bad checksum or a hole in the sequence space (the check is not vacuous)', () => {
-    const enc = new TcpCaptureEncoder();
-    const open = enc.open(1, { ip: '127.0.0.1', port: 40001 }, SERVER, T0);
-    const [data] = enc.data(1, 'c2s', bytes(64, 1), T0 + 1);
-    const corrupt = Uint8Array.from(data);
-    corrupt[28 + 54 + 10] ^= 1; // a payload byte, checksum left as it was
-    const badSum = join(dir, 'bad-checksum.pcapng');
-    writeFileSync(badSum, concat([enc.header(), ...open, corrupt]));
-    expect(problems(badSum)).toHaveLength(1);
-    const [, , later] = enc.data(1, 'c2s', bytes(64, 2), T0 + 2).concat(enc.data(1, 'c2s', bytes(64, 3), T0 + 3));
-    const hole = join(dir, 'hole.pcapng');
-    writeFileSync(hole, concat([enc.header(), ...open, data, later]));
-    expect(problems(hole).join('\n')).toMatch(/Previous segment not captured/);
-  });
-
-  it('follows each TCP stream to the exact bytes per direction', () => {
-    const streams = follow(path, conns.map((_, i) => i));
-    for (const [i, conn] of conns.entries()) {
-      const s = streams.get(i)!;
-      expect(s.node0).toBe(`127.0.0.1:${40000 + conn}`);
-      expect(s.node1).toBe('127.0.0.1:5000');
-      expect(s.fromNode0.equals(Buffer.from(concat(expected.get(conn)!.c2s)))).toBe(true);
-      expect(s.fromNode1.equals(Buffer.from(concat(expected.get(conn)!.s2c)))).toBe(true);
-    }
   });
 });
