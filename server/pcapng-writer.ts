@@ -14,6 +14,7 @@ import {
   type TcpEndpoint,
   type PcapTimestamp
 } from '../src/lib/protocol/pcapng/index.ts';
+import { nanoClock } from './clock.ts';
 
 export interface PcapngWriter {
   readonly path: string;
@@ -32,21 +33,14 @@ export interface PcapngWriter {
 }
 
 export interface PcapngWriterOptions {
-  /** Nanoseconds since the epoch, used when a call passes no timestamp. */
+  /** Nanoseconds since the epoch, used when a call passes no timestamp; default nanoClock() (./clock.ts). */
   clock?: () => bigint;
   /** shb_userappl; default "cbc-lab". */
   userAppl?: string;
 }
 
-/** Wall clock in ns: Date.now() anchored once, advanced by the monotonic hrtime. */
-function defaultClock(): () => bigint {
-  const epochNs = BigInt(Date.now()) * 1_000_000n;
-  const start = process.hrtime.bigint();
-  return () => epochNs + (process.hrtime.bigint() - start);
-}
-
 export function openPcapngWriter(path: string, opts: PcapngWriterOptions = {}): PcapngWriter {
-  const clock = opts.clock ?? defaultClock();
+  const clock = opts.clock ?? nanoClock();
   const encoder = new TcpCaptureEncoder();
   let fd: number | undefined = openSync(path, 'w');
   let bytesWritten = 0;
