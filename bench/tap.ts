@@ -12,9 +12,9 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ACK_TEXT, startChatServer } from '../server/chat-server.ts';
+import { ACK_TEXT, startChatServer } from '../server/chat/server.ts';
 import { deriveKeys, sealFrame, sealLine } from '../server/suites.ts';
-import { startTap } from '../server/tap.ts';
+import { startTap } from '../server/tap/tap.ts';
 import { FrameDecoder } from '../src/lib/protocol/index.ts';
 import type { Section } from './run.ts';
 

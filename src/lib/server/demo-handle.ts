@@ -8,7 +8,7 @@ export const DEMO_SYMBOL = Symbol.for('cbc-lab.demo');
 import type { SendSuite } from '../api/types';
 export { SEND_SUITES, type SendSuite } from '../api/types';
 
-/** What this bridge needs of the tap's capture store (server/capture-store.ts); sync or async reads. */
+/** What this bridge needs of the tap's capture store (server/capture/capture-store.ts); sync or async reads. */
 export interface DemoCaptureStore {
   frames(after: number, limit: number): CapturedFrame[] | Promise<CapturedFrame[]>;
   readonly lastSeq: number;

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deriveKeys, sealFrame, sealLine } from '../../../server/suites.ts';
-import { startChatServer } from '../../../server/chat-server.ts';
+import { startChatServer } from '../../../server/chat/server.ts';
 import { ChatClient } from '../../../server/chat-client.ts';
 import { loadCapture, CaptureLoadError } from '../../../src/lib/protocol/capture-load';
 import { deriveOpenKeys, openCaptured } from '../../../src/lib/protocol/open';
@@ -144,10 +144,11 @@ describe("a real chat server's log", () => {
       const alice = new ChatClient({ port: address.port, key, name: 'alice', framing: 'native', suite: 'gcm' });
       const bob = new ChatClient({ port: address.port, key, framing: 'line' });
       const got = new Promise<void>((resolve) => bob.on('message', (m) => m.kind === 'chat' && m.text.includes('from alice') && resolve()));
+      const relayed = new Promise<void>((resolve) => alice.on('message', (m) => m.kind === 'chat' && m.text.includes('from bob') && resolve()));
       await alice.connect();
       await bob.connect();
       bob.send('from bob');
-      await new Promise((r) => setTimeout(r, 200));
+      await relayed; // the server took bob's message and relayed it to alice before she speaks
       alice.send('from alice');
       await got;
       await alice.end();

@@ -5,10 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CaptureStore } from '../../../server/capture-store.ts';
+import { BATCH_MS, CaptureStore } from '../../../server/capture/capture-store.ts';
+import type { Clock } from '../../../server/clock.ts';
 import { frameStream, type StreamOptions } from '../../../src/routes/api/stream/sse.ts';
 import type { DemoCaptureStore, DemoHandle } from '../../../src/lib/server/demo-handle.ts';
 import type { CapturedFrame } from '../../../src/lib/protocol/capture.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
+import { waitFor } from '../../helpers/net.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-api-stream-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,8 +21,9 @@ function frame(seq: number, conn = 1, size = 40): CapturedFrame {
   return { seq, time: 1_795_000_000_000 + seq, conn, dir: seq % 2 ? 'c2s' : 's2c', framing: 'line', type: 'chat', suite: 'cbc', length: size, bytes: Buffer.alloc(size, seq & 0xff).toString('base64') };
 }
 
-function setup(memoryFrames = 20) {
-  const store = new CaptureStore({ spoolPath: join(dir, `spool-${++n}.jsonl`), memoryFrames });
+/** `clock`: a FakeClock where the test moves the store's batch timer (BATCH_MS) by hand. */
+function setup(memoryFrames = 20, clock?: Clock) {
+  const store = new CaptureStore({ spoolPath: join(dir, `spool-${++n}.jsonl`), memoryFrames, clock });
   const abort = new AbortController();
   let seq = 0;
   const add = (count: number, conn = 1, size = 40) => {
@@ -28,7 +32,7 @@ function setup(memoryFrames = 20) {
     store.appendMany(fs);
   };
   const demo = (s: DemoCaptureStore = store): DemoHandle => ({ key: '00', keySize: 16, chatPort: 1, webUrl: 'http://127.0.0.1:1', store: s, signal: abort.signal, send: async () => ({ ok: true }) });
-  const listeners = () => (store as unknown as { listeners: Set<unknown> }).listeners.size;
+  const listeners = () => store.subscribers;
   return { store, abort, add, demo, listeners, last: () => seq };
 }
 
@@ -90,28 +94,22 @@ function read(stream: ReadableStream<Uint8Array>) {
   };
 }
 
-async function until(what: string, f: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!f()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 describe('frameStream', () => {
   it('backlog (from the spool and from memory), then live batches: 1 … N once each', async () => {
-    const t = setup(20);
+    const clock = new FakeClock();
+    const t = setup(20, clock);
     t.add(2500); // 2480 of them only on disk
     const s = read(frameStream(t.demo(), 0));
     t.add(7);
-    await until('the backlog', () => s.seqs().length >= 2507);
+    await waitFor(() => s.seqs().length >= 2507, 'the backlog');
     for (let i = 0; i < 20; i++) {
       t.add(1 + (i % 3));
-      await new Promise((r) => setTimeout(r, 2));
+      clock.advance(BATCH_MS); // the store's next batch is due
+      await waitFor(() => s.seqs().at(-1) === t.last(), 'the live batch');
     }
-    await until('live frames', () => s.seqs().at(-1) === t.last());
+    await waitFor(() => s.seqs().at(-1) === t.last(), 'live frames');
     expect(s.seqs()).toEqual(range(1, t.last()));
     const frameEvents = s.events.filter((e) => e.event === 'frames');
     for (const e of frameEvents) {
@@ -141,22 +139,26 @@ describe('frameStream', () => {
       pcapngPath: null
     };
     const s = read(frameStream(t.demo(racing), 5));
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => s.seqs().length >= 2100 - 5, 'the backlog');
     t.add(4);
-    await until('everything', () => s.seqs().at(-1) === t.last());
+    await waitFor(() => s.seqs().at(-1) === t.last(), 'everything');
     expect(s.seqs()).toEqual(range(6, t.last()));
     await s.stop();
     t.store.close();
   });
 
   it('an async store: batches delivered while a page is awaited are held, then de-duplicated', async () => {
-    const t = setup(10);
+    const clock = new FakeClock();
+    const t = setup(10, clock);
     t.add(1500);
     const slow: DemoCaptureStore = {
       async frames(after, limit) {
         const page = t.store.frames(after, limit);
         t.add(5);
-        await new Promise((r) => setTimeout(r, 40)); // the store's batch (≤ 20 ms) is delivered meanwhile
+        // the store's batch is delivered while the page is awaited: by its timer (BATCH_MS) or at
+        // the next turn of the event loop after a quiet spell
+        clock.advance(BATCH_MS);
+        await new Promise((r) => setImmediate(r));
         return page;
       },
       get lastSeq() {
@@ -168,7 +170,7 @@ describe('frameStream', () => {
       pcapngPath: null
     };
     const s = read(frameStream(t.demo(slow), 0));
-    await until('everything', () => s.seqs().at(-1) === t.last() && t.last() >= 1510);
+    await waitFor(() => s.seqs().at(-1) === t.last() && t.last() >= 1510, 'everything');
     expect(s.seqs()).toEqual(range(1, t.last()));
     await s.stop();
     t.store.close();
@@ -178,15 +180,15 @@ describe('frameStream', () => {
     const t = setup(5);
     t.add(30);
     const a = read(frameStream(t.demo(), 0));
-    await until('a', () => a.seqs().length === 30);
+    await waitFor(() => a.seqs().length === 30, 'a');
     t.add(3);
-    await until('a live', () => a.seqs().length === 33);
+    await waitFor(() => a.seqs().length === 33, 'a live');
     await a.stop();
     const lastId = Number(a.events.filter((e) => e.id).at(-1)!.id);
     t.add(50); // while away: most of it evicted to disk
     const b = read(frameStream(t.demo(), lastId));
     t.add(2);
-    await until('b', () => b.seqs().at(-1) === t.last());
+    await waitFor(() => b.seqs().at(-1) === t.last(), 'b');
     expect([...a.seqs(), ...b.seqs()]).toEqual(range(1, t.last()));
     await b.stop();
     t.store.close();
@@ -197,14 +199,14 @@ describe('frameStream', () => {
     t.add(3);
     const before = t.listeners();
     const a = read(frameStream(t.demo(), 0));
-    await until('a', () => a.seqs().length === 3);
+    await waitFor(() => a.seqs().length === 3, 'a');
     expect(t.listeners()).toBe(before + 1);
     await a.stop();
     expect(t.listeners()).toBe(before);
     const b = read(frameStream(t.demo(), 0));
-    await until('b', () => b.seqs().length === 3);
+    await waitFor(() => b.seqs().length === 3, 'b');
     t.abort.abort();
-    await until('b to end', () => b.done);
+    await waitFor(() => b.done, 'b to end');
     expect(t.listeners()).toBe(before);
     t.store.close();
   });
@@ -216,12 +218,12 @@ describe('frameStream', () => {
     const opts: StreamOptions = { pingMs: 20 };
     const raw = frameStream(t.demo(), 0, opts);
     const s = read(raw);
-    await until('a ping', () => s.comments.includes(': ping'));
+    await waitFor(() => s.comments.includes(': ping'), 'a ping');
     const conns = () => s.events.filter((e) => e.event === 'conn').map((e) => JSON.parse(e.data) as { conn: number; closed?: number });
     expect(conns()).toEqual([{ conn: 1, client: '127.0.0.1:40000', server: '127.0.0.1:5001', opened: 1 }]);
     t.store.openConnection({ conn: 2, client: '127.0.0.1:40001', server: '127.0.0.1:5001', opened: 2 });
     t.store.closeConnection(1, 3);
-    await until('conn events', () => conns().length === 3);
+    await waitFor(() => conns().length === 3, 'conn events');
     expect(conns().slice(1)).toEqual([
       { conn: 2, client: '127.0.0.1:40001', server: '127.0.0.1:5001', opened: 2 },
       { conn: 1, client: '127.0.0.1:40000', server: '127.0.0.1:5001', opened: 1, closed: 3 }
@@ -231,24 +233,26 @@ describe('frameStream', () => {
   });
 
   it('a reader that stops reading is dropped once too much waits for it; it resumes from its last id', async () => {
-    const t = setup(50);
+    const clock = new FakeClock();
+    const t = setup(50, clock);
     const before = t.listeners();
     const s = read(frameStream(t.demo(), 0, { highWaterBytes: 4096, dropAtBytes: 64 * 1024 }));
     t.add(5);
-    await until('first frames', () => s.seqs().length === 5);
+    await waitFor(() => s.seqs().length === 5, 'first frames');
     s.pause();
     for (let i = 0; i < 40; i++) {
       t.add(10, 1, 400);
-      await new Promise((r) => setTimeout(r, 1));
+      clock.advance(BATCH_MS); // each add is its own batch
+      await new Promise((r) => setImmediate(r));
     }
-    await until('the drop', () => t.listeners() === before);
+    await waitFor(() => t.listeners() === before, 'the drop');
     s.resume();
-    await until('the end of the stream', () => s.done);
+    await waitFor(() => s.done, 'the end of the stream');
     const got = s.seqs();
     expect(got).toEqual(range(1, got.length)); // what it got before the drop has no gap
     expect(got.length).toBeLessThan(t.last());
     const again = read(frameStream(t.demo(), got.length));
-    await until('the rest', () => again.seqs().at(-1) === t.last());
+    await waitFor(() => again.seqs().at(-1) === t.last(), 'the rest');
     expect([...got, ...again.seqs()]).toEqual(range(1, t.last()));
     await again.stop();
     t.store.close();

@@ -8,26 +8,23 @@ import { connect, createServer, type AddressInfo, type Server, type Socket } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startChatServer, ACK_TEXT } from '../../../server/chat-server.ts';
+import { startChatServer, ACK_TEXT } from '../../../server/chat/server.ts';
 import { deriveKeys, sealFrame, sealLine } from '../../../server/suites.ts';
-import { CaptureStore, BATCH_MS } from '../../../server/capture-store.ts';
-import { startTap, type Tap } from '../../../server/tap.ts';
+import { CaptureStore, BATCH_MS } from '../../../server/capture/capture-store.ts';
+import { startTap, type Tap } from '../../../server/tap/tap.ts';
 import { encodeFrame, FrameDecoder, type Frame } from '../../../src/lib/protocol/index.ts';
 import type { CapturedFrame, Direction } from '../../../src/lib/protocol/capture.ts';
 import { follow, frameComments, payloadPacketsPerStream, problems } from '../../helpers/tshark.ts';
 import { root } from '../../helpers/spawn-cli.ts';
+import { waitFor } from '../../helpers/net.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-tap-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const KEY = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
 
-async function until(cond: () => boolean, what: string, ms = 8000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** waitFor with more patience: these tests share a loaded two-core machine. */
+const until = (cond: () => boolean, what: string, ms = 8000): Promise<void> => waitFor(cond, what, ms);
 
 /** A client that keeps every byte it wrote and read, and decodes what it reads with its own decoder. */
 class Peer {
@@ -207,8 +204,9 @@ describe('clients chat through the tap to the real chat server', () => {
     // several frames in one write, and one frame split over two writes
     const a1 = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 1, plaintext: Buffer.from('one') });
     const a2 = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 2, plaintext: Buffer.from('two'.repeat(500)) });
+    const readBefore = tap.stats.bytes.c2s;
     alice.write(Buffer.concat([a1, a2.subarray(0, 100)]));
-    await new Promise((r) => setTimeout(r, 20));
+    await until(() => tap.stats.bytes.c2s >= readBefore + a1.length + 100, 'the tap to read the first part');
     alice.write(a2.subarray(100));
     bob.write(sealFrame(keys, { type: 'chat', suite: 'cbc-hmac', seq: 1, plaintext: Buffer.from('hello all') }));
     await until(() => carol.frames.length >= 4, 'carol to hear everyone (her ack, three chats)');
@@ -523,9 +521,10 @@ describe('socket failures close the pair cleanly', () => {
 
   it('half-close: the client ends its side, the answer still comes back, then both ends close', async () => {
     const target = await recordingServer((s, got) => {
+      // the answer goes out once the client's FIN has reached the target: only the half-close carries it
       s.on('end', () => {
         got.ended = true;
-        setTimeout(() => s.end(Buffer.concat(got.bytes).toString().toUpperCase()), 50);
+        s.end(Buffer.concat(got.bytes).toString().toUpperCase());
       });
     });
     const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: join(dir, 'half.pcapng') });
@@ -555,7 +554,15 @@ describe('socket failures close the pair cleanly', () => {
       const total = 48 * 1024 * 1024;
       const block = randomBytes(1024 * 1024);
       for (let i = 0; i < total / block.length; i++) p.write(block);
-      await new Promise((r) => setTimeout(r, 1000));
+      // no timer of the tap is involved: the flow stops when the kernel's buffers are full, so wait
+      // for that to happen (the count holding still for 200 ms) rather than for a fixed time
+      let seen = -1;
+      let still = 0;
+      await until(() => {
+        still = tap.stats.bytes.c2s === seen ? still + 1 : 0;
+        seen = tap.stats.bytes.c2s;
+        return seen > 0 && still >= 40;
+      }, 'the tap to stop reading');
       const readWhilePaused = tap.stats.bytes.c2s;
       // the kernel's socket buffers hold some megabytes; the tap itself holds at most a chunk or so
       expect(readWhilePaused).toBeLessThan(total / 2);
@@ -647,34 +654,89 @@ describe('memory bound', () => {
   });
 
   it('CaptureStore.subscribe: a flood arrives in few batches, each frame once, in order', async () => {
-    const store = new CaptureStore({ memoryFrames: 100 });
+    const clock = new FakeClock();
+    const store = new CaptureStore({ memoryFrames: 100, clock });
     const batches: CapturedFrame[][] = [];
     const off = store.subscribe((b) => batches.push(b));
     store.subscribe(() => {
       throw new Error('a broken listener');
     });
-    const start = performance.now();
+    const start = clock.monotonic();
     let seq = 0;
-    while (performance.now() - start < 200) {
+    // 200 ms of a flood: 20 frames per ms, a turn of the event loop between
+    while (clock.monotonic() - start < 200) {
       for (let i = 0; i < 20; i++) store.append(frame(++seq));
       await new Promise((r) => setImmediate(r));
+      clock.advance(1);
     }
-    const elapsed = performance.now() - start;
-    await new Promise((r) => setTimeout(r, BATCH_MS * 2));
+    const elapsed = clock.monotonic() - start;
+    clock.advance(BATCH_MS * 2);
+    await new Promise((r) => setImmediate(r));
     expect(batches.flat().map((f) => f.seq)).toEqual(Array.from({ length: seq }, (_, i) => i + 1));
     expect(batches.length).toBeLessThanOrEqual(Math.ceil(elapsed / BATCH_MS) + 2);
     expect(seq).toBeGreaterThan(batches.length * 5);
     // a lone frame after a quiet spell comes at once, not after BATCH_MS
     off();
     const lone: number[] = [];
-    store.subscribe((b) => lone.push(performance.now()));
-    const t = performance.now();
+    store.subscribe(() => lone.push(clock.monotonic()));
+    const t = clock.monotonic();
     store.append(frame(++seq));
     await new Promise((r) => setImmediate(r));
     await new Promise((r) => setImmediate(r));
     expect(lone.length).toBe(1);
     expect(lone[0] - t).toBeLessThan(BATCH_MS);
     store.close();
+  });
+});
+
+describe('the tap keeps time on its clock', () => {
+  it('a line without its line end is a message after linePauseMs of quiet since its last byte (§5.2), not before', async () => {
+    const clock = new FakeClock();
+    const target = await recordingServer();
+    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: null, linePauseMs: 100, clock });
+    try {
+      const line = handLine('no line end');
+      const body = line.subarray(0, line.length - 1);
+      const p = await Peer.open(tap.port);
+      p.write(body.subarray(0, 10));
+      await until(() => tap.stats.bytes.c2s === 10, 'the tap to read the first part');
+      clock.advance(60);
+      p.write(body.subarray(10));
+      await until(() => tap.stats.bytes.c2s === body.length, 'the tap to read the rest');
+      clock.advance(99); // 159 ms after the first byte, 99 after the last
+      expect(allFrames(tap)).toEqual([]);
+      clock.advance(1);
+      expect(allFrames(tap).map((f) => [f.framing, f.form, f.bytes])).toEqual([['line', 'line, no line end', body.toString('base64')]]);
+      await p.end();
+    } finally {
+      await tap.close();
+      await target.close();
+    }
+  });
+
+  it('close(): a side that keeps its end open after the FIN is destroyed after graceMs, not before', async () => {
+    const clock = new FakeClock();
+    const target = await recordingServer(() => {}); // answers nothing and never ends its side
+    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: null, graceMs: 500, clock });
+    try {
+      const p = await Peer.open(tap.port);
+      await until(() => target.conns.length === 1, 'the tap to connect to the target');
+      let closed = false;
+      const closing = tap.close().then(() => (closed = true));
+      await until(() => target.conns[0].ended && p.closed, 'the FIN to reach the target and the client to close');
+      clock.advance(499);
+      await new Promise((r) => setImmediate(r));
+      await new Promise((r) => setImmediate(r));
+      expect(closed).toBe(false);
+      expect(tap.stats.open).toBe(1);
+      clock.advance(1);
+      await closing;
+      expect(tap.stats.open).toBe(0);
+      expect(tap.store.connections()[0].closed).toBeDefined();
+    } finally {
+      await tap.close();
+      await target.close();
+    }
   });
 });
 
