@@ -65,3 +65,5 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   const verdicts = findings.map(verdictOf);
   return { fields, baseline, verdicts, best: verdicts[0] };
 }
+
+export { diagnoseSummary, diagnoseSummaryFacts, type DiagnoseSummary, type DiagnoseSummaryFacts, type Phrase, type PlantedFault } from './summary';
