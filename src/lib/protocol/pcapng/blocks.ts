@@ -1,7 +1,7 @@
 // pcapng blocks as we write them (draft-ietf-opsawg-pcapng §3.1 block structure, §3.5 options,
 // §4.1 SHB, §4.2 IDB, §4.3 EPB), all little-endian. One block writer, `writeBlock`, lays out
-// type, lengths and options for every block; the EPB's is also used in place by the TCP encoder
-// (./writer.ts), which writes a whole call's packets into one buffer.
+// type, lengths and options of every block. The TCP encoder (./writer.ts) calls the EPB's,
+// `writeEnhancedPacket`, in place: it writes a whole call's packets into one buffer.
 //
 // Timestamps come in as arguments (the core reads no clock): a `bigint` is nanoseconds since
 // 1970-01-01 UTC, a `number` is microseconds since 1970-01-01 UTC. We write if_tsresol = 9

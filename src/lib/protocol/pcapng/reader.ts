@@ -164,7 +164,7 @@ interface Interface {
 
 /** One section's reading state: its byte order and the interfaces its IDBs described. */
 interface Section {
-  r: Reader;
+  reader: Reader;
   interfaces: Interface[];
 }
 
@@ -186,7 +186,7 @@ function readPcapng(input: Uint8Array, progress: Progress): PcapFile {
     need('block header', at, 8, input.length);
     // The SHB's type reads the same in both byte orders; its byte-order magic then says which one
     // this section, the SHB itself included, is written in.
-    let r = section?.r ?? new Reader(input, true);
+    let r = section?.reader ?? new Reader(input, true);
     const type = r.u32(at);
     if (type === BLOCK_SHB) r = new Reader(input, byteOrder(input, at));
     const current = type === BLOCK_SHB ? undefined : (section ?? noSectionYet(at));
@@ -260,7 +260,7 @@ function readSectionHeader(r: Reader, { at, length, body, end }: BlockRef): Sect
     });
   }
   readOptions(r, body + 16, end, 'section header block');
-  return { r, interfaces: [] };
+  return { reader: r, interfaces: [] };
 }
 
 function readInterfaceDescription(r: Reader, { at, length, body, end }: BlockRef): Interface {
@@ -291,7 +291,7 @@ function readInterfaceDescription(r: Reader, { at, length, body, end }: BlockRef
 
 const utf8 = new TextDecoder('utf-8');
 
-function readEnhancedPacket({ r, interfaces }: Section, { at, length, body, end }: BlockRef, index: number): PcapPacket | undefined {
+function readEnhancedPacket({ reader: r, interfaces }: Section, { at, length, body, end }: BlockRef, index: number): PcapPacket | undefined {
   if (length < 32) throw tooShort('enhanced packet block', at, 32, length);
   const ifId = r.u32(body);
   const iface = interfaces[ifId];
@@ -321,7 +321,7 @@ function readEnhancedPacket({ r, interfaces }: Section, { at, length, body, end 
 }
 
 /** §4.4: no interface id (always the first interface), no timestamp; captured length = min(original, what fits). */
-function readSimplePacket({ r, interfaces }: Section, { at, length, body, end }: BlockRef, index: number): PcapPacket | undefined {
+function readSimplePacket({ reader: r, interfaces }: Section, { at, length, body, end }: BlockRef, index: number): PcapPacket | undefined {
   if (length < 16) throw tooShort('simple packet block', at, 16, length);
   const iface = interfaces[0];
   if (!iface) {
