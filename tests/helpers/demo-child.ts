@@ -34,15 +34,30 @@ export async function startDemoChild(flags: string[] = []): Promise<DemoChild> {
   let err = '';
   child.stdout?.on('data', (d) => (out += d));
   child.stderr?.on('data', (d) => (err += d));
-  const deadline = Date.now() + 60_000;
-  while (!/Press Ctrl-C to stop/.test(out)) {
-    if (child.exitCode !== null) throw new Error(`the demo exited (${child.exitCode}):\n${out}\n${err}`);
-    if (Date.now() > deadline) {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      settle();
       child.kill('SIGKILL');
-      throw new Error(`the demo did not start within 60 s:\n${out}\n${err}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+      reject(new Error(`the demo did not start within 60 s:\n${out}\n${err}`));
+    }, 60_000);
+    const onData = () => {
+      if (!/Press Ctrl-C to stop/.test(out)) return;
+      settle();
+      resolve();
+    };
+    const onExit = (code: number | null) => {
+      settle();
+      reject(new Error(`the demo exited (${code}):\n${out}\n${err}`));
+    };
+    const settle = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    // registered after the listener that appends to `out`, so it sees the chunk that completed the banner
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
   const key = /Demo key:\s+([0-9a-f]+)/.exec(out)?.[1] ?? '';
   return {
     webUrl: `http://127.0.0.1:${webPort}`,

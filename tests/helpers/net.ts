@@ -3,9 +3,9 @@ import { connect, type Socket } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChatServer, type ChatServerOptions } from '../../server/chat-server.ts';
+import { ChatServer, type ChatServerOptions } from '../../server/chat/server.ts';
 import { ChatClient, type ChatClientOptions, type Incoming } from '../../server/chat-client.ts';
-import { runCli, type CliIo } from '../../server/cli.ts';
+import type { FakeClock } from './fake-clock.ts';
 
 export const KEY_HEX = '000102030405060708090a0b0c0d0e0f';
 export const KEY = Buffer.from(KEY_HEX, 'hex');
@@ -83,16 +83,26 @@ export class RawPeer {
 }
 
 /** `cbc-lab ARGS…` in this process (no tsx start-up): its exit status and what it printed. */
-export async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIo = {
-    stdout: (c) => void (stdout += typeof c === 'string' ? c : Buffer.from(c).toString()),
-    stderr: (t) => void (stderr += t),
-    readStdin: async () => new Uint8Array(0),
-    stdinIsTTY: false,
-    stdoutIsTTY: false
+export { inProcess } from './spawn-cli.ts';
+
+/**
+ * A condition for waitFor that moves a FakeClock on `step` ms each time it is polled (every 5 ms
+ * or more), so a server's timers fire about as they would while real time passed: for waits that
+ * have no point after which to move the clock once.
+ */
+export function ticking(clock: FakeClock, cond: () => boolean, step = 10): () => boolean {
+  return () => {
+    clock.advance(step);
+    return cond();
   };
-  const code = await runCli(args, io);
-  return { code, stdout, stderr };
+}
+
+/** Move a FakeClock on `step` ms at a time until `cond` holds (checked after each step); the ms it took. */
+export function advanceUntil(clock: FakeClock, cond: () => boolean, what: string, step = 10, max = 60_000): number {
+  const t0 = clock.monotonic();
+  while (!cond()) {
+    if (clock.monotonic() - t0 >= max) throw new Error(`${what}: not after ${max} ms of the fake clock`);
+    clock.advance(step);
+  }
+  return clock.monotonic() - t0;
 }

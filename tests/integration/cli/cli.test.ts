@@ -1,8 +1,10 @@
 // cbc-lab as a user meets it: help, exit statuses 0/1/2, stdin, --json, and error lines.
 // Independent truth for the bytes is node:crypto; tests/integration/cli/openssl.test.ts compares with OpenSSL.
+// The commands run in this process (runCli with our own streams); the bin itself, spawned, is
+// proven by the few smoke tests marked (spawned).
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { cli, oneLine, pool } from '../../helpers/spawn-cli';
+import { cli as spawnCli, inProcessCli as cli, oneLine, pool } from '../../helpers/spawn-cli';
 
 const KEY = '000102030405060708090a0b0c0d0e0f';
 const IV = '00112233445566778899aabbccddeeff';
@@ -50,15 +52,15 @@ describe('help', () => {
     expect(ok.code).toBe(0);
   });
 
-  it('no command: the help on stderr, exit 2; an unknown command: exit 2', async () => {
-    const [none, unknown] = await pool([() => cli([]), () => cli(['frobnicate'])]);
+  it('no command: the help on stderr, exit 2 (spawned: the bin\'s exit status); an unknown command: exit 2', async () => {
+    const [none, unknown] = await pool([() => spawnCli([]), () => cli(['frobnicate'])]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/usage: cbc-lab <command>/);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^cbc-lab: ERR_UNKNOWN_COMMAND: unknown command "frobnicate"/);
   });
 
-  it('npx cbc-lab resolves the package bin (server/cli.js) with no build step', async () => {
+  it('npx cbc-lab resolves the package bin (server/cli.js) with no build step (spawned)', async () => {
     const { spawnSync } = await import('node:child_process');
     const { root } = await import('../../helpers/spawn-cli');
     const r = spawnSync('npx', ['--no-install', 'cbc-lab', '--help'], { cwd: root, encoding: 'utf8' });
@@ -66,10 +68,10 @@ describe('help', () => {
     expect(r.stdout).toMatch(/usage: cbc-lab <command>/);
   });
 
-  it('also runs as `tsx server/cli.ts` (command modules import cli.ts without a deadlock)', async () => {
+  it('also runs as `node --import tsx server/cli/main.ts` (command modules import its neighbours without a deadlock) (spawned)', async () => {
     const { spawnSync } = await import('node:child_process');
     const { root } = await import('../../helpers/spawn-cli');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'encrypt', '--key', KEY, '--iv', IV, 'hello'], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'encrypt', '--key', KEY, '--iv', IV, 'hello'], {
       cwd: root,
       encoding: 'utf8'
     });
@@ -159,9 +161,9 @@ describe('decrypt', () => {
 });
 
 describe('--json on a large input (docs/errors.md ERR_INPUT_TOO_LARGE: at most 1 MiB, 1048576 bytes)', () => {
-  it('30 MB on stdin: one error line naming the limit and saying to drop --json, exit 1, at once (it used to run out of heap)', async () => {
+  it('30 MB on stdin: one error line naming the limit and saying to drop --json, exit 1, at once (it used to run out of heap) (spawned: a real pipe)', async () => {
     const t0 = Date.now();
-    const r = await cli(['encrypt', '--key', KEY, '--iv', IV, '--json'], randomBytes(30_000_000));
+    const r = await spawnCli(['encrypt', '--key', KEY, '--iv', IV, '--json'], randomBytes(30_000_000));
     const ms = Date.now() - t0;
     expect(r.code).toBe(1);
     expect(r.out).toBe('');

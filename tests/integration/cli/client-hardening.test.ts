@@ -1,28 +1,24 @@
 // `cbc-lab client` shows other people's text, never lets it act (DESIGN.md, "What a user must
 // never see"), and one peer with another key does not end a chat. Real sockets on 127.0.0.1: a
 // ChatServer in process, or a seed-style room/server written here with node:crypto and the wire
-// formats of docs/protocol.md §3.1 and §5.1 built by hand; the real CLI, spawned where it reads
-// stdin (interactive), in process (runCli) for --message.
+// formats of docs/protocol.md §3.1 and §5.1 built by hand; the CLI in process (runCli), its stdin
+// a stream we type into for the interactive chat.
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
 import fc from 'fast-check';
-import { escapeTerminalText } from '../../../server/terminal-text.ts';
+import { escapeTerminalText } from '../../../server/cli/terminal-text.ts';
 import { KEY, KEY_HEX, Recorder, inProcess, startServer, waitFor } from '../../helpers/net.ts';
-import { root } from '../../helpers/spawn-cli.ts';
-
-const CLI = join(root, 'server', 'cli.js');
+import { startInProcess, type InProcessCli } from '../../helpers/spawn-cli.ts';
 const OTHER_KEY = Buffer.from('ff'.repeat(16), 'hex');
 const ACK = 'Hello Client, message received securely'; // docs/protocol.md §8.2
 /** what no printed line may hold: C0 controls (but the line end), DEL, C1, bidi controls */
 const DANGEROUS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
-const children: ChildProcess[] = [];
+const children: InProcessCli[] = [];
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children.splice(0)) c.stdin.end();
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
@@ -107,31 +103,35 @@ async function fakeServer(onConn: (s: Socket, unit: (cb: (u: Buffer) => void) =>
 }
 
 /** A seed chat room: every line from one connection goes to every other, as it is (no key). */
-async function seedRoom(): Promise<number> {
+async function seedRoom(): Promise<{ port: number; connections: () => number }> {
   const conns = new Set<Socket>();
-  return fakeServer((s, unit) => {
+  const port = await fakeServer((s, unit) => {
     conns.add(s);
     s.on('close', () => conns.delete(s));
     unit((l) => {
       for (const o of conns) if (o !== s) o.write(Buffer.concat([l, Buffer.from('\n')]));
     });
   }, 'line');
+  return { port, connections: () => conns.size };
 }
 
 // --- the CLI --------------------------------------------------------------------------------
 
-/** `cbc-lab client ARGS…` as a child process with stdin open: an interactive chat. */
+/** `cbc-lab client ARGS…` with stdin open: an interactive chat. */
 async function interactiveClient(args: string[]) {
-  const p = spawn(process.execPath, [CLI, 'client', ...args], { cwd: root, env: { ...process.env, CBC_LAB_KEY: '' } });
-  children.push(p);
-  let out = '';
-  let err = '';
-  p.stdout.on('data', (d) => (out += d));
-  p.stderr.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((r) => p.on('exit', r));
-  await waitFor(() => out.includes('Connected to server') || p.exitCode !== null, 'the client to connect', 20_000);
-  expect(out, err).toContain('Connected to server');
-  return { p, out: () => out, err: () => err, lines: () => out.split('\n'), exited };
+  const c = startInProcess(['client', ...args], { env: { ...process.env, CBC_LAB_KEY: '' } });
+  children.push(c);
+  let exitCode: number | null = null;
+  const exited = c.exited.then((code) => (exitCode = code));
+  await waitFor(() => c.out().includes('Connected to server') || exitCode !== null, 'the client to connect', 20_000);
+  expect(c.out(), c.err()).toContain('Connected to server');
+  const p = {
+    stdin: c.stdin,
+    get exitCode() {
+      return exitCode;
+    }
+  };
+  return { p, out: c.out, err: c.err, lines: c.lines, exited };
 }
 
 // --- 1. escaping ----------------------------------------------------------------------------
@@ -263,12 +263,13 @@ describe('cbc-lab client: a peer cannot forge lines or send terminal escapes', (
 
 describe('cbc-lab client in a seed room: a peer with another key does not end the chat', () => {
   it('interactive: one `!` line per undecryptable message, saying why, and the next good message still arrives', async () => {
-    const port = await seedRoom();
+    const room = await seedRoom();
+    const port = room.port;
     const c = await interactiveClient(['--port', String(port), '--key', KEY_HEX]);
     const peer = (await import('node:net')).connect({ host: '127.0.0.1', port });
     await new Promise((r) => peer.once('connect', r));
     cleanups.push(() => peer.destroy());
-    await new Promise((r) => setTimeout(r, 200)); // the room knows both connections
+    await waitFor(() => room.connections() === 2, 'the room to know both connections');
     peer.write(wrongKeyPayload(OTHER_KEY, 'bad padding').toString('base64') + '\n');
     peer.write(wrongKeyPayload(OTHER_KEY, 'not UTF-8').toString('base64') + '\n');
     peer.write(line(KEY, 'bob: the next good message'));

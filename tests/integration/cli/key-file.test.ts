@@ -3,16 +3,13 @@
 // real socket: the client's --message gets the server's ack only when both hold the key that
 // the spec says the file means (docs/protocol.md §4.2, §8.2), and fails to decrypt it otherwise.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseFlags } from '../../../server/cli.ts';
-import { readKeyFlags as readKeyFlagsFromServer, KEY_FLAGS as KEY_FLAGS_FROM_SERVER } from '../../../server/cmd-server.ts';
+import { parseFlags } from '../../../server/cli/flags.ts';
+import { KEY_FLAGS, resolveKey } from '../../../server/cli/key-source.ts';
 import { Recorder, inProcess, startServer, waitFor } from '../../helpers/net.ts';
-import { root } from '../../helpers/spawn-cli.ts';
-
-const CLI = join(root, 'server', 'cli.js');
+import { startInProcess, type InProcessCli } from '../../helpers/spawn-cli.ts';
 const ACK = 'Hello Client, message received securely';
 const SEED_ASCII = '0123456789abcdef0123456789abcdef'; // a seed's KEY = b"0123456789abcdef0123456789abcdef"
 const SEED_AS_RAW = Buffer.from(SEED_ASCII, 'latin1'); // 32 bytes: AES-256
@@ -24,7 +21,7 @@ function file(name: string, content: string | Uint8Array): string {
   return p;
 }
 
-const children: ChildProcess[] = [];
+const children: InProcessCli[] = [];
 const cleanups: (() => unknown)[] = [];
 let savedEnv: string | undefined;
 beforeEach(() => {
@@ -34,7 +31,7 @@ beforeEach(() => {
 afterEach(async () => {
   if (savedEnv === undefined) delete process.env.CBC_LAB_KEY;
   else process.env.CBC_LAB_KEY = savedEnv;
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  for (const c of children.splice(0)) c.signal('SIGTERM');
   for (const c of cleanups.splice(0)) await c();
 });
 
@@ -206,24 +203,21 @@ describe('CBC_LAB_KEY, and which source wins', () => {
   });
 });
 
-describe('cbc-lab server (spawned) reads the key the same way', () => {
-  async function spawnServer(args: string[], env: Record<string, string> = {}) {
-    const p = spawn(process.execPath, [CLI, 'server', '--port', '0', '--log', 'none', ...args], { cwd: root, env: { ...process.env, CBC_LAB_KEY: '', ...env } });
+describe('cbc-lab server reads the key the same way (its own environment, not the test process\'s)', () => {
+  async function serverCommand(args: string[], env: Record<string, string> = {}) {
+    const p = startInProcess(['server', '--port', '0', '--log', 'none', ...args], { env: { ...process.env, CBC_LAB_KEY: '', ...env } });
     children.push(p);
-    let out = '';
-    let err = '';
-    p.stdout.on('data', (d) => (out += d));
-    p.stderr.on('data', (d) => (err += d));
-    const exited = new Promise<number | null>((r) => p.on('exit', r));
-    await waitFor(() => /Server listening on/.test(out) || p.exitCode !== null, 'the server to listen', 20_000);
-    const m = /^Server listening on 127\.0\.0\.1:(\d+)$/m.exec(out);
-    expect(m, err).not.toBeNull();
-    return { p, port: Number(m![1]), err: () => err, exited };
+    let code: number | null = null;
+    const exited = p.exited.then((c) => (code = c));
+    await waitFor(() => /Server listening on/.test(p.out()) || code !== null, 'the server to listen', 20_000);
+    const m = /^Server listening on 127\.0\.0\.1:(\d+)$/m.exec(p.out());
+    expect(m, p.err()).not.toBeNull();
+    return { p: { kill: (sig: 'SIGTERM') => p.signal(sig) }, port: Number(m![1]), err: () => p.err(), exited };
   }
 
   it('--key-file with --key-format raw: AES-256 from the seed\'s characters, said on stderr; a seed-keyed client is answered', async () => {
     const f = file('server-seed.key', SEED_ASCII + '\n');
-    const s = await spawnServer(['--key-file', f, '--key-format', 'raw']);
+    const s = await serverCommand(['--key-file', f, '--key-format', 'raw']);
     expect(s.err()).toContain(`key: AES-256 (32 bytes, from --key-file ${f} read as raw bytes, the final line end left out)\n`);
     const c = await Recorder.open({ port: s.port, framing: 'line', key: SEED_AS_RAW });
     cleanups.push(() => c.client.destroy());
@@ -235,7 +229,7 @@ describe('cbc-lab server (spawned) reads the key the same way', () => {
 
   it('CBC_LAB_KEY (not in ps): hex, said on stderr; and the client reads it the same way', async () => {
     const hex = '8899aabbccddeeff0011223344556677';
-    const s = await spawnServer([], { CBC_LAB_KEY: hex });
+    const s = await serverCommand([], { CBC_LAB_KEY: hex });
     expect(s.err()).toContain('key: AES-128 (16 bytes, from CBC_LAB_KEY read as hex)\n');
     process.env.CBC_LAB_KEY = hex;
     expectAck(await inProcess(['client', '--port', String(s.port), '--message', 'hi']));
@@ -244,7 +238,7 @@ describe('cbc-lab server (spawned) reads the key the same way', () => {
   }, 40_000);
 });
 
-it('cmd-server.ts still exports readKeyFlags and KEY_FLAGS (one helper for both commands)', () => {
-  const f = parseFlags(['--key-file', file('compat.key', SEED_ASCII), '--key-format', 'raw'], { values: { ...KEY_FLAGS_FROM_SERVER }, booleans: [] });
-  expect(Buffer.from(readKeyFlagsFromServer(f, {}))).toEqual(SEED_AS_RAW);
+it('the key flags are declared once (server/cli/key-source.ts) and read by one helper for both commands', () => {
+  const f = parseFlags(['--key-file', file('compat.key', SEED_ASCII), '--key-format', 'raw'], KEY_FLAGS);
+  expect(Buffer.from(resolveKey(f, {}).key)).toEqual(SEED_AS_RAW);
 });

@@ -1,5 +1,6 @@
 // `cbc-lab server` and `cbc-lab client` as a user runs them: the real CLI in a child process for
-// signals and the seed-style exchange; in process (runCli) for the many usage errors.
+// the signals (smoke tests of the bin: a real SIGINT and SIGTERM); in process (runCli) for the
+// seed-style exchange, the interactive chat and the many usage errors.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KEY_HEX, Recorder, inProcess, startServer, waitFor } from '../../helpers/net.ts';
+import { startInProcess } from '../../helpers/spawn-cli.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CLI = join(root, 'server', 'cli.js');
@@ -16,18 +18,6 @@ afterEach(async () => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   for (const c of cleanups.splice(0)) await c();
 });
-
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: root });
-    children.push(p);
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 async function spawnServer(extra: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-cli-'));
@@ -67,9 +57,9 @@ describe('cbc-lab server: signals', () => {
 });
 
 describe('cbc-lab client', () => {
-  it('--message: the seed client\'s three lines, exit 0 (spawned, against a spawned server)', async () => {
+  it('--message: the seed client\'s three lines, exit 0 (against a spawned server)', async () => {
     const { port } = await spawnServer();
-    const r = await run(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
+    const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
     expect(r.stdout).toBe('Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n');
     expect(r.code).toBe(0);
   }, 30_000);
@@ -99,23 +89,21 @@ describe('cbc-lab client', () => {
     expect(line.stdout).not.toMatch(/wire: cbc1/);
   });
 
-  it('interactive (spawned): lines typed are sent, others\' messages appear decrypted, end of input says bye, exit 0', async () => {
+  it('interactive: lines typed are sent, others\' messages appear decrypted, end of input says bye, exit 0', async () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
     const rec = await Recorder.open({ port, framing: 'native', suite: 'gcm', name: 'rec' });
     cleanups.push(() => rec.client.destroy());
     for (const framing of ['native', 'line']) {
-      const p = spawn(process.execPath, [CLI, 'client', '--port', String(port), '--key', KEY_HEX, '--framing', framing, '--name', 'ivy'], { cwd: root });
-      children.push(p);
-      let out = '';
-      p.stdout.on('data', (d) => (out += d));
-      p.stderr.on('data', () => {});
-      const exited = new Promise<number | null>((r) => p.on('exit', r));
-      await waitFor(() => out.includes('Connected to server'), 'the client to connect', 15_000);
+      const p = startInProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', framing, '--name', 'ivy']);
+      cleanups.push(() => p.stdin.end());
+      const out = () => p.out();
+      const exited = p.exited;
+      await waitFor(() => out().includes('Connected to server'), 'the client to connect', 15_000);
       p.stdin.write(`typed on ${framing}\n`);
       await rec.until((m) => m.kind === 'chat' && m.text.endsWith(`: typed on ${framing}`), 'the typed line');
       rec.client.send(`hello ${framing}`);
-      await waitFor(() => out.includes(`rec: hello ${framing}`), 'the reply shown', 5000);
+      await waitFor(() => out().includes(`rec: hello ${framing}`), 'the reply shown', 5000);
       p.stdin.end();
       expect(await exited).toBe(0);
       await rec.until((m) => m.kind === 'leave' && (framing === 'native' ? m.text === 'ivy' : m.text.startsWith('guest-')), 'the leave notice');

@@ -15,6 +15,7 @@ import { buildIfNeeded, runQuietly } from '../../../server/start.ts';
 import { deriveKeys, openFrame, openLine } from '../../../server/suites.ts';
 import { FrameDecoder, type NativeFrame, type SealedSuite } from '../../../src/lib/protocol/index.ts';
 import type { CapturedConnection, CapturedFrame } from '../../../src/lib/protocol/capture.ts';
+import { inProcessCli } from '../../helpers/spawn-cli.ts';
 import { follow } from '../../helpers/tshark.ts';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -261,7 +262,7 @@ describe('npm start in process: bots chatting through the tap', () => {
     if (before !== undefined) await until('the stream to unsubscribe', () => storeListeners() === before);
 
     // Frames keep flowing while we are away; the header wins over ?after=0.
-    await new Promise((r) => setTimeout(r, 400));
+    await until('frames captured while we are away', async () => (await getJson<FramesPage>(`${web}/api/frames?limit=1`)).body.last > Number(lastId) + 3);
     const second = openStream(`${web}/api/stream?after=0`, { 'last-event-id': lastId });
     expect((await second.ready).statusCode).toBe(200);
     const target = (await getJson<FramesPage>(`${web}/api/frames?limit=1`)).body.last + 6;
@@ -564,6 +565,12 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
     });
   }
 
+  /** `cbc-lab demo ARGS…` in this process: for what fails before the demo starts */
+  async function runInProcess(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const r = await inProcessCli(['demo', ...args], undefined, { env });
+    return { status: r.code, stdout: r.out, stderr: r.stderr };
+  }
+
   it('prints the URL, the chat port, the client command and the demo secret; SIGINT stops it all and exits 0', async () => {
     const child = demoCmd(['--web-port', '0', '--chat-port', '0']);
     let stdout = '';
@@ -634,14 +641,14 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
     }
   }, 120_000);
 
-  it('bad flags exit 2 with the usage', async () => {
-    for (const args of [['--web-port', 'abc'], ['--chat-port', '70000'], ['--nope'], ['--key', 'abcd'], ['--key', 'zz'.repeat(16)], ['--no-bots=1'], ['extra']]) {
-      const r = await run(args);
+  it('bad flags exit 2 with the usage (the first spawned, the rest as `cbc-lab demo` in this process)', async () => {
+    for (const [i, args] of [['--nope'], ['--web-port', 'abc'], ['--chat-port', '70000'], ['--key', 'abcd'], ['--key', 'zz'.repeat(16)], ['--no-bots=1'], ['extra']].entries()) {
+      const r = i === 0 ? await run(args) : await runInProcess(args);
       expect({ args, status: r.status }).toEqual({ args, status: 2 });
       expect(r.stderr).toMatch(/^cbc-lab demo: ERR_[A-Z_]+: .+\n\nusage: npm start -- /);
       expect(r.stdout).toBe('');
     }
-    const help = await run(['--help']);
+    const help = await runInProcess(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/--web-port.*\n[\s\S]*--chat-port[\s\S]*--key[\s\S]*--no-bots/);
   }, 60_000);
@@ -652,7 +659,7 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
     const port = (blocker.address() as AddressInfo).port;
     try {
       for (const flag of ['--web-port', '--chat-port']) {
-        const r = await run([flag, String(port), ...(flag === '--web-port' ? ['--chat-port', '0'] : ['--web-port', '0'])]);
+        const r = await runInProcess([flag, String(port), ...(flag === '--web-port' ? ['--chat-port', '0'] : ['--web-port', '0'])]);
         expect(r.status).toBe(1);
         const lines = r.stderr.trim().split('\n');
         expect(lines).toHaveLength(1);

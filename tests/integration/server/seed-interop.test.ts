@@ -4,7 +4,7 @@
 // server. Python's `cryptography` shares no code with ours.
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { runCli, type CliIo } from '../../../server/cli.ts';
+import { inProcess } from '../../helpers/spawn-cli.ts';
 import { KEY_HEX, Recorder, startServer, waitFor } from '../../helpers/net.ts';
 
 const HAVE_PYTHON = spawnSync('python3', ['-c', 'import cryptography'], { stdio: 'ignore' }).status === 0;
@@ -89,9 +89,8 @@ describe.skipIf(!HAVE_PYTHON)('seed projects (Python) ↔ CBC Lab', () => {
     const py = python(SEED_SERVER, [KEY_HEX, ending]);
     await waitFor(() => /^\d+\n/.test(py.out()), 'the seed server port');
     const port = py.out().split('\n')[0];
-    let stdout = '';
-    const io: CliIo = { stdout: (c) => void (stdout += c), stderr: () => {}, readStdin: async () => new Uint8Array(0), stdinIsTTY: false, stdoutIsTTY: false };
-    expect(await runCli(['client', '--port', port, '--key', KEY_HEX, '--message', 'hi seed'], io)).toBe(0);
+    const { code, stdout } = await inProcess(['client', '--port', port, '--key', KEY_HEX, '--message', 'hi seed']);
+    expect(code).toBe(0);
     expect(stdout).toBe('Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n');
     await py.done;
     expect(py.out()).toContain('Received: hi seed');

@@ -1,55 +1,49 @@
 // `cbc-lab client`: one message and its reply, in the style of the seed client, or an
 // interactive chat (docs/protocol.md §9).
 import { createInterface } from 'node:readline';
-import { bytesToHex } from '../src/lib/crypto/bytes.ts';
-import { EXIT_DATA, EXIT_OK, UsageError, parseFlags, type CliIo, type Command } from './cli.ts';
-import { ChatClient, type Incoming } from './chat-client.ts';
-import { DEFAULT_PORT } from './chat-server.ts';
-import { hostFlag, portFlag } from './cmd-server.ts';
-import { KEY_ENV_HELP, KEY_FLAGS, keyHelp, keyLine, resolveKey } from './key-source.ts';
-import { escapeTerminalText as shown } from './terminal-text.ts';
-import { FRAME_TYPES, type FrameError, type SealedSuite } from '../src/lib/protocol/index.ts';
+import { bytesToHex } from '../../../src/lib/crypto/bytes.ts';
+import { FRAME_TYPES, type FrameError, type SealedSuite } from '../../../src/lib/protocol/index.ts';
+import { ChatClient, type Incoming } from '../../chat-client.ts';
+import { DEFAULT_PORT } from '../../chat/options.ts';
+import { defineCommand, type Command } from '../command.ts';
+import { UsageError, parseFlags, type Flag } from '../flags.ts';
+import { EXIT_DATA, EXIT_OK, stopSignals, type CliIo } from '../io.ts';
+import { KEY_ENV_HELP, KEY_FLAGS, keyLine, resolveKey } from '../key-source.ts';
+import { hostFlag, portFlag } from '../net-flags.ts';
+import { escapeTerminalText as shown } from '../terminal-text.ts';
 
-const USAGE =
-  'cbc-lab client [--host 127.0.0.1] [--port 5000] [--key <hex> | --key-file <path>] [--key-format hex|raw] [--name alice] [--framing line|native] [--suite cbc|cbc-hmac|gcm] [--message TEXT] [--show-wire]';
-
-const HELP = `usage: ${USAGE}
-
-Connect to \`cbc-lab server\` (or a seed project's server, with --framing line).
-
-Options:
-  --host <addr>          server address (default 127.0.0.1)
-  --port <n>             server port (default ${DEFAULT_PORT})
-${keyHelp(25)}
-  --name <name>          how others see you (default alice; native framing only: a line client
-                         is named guest-N by the server)
-  --framing line|native  line: base64(IV ‖ AES-CBC) + "\\n", what the seed projects speak (the default,
-                         unless --name or --suite cbc-hmac|gcm asks for native);
-                         native: binary frames with a header (docs/protocol.md §3)
-  --suite <suite>        native framing only: cbc (default), cbc-hmac (encrypt-then-MAC) or gcm
-  --message <text>       send one message, print the decrypted reply, exit
-  --show-wire            also print every frame as it is on the wire (→ sent, ← received)
-  -h, --help             this text
-
-Without --message: an interactive chat. Type a line to send it; others' messages appear
-decrypted. End with Ctrl-D or Ctrl-C. What others chose (their text, names, the server's errors
-and bye reasons) is shown, never interpreted: control characters, terminal escapes and bidi
-controls appear escaped (\\n, \\x1b, \\u202e; a backslash as \\\\), so every message is one line.
-A message that does not decrypt (in a seed room, a peer with another key; or every message, if
-ours is the wrong key) is shown in its place as one line, e.g. \`! cannot decrypt a message: bad
-padding — that sender may use another key\`, and the chat goes on.
-
-With --message, which message is the reply to ours: with native framing the frame type says
-(hello, ack); with line framing it is the first line after our message (docs/protocol.md §8.2:
-the server answers a line client before it relays anything to it; a seed server that relays
-without answering makes the first relayed line count as the reply). The reply not decrypting
-ends the client with exit 1; any other frame or line that does not decrypt is someone else's: a
-\`!\` line on stderr, and the client waits on for its reply.
-
-${KEY_ENV_HELP}
-
-Exit status: 0 success, 1 no connection, no reply, or a reply that does not decrypt, 2 a usage error.
-`;
+const FLAGS: readonly Flag[] = [
+  { name: 'host', type: 'string', valueName: '<addr>', synopsis: '127.0.0.1', default: '127.0.0.1', help: ['server address (default 127.0.0.1)'] },
+  { name: 'port', type: 'string', valueName: '<n>', synopsis: String(DEFAULT_PORT), default: String(DEFAULT_PORT), help: [`server port (default ${DEFAULT_PORT})`] },
+  ...KEY_FLAGS,
+  {
+    name: 'name',
+    type: 'string',
+    valueName: '<name>',
+    synopsis: 'alice',
+    help: ['how others see you (default alice; native framing only: a line client', 'is named guest-N by the server)']
+  },
+  {
+    name: 'framing',
+    type: 'string',
+    choices: ['line', 'native'],
+    help: [
+      'line: base64(IV ‖ AES-CBC) + "\\n", what the seed projects speak (the default,',
+      'unless --name or --suite cbc-hmac|gcm asks for native);',
+      'native: binary frames with a header (docs/protocol.md §3)'
+    ]
+  },
+  {
+    name: 'suite',
+    type: 'string',
+    choices: ['cbc', 'cbc-hmac', 'gcm'],
+    valueName: '<suite>',
+    synopsis: 'cbc|cbc-hmac|gcm',
+    help: ['native framing only: cbc (default), cbc-hmac (encrypt-then-MAC) or gcm']
+  },
+  { name: 'message', type: 'string', valueName: '<text>', synopsis: 'TEXT', help: ['send one message, print the decrypted reply, exit'] },
+  { name: 'show-wire', type: 'boolean', help: ['also print every frame as it is on the wire (→ sent, ← received)'] }
+];
 
 const REASON: Record<string, string> = {
   ERR_SEQUENCE: 'a replayed or reordered frame',
@@ -92,54 +86,73 @@ function wireLine(dir: 'in' | 'out', wire: Uint8Array | string): string {
   return `${dir === 'out' ? '→' : '←'} wire: ${typeof wire === 'string' ? shown(wire) : bytesToHex(wire)}\n`;
 }
 
-export const clientCommand: Command = {
-  name: 'client',
-  summary: 'connect to the chat server: send one message, or chat interactively',
-  usage: USAGE,
-  help: HELP,
-  async run(argv: string[], io: CliIo): Promise<number> {
-    const f = parseFlags(argv, {
-      values: { host: null, port: null, ...KEY_FLAGS, name: null, framing: ['line', 'native'], suite: ['cbc', 'cbc-hmac', 'gcm'], message: null },
-      booleans: ['show-wire']
-    });
+export const command: Command = defineCommand(
+  {
+    name: 'client',
+    summary: 'connect to the chat server: send one message, or chat interactively',
+    flags: FLAGS,
+    helpColumn: 25,
+    description: 'Connect to `cbc-lab server` (or a seed project\'s server, with --framing line).',
+    epilog: `Without --message: an interactive chat. Type a line to send it; others' messages appear
+decrypted. End with Ctrl-D or Ctrl-C. What others chose (their text, names, the server's errors
+and bye reasons) is shown, never interpreted: control characters, terminal escapes and bidi
+controls appear escaped (\\n, \\x1b, \\u202e; a backslash as \\\\), so every message is one line.
+A message that does not decrypt (in a seed room, a peer with another key; or every message, if
+ours is the wrong key) is shown in its place as one line, e.g. \`! cannot decrypt a message: bad
+padding — that sender may use another key\`, and the chat goes on.
+
+With --message, which message is the reply to ours: with native framing the frame type says
+(hello, ack); with line framing it is the first line after our message (docs/protocol.md §8.2:
+the server answers a line client before it relays anything to it; a seed server that relays
+without answering makes the first relayed line count as the reply). The reply not decrypting
+ends the client with exit 1; any other frame or line that does not decrypt is someone else's: a
+\`!\` line on stderr, and the client waits on for its reply.
+
+${KEY_ENV_HELP}
+
+Exit status: 0 success, 1 no connection, no reply, or a reply that does not decrypt, 2 a usage error.
+`
+  },
+  async (argv, io) => {
+    const f = parseFlags(argv, FLAGS);
     if (f.help) {
-      io.stdout(HELP);
+      io.stdout.write(command.help);
       return EXIT_OK;
     }
     if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}; to send a message use --message TEXT`);
-    const host = hostFlag(f.values.host);
-    const port = portFlag(f.values.port, DEFAULT_PORT);
-    if (port === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', '--port: expected the server\'s port 1..65535, got 0');
-    const resolved = resolveKey(f);
+    const host = hostFlag(f.values.host!);
+    const port = portFlag(f.values.port!);
+    if (port === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', "--port: expected the server's port 1..65535, got 0");
+    const resolved = resolveKey(f, io.env);
     // Only native framing carries a name and the authenticated suites: asking for either without
     // --framing picks native; otherwise line, what the seed projects speak.
-    const wantsNative = f.values.suite !== undefined && f.values.suite !== 'cbc' || f.values.name !== undefined;
+    const wantsNative = (f.values.suite !== undefined && f.values.suite !== 'cbc') || f.values.name !== undefined;
     const framing = (f.values.framing ?? (wantsNative ? 'native' : 'line')) as 'line' | 'native';
     const suite = (f.values.suite ?? 'cbc') as SealedSuite;
     if (framing === 'line' && suite !== 'cbc') throw new UsageError('ERR_BAD_OPTION_VALUE', `--suite ${suite} needs --framing native: line framing carries only unauthenticated cbc, as the seed projects do`);
     const name = f.values.name ?? 'alice';
-    if (framing === 'line' && f.values.name !== undefined) io.stderr('note: --name is sent only with --framing native; the server names a line client guest-N\n');
+    if (framing === 'line' && f.values.name !== undefined) io.stderr.write('note: --name is sent only with --framing native; the server names a line client guest-N\n');
     if (name.length === 0 || name.length > 32 || /[\u0000-\u001f\u007f:]/.test(name) || name !== name.trim()) {
       throw new UsageError('ERR_BAD_OPTION_VALUE', `--name: expected 1 to 32 characters, no ":" and no spaces at either end, got ${JSON.stringify(name)}`);
     }
     const message = f.values.message;
     if (message !== undefined && message.length === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', '--message: expected some text, got an empty string');
 
-    io.stderr(keyLine(resolved));
+    io.stderr.write(keyLine(resolved));
     const client = new ChatClient({ host, port, key: resolved.key, name, framing, suite });
-    if (f.booleans['show-wire']) client.on('wire', (dir: 'in' | 'out', wire: Uint8Array | string) => io.stdout(wireLine(dir, wire)));
+    if (f.booleans['show-wire']) client.on('wire', (dir: 'in' | 'out', wire: Uint8Array | string) => io.stdout.write(wireLine(dir, wire)));
     try {
       await client.connect();
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       const hint = e.code === 'ECONNREFUSED' ? 'connection refused: is `cbc-lab server` running there?' : e.code === 'ENOTFOUND' ? 'no such host' : shown(e.message);
-      io.stderr(`cbc-lab: ERR_CONNECT: cannot connect to ${host}:${port}: ${hint}\n`);
+      io.stderr.write(`cbc-lab: ERR_CONNECT: cannot connect to ${host}:${port}: ${hint}\n`);
       return EXIT_DATA;
     }
-    io.stdout('Connected to server\n');
+    io.stdout.write('Connected to server\n');
     return message !== undefined ? oneMessage(client, message, io) : interactive(client, io);
   }
-};
+);
 
 /** The seed client's exchange: hello (native), one message, its reply. */
 function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<number> {
@@ -150,13 +163,13 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
     const finish = (code: number, err?: string) => {
       if (done) return;
       done = true;
-      if (err) io.stderr(err);
+      if (err) io.stderr.write(err);
       void client.end().then(() => resolve(code));
     };
     const sendIt = () => {
       sent = true;
       client.send(message);
-      io.stdout('Encrypted message sent\n');
+      io.stdout.write('Encrypted message sent\n');
     };
     const timer = setTimeout(() => finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: no reply from the server within 10 s\n`), 10_000);
     timer.unref();
@@ -166,7 +179,7 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
       if (m.kind === 'undecryptable') {
         const type = nativeType(m.wire);
         const ours = client.framing === 'line' ? firstLine : type === 'hello' || type === 'ack';
-        if (!ours) return io.stderr(undecryptableLine(m.error.code, m.error.message));
+        if (!ours) return io.stderr.write(undecryptableLine(m.error.code, m.error.message));
         return finish(EXIT_DATA, `cbc-lab: ${m.error.code}: cannot decrypt the server's reply: ${why(m.error.code, m.error.message)}\n`);
       }
       if (m.kind === 'error') {
@@ -178,7 +191,7 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
       if (m.kind === 'hello' && !sent) return sendIt();
       if (m.kind === 'ack' && sent) {
         clearTimeout(timer);
-        io.stdout(`Decrypted reply: ${shown(m.text)}\n`);
+        io.stdout.write(`Decrypted reply: ${shown(m.text)}\n`);
         return finish(EXIT_OK);
       }
       // others' chat and notices are not the reply: skip them
@@ -193,28 +206,29 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
 function interactive(client: ChatClient, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
     let done = false;
-    const rl = createInterface({ input: process.stdin, terminal: false });
+    const rl = createInterface({ input: io.stdin, terminal: false });
+    const signals = stopSignals(io);
     const finish = (code: number, text?: string) => {
       if (done) return;
       done = true;
-      if (text) io.stderr(text);
+      if (text) io.stderr.write(text);
       rl.close();
-      process.off('SIGINT', onSigint);
+      signals.off('SIGINT', onSigint);
       void client.end().then(() => resolve(code));
     };
     const onSigint = () => finish(EXIT_OK);
-    process.on('SIGINT', onSigint);
-    io.stderr(client.framing === 'native' ? `Joining as ${client.name} (${client.suite}); type a message and press Enter, Ctrl-D to leave\n` : 'Type a message and press Enter (you join the room with your first message); Ctrl-D to leave\n');
+    signals.on('SIGINT', onSigint);
+    io.stderr.write(client.framing === 'native' ? `Joining as ${client.name} (${client.suite}); type a message and press Enter, Ctrl-D to leave\n` : 'Type a message and press Enter (you join the room with your first message); Ctrl-D to leave\n');
     client.on('message', (m: Incoming) => {
       switch (m.kind) {
         case 'chat':
-          return io.stdout(`${shown(m.text)}\n`);
+          return io.stdout.write(`${shown(m.text)}\n`);
         case 'join':
-          return io.stdout(`* ${shown(m.text)} joined\n`);
+          return io.stdout.write(`* ${shown(m.text)} joined\n`);
         case 'leave':
-          return io.stdout(`* ${shown(m.text)} left\n`);
+          return io.stdout.write(`* ${shown(m.text)} left\n`);
         case 'hello':
-          return io.stdout(`* ${shown(m.text)}\n`);
+          return io.stdout.write(`* ${shown(m.text)}\n`);
         case 'ack':
           return;
         case 'error':
@@ -222,15 +236,15 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
           // about its key (the server encrypts it with its own, §5.4), and a peer named
           // "ERROR ERR_DECRYPT" can make a relayed line look like one: report it, chat on.
           if (client.framing === 'native' && KEY_CODES.has(m.code)) return finish(EXIT_DATA, `cbc-lab: ${m.code}: the server cannot decrypt our frames: ${why(m.code, m.message)}\n`);
-          return io.stderr(`! server: ${shown(m.code)}: ${shown(m.message)}\n`);
+          return io.stderr.write(`! server: ${shown(m.code)}: ${shown(m.message)}\n`);
         case 'bye':
-          io.stdout(`* server: ${shown(m.text)}: bye\n`);
+          io.stdout.write(`* server: ${shown(m.text)}: bye\n`);
           // A line bye is text a peer's name can imitate; the server closes right after a real one.
           if (client.framing === 'native') finish(EXIT_OK);
           return;
         case 'undecryptable':
           // One peer with another key (a seed room relays ciphertext as it is) must not end the chat.
-          return io.stdout(undecryptableLine(m.error.code, m.error.message));
+          return io.stdout.write(undecryptableLine(m.error.code, m.error.message));
       }
     });
     client.on('close', (err: FrameError | null) => finish(err ? EXIT_DATA : EXIT_OK, err ? `cbc-lab: ${err.code}: ${shown(err.message)}\n` : '* connection closed by the server\n'));
@@ -240,5 +254,3 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
     rl.on('close', () => finish(EXIT_OK));
   });
 }
-
-export const commands: Command[] = [clientCommand];

@@ -5,18 +5,37 @@
 // raw bytes, as a seed's KEY = b"0123456789abcdef0123456789abcdef" saved to a file is) the user
 // says which with --key-format, instead of CBC Lab guessing a key size the peer does not use.
 import { readFileSync } from 'node:fs';
-import { hexToBytes } from '../src/lib/crypto/bytes.ts';
-import { UsageError, type ParsedFlags, type UsageErrorCode } from './cli.ts';
+import { hexToBytes } from '../../src/lib/crypto/bytes.ts';
+import { UsageError, type Flag, type ParsedFlags, type UsageErrorCode } from './flags.ts';
 
-/** The flags of both commands: spread into parseFlags' `values`. */
-export const KEY_FLAGS = { key: null, 'key-file': null, 'key-format': ['hex', 'raw'] } as const;
 /** Hex by default, --key-format raw for the raw characters; unlike --key, not shown by `ps`. */
 export const KEY_ENV = 'CBC_LAB_KEY';
 
-export type KeyFormat = 'hex' | 'raw';
+/** The key flags of both commands, declared once. */
+export const KEY_FLAGS: readonly Flag[] = [
+  {
+    name: 'key',
+    type: 'string',
+    valueName: '<hex>',
+    help: ['the pre-shared key, the same on the server and every client: 16, 24 or', '32 bytes as hex (AES-128/192/256); `ps` shows it: prefer the two below']
+  },
+  {
+    name: 'key-file',
+    type: 'string',
+    valueName: '<path>',
+    alternative: true,
+    help: [
+      'read the key from a file: hex text, or the 16, 24 or 32 raw bytes (a text',
+      'file is read without one final line end, as `echo` writes); 16, 24 or 32',
+      'hex digits are refused (ERR_AMBIGUOUS_KEY) until --key-format says which:',
+      '32 hex digits are AES-128 as hex, AES-256 as raw characters; 64 hex',
+      'digits (`openssl rand -hex 32 > key.txt`) are only AES-256: never refused'
+    ]
+  },
+  { name: 'key-format', type: 'string', choices: ['hex', 'raw'], help: [`how to read --key-file and ${KEY_ENV}: hex digits, or the raw bytes`] }
+];
 
-/** Usage-error codes of key reading, besides cli.ts's; also exit 2 with the usage. */
-export type KeyUsageErrorCode = Extract<UsageErrorCode, 'ERR_AMBIGUOUS_KEY' | 'ERR_CONFLICTING_OPTIONS'>;
+export type KeyFormat = 'hex' | 'raw';
 
 export interface ResolvedKey {
   key: Uint8Array;
@@ -29,7 +48,7 @@ const isKeySize = (n: number) => AES_SIZES.includes(n);
 const SIZES_TEXT = '16, 24 or 32 bytes (32, 48 or 64 hex digits)';
 const MAKE_ONE = 'make one with `openssl rand -hex 32`';
 
-function usage(code: UsageErrorCode | KeyUsageErrorCode, message: string): UsageError {
+function usage(code: UsageErrorCode, message: string): UsageError {
   return new UsageError(code, message);
 }
 
@@ -131,7 +150,7 @@ function keyFromHex(value: string, what: string): Uint8Array {
  * environment variable CBC_LAB_KEY (hex, or the raw characters with --key-format raw). Both flags
  * at once is a usage error; the environment variable only counts when neither flag is given.
  */
-export function resolveKey(f: ParsedFlags, env: Record<string, string | undefined> = process.env): ResolvedKey {
+export function resolveKey(f: ParsedFlags, env: Record<string, string | undefined>): ResolvedKey {
   const hex = f.values.key;
   const file = f.values['key-file'];
   const format = f.values['key-format'] as KeyFormat | undefined;
@@ -169,27 +188,6 @@ export function resolveKey(f: ParsedFlags, env: Record<string, string | undefine
     return { key, source: `${KEY_ENV} read as raw bytes` };
   }
   return { key: keyFromHex(envValue, KEY_ENV), source: `${KEY_ENV} read as hex` };
-}
-
-/** The key alone (the name cmd-server.ts has exported since before key-source.ts). */
-export function readKeyFlags(f: ParsedFlags, env?: Record<string, string | undefined>): Uint8Array {
-  return resolveKey(f, env).key;
-}
-
-/** The key options' lines of both commands' --help, their descriptions starting at `column`. */
-export function keyHelp(column: number): string {
-  const rows: [string, string[]][] = [
-    ['--key <hex>', ['the pre-shared key, the same on the server and every client: 16, 24 or', '32 bytes as hex (AES-128/192/256); `ps` shows it: prefer the two below']],
-    ['--key-file <path>', ['read the key from a file: hex text, or the 16, 24 or 32 raw bytes (a text', 'file is read without one final line end, as `echo` writes); 16, 24 or 32', 'hex digits are refused (ERR_AMBIGUOUS_KEY) until --key-format says which:', '32 hex digits are AES-128 as hex, AES-256 as raw characters; 64 hex', 'digits (`openssl rand -hex 32 > key.txt`) are only AES-256: never refused']],
-    ['--key-format hex|raw', ['how to read --key-file and ' + KEY_ENV + ': hex digits, or the raw bytes']]
-  ];
-  const pad = ' '.repeat(column);
-  return rows
-    .map(([flag, lines]) => {
-      const head = `  ${flag}`;
-      return (head.length > column - 2 ? `${head}\n${pad}` : head.padEnd(column)) + lines.join(`\n${pad}`);
-    })
-    .join('\n');
 }
 
 /** The environment paragraph of both commands' --help. */
