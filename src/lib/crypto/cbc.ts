@@ -3,7 +3,10 @@
 //   decrypt  P₁ = CIPH⁻¹_K(C₁) ⊕ IV, Pⱼ = CIPH⁻¹_K(Cⱼ) ⊕ Cⱼ₋₁
 // Every stage lands in one contiguous buffer; the per-block entries are subarray views into
 // those buffers, so a 1 MiB trace costs a few buffers of 1 MiB plus one small object per block.
-import { createBlockCipher, checkKey, type KeySize } from './aes-block';
+// The AES-CBC itself is node-forge's own mode with padding off (forge-aes.ts): every Cᵢ comes out
+// of it whole, and Xᵢ = Pᵢ ⊕ Cᵢ₋₁ is derived beside it, the same bytes forge's mode fed its cipher.
+import { checkKey, type KeySize } from './aes-block';
+import { forgeCbc } from './forge-aes';
 import { CiphertextLengthError, IvLengthError, PlaintextLengthError } from './errors';
 import { BLOCK_SIZE, checkPkcs7, padLengthFor, type PaddingCheck } from './pkcs7';
 import { wireForm, type WireForm } from './wire';
@@ -88,6 +91,14 @@ function checkIv(iv: Uint8Array): void {
   if (iv.length !== BLOCK_SIZE) throw new IvLengthError(iv.length);
 }
 
+/** Xᵢ = Pᵢ ⊕ Cᵢ₋₁ (C₀ = IV) for every block: CIPH_K's input when encrypting, CIPH⁻¹_K's output when decrypting. */
+function chainXor(padded: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
+  const xored = new Uint8Array(padded.length);
+  for (let j = 0; j < BLOCK_SIZE && j < padded.length; j++) xored[j] = padded[j] ^ iv[j];
+  for (let o = BLOCK_SIZE; o < padded.length; o++) xored[o] = padded[o] ^ ciphertext[o - BLOCK_SIZE];
+  return xored;
+}
+
 function blockViews(
   n: number,
   iv: Uint8Array,
@@ -126,15 +137,8 @@ export function encryptTrace({ key, iv, plaintext, padding = 'pkcs7' }: EncryptO
   padded.set(plaintext);
   padded.fill(padLength, plaintext.length);
 
-  const xored = new Uint8Array(total);
-  const ciphertext = new Uint8Array(total);
-  const aes = createBlockCipher(key);
-  for (let o = 0; o < total; o += BLOCK_SIZE) {
-    const chain = o === 0 ? iv : ciphertext;
-    const co = o === 0 ? 0 : o - BLOCK_SIZE;
-    for (let j = 0; j < BLOCK_SIZE; j++) xored[o + j] = padded[o + j] ^ chain[co + j];
-    aes.encryptBlock(xored, o, ciphertext, o);
-  }
+  const ciphertext = forgeCbc('encrypt', key, iv, padded);
+  const xored = chainXor(padded, iv, ciphertext);
 
   return {
     direction: 'encrypt',
@@ -161,15 +165,8 @@ export function decryptTrace({ key, iv, ciphertext, padding = 'pkcs7' }: Decrypt
   const total = ciphertext.length;
   if (total === 0 || total % BLOCK_SIZE !== 0) throw new CiphertextLengthError(total);
 
-  const xored = new Uint8Array(total);
-  const padded = new Uint8Array(total);
-  const aes = createBlockCipher(key);
-  for (let o = 0; o < total; o += BLOCK_SIZE) {
-    aes.decryptBlock(ciphertext, o, xored, o);
-    const chain = o === 0 ? iv : ciphertext;
-    const co = o === 0 ? 0 : o - BLOCK_SIZE;
-    for (let j = 0; j < BLOCK_SIZE; j++) padded[o + j] = xored[o + j] ^ chain[co + j];
-  }
+  const padded = forgeCbc('decrypt', key, iv, ciphertext);
+  const xored = chainXor(padded, iv, ciphertext);
 
   let pad: DecryptPadding;
   let plaintext: Uint8Array | null;

@@ -11,16 +11,12 @@
 //             associated data (§4.4, SP 800-38D)
 //   line      §5: base64(IV ‖ AES-CBC(psk)), the cbc suite without a header
 //
-// node-forge does HMAC, SHA-256 and GCM; each submodule is imported on its own so the page's
-// bundle carries only these.
-import hmacModule from 'node-forge/lib/hmac.js';
-import 'node-forge/lib/sha256.js';
-import 'node-forge/lib/aes.js'; // registers AES-GCM with forge.cipher
-import cipherModule from 'node-forge/lib/cipher.js';
-import utilModule from 'node-forge/lib/util.js';
+// HMAC, HKDF and GCM come from crypto/suite-crypto.ts (@noble); CBC from our own trace.
 import { decryptTrace, type DecryptTrace } from '../crypto/cbc';
 import { checkKey } from '../crypto/aes-block';
 import { bytesToBase64, bytesToHex, bytesToUtf8 } from '../crypto/bytes';
+import { constantTimeEqual, gcmOpen, hkdfSha256, hmacSha256 } from '../crypto/suite-crypto';
+import type { Registered } from '../errors/codes';
 import { FrameError } from './errors';
 import { decodeHeader, HEADER_LENGTH, payloadLayout, type PayloadLayout, type Suite } from './frame';
 import { readLineMessage } from './line-message';
@@ -28,14 +24,12 @@ import { readLineMessage } from './line-message';
 export const HKDF_INFO_CBC_HMAC = 'cbc-lab/1 cbc-hmac';
 export const HKDF_INFO_GCM = 'cbc-lab/1 gcm';
 
-export type OpenErrorCode =
-  | 'ERR_KEY_LENGTH'
-  | 'ERR_BAD_PADDING'
-  | 'ERR_BAD_MAC'
-  | 'ERR_BAD_TAG'
-  | 'ERR_PAYLOAD_LENGTH'
-  | 'ERR_BAD_BASE64'
-  | 'ERR_UNDECODABLE';
+export { constantTimeEqual, hkdfSha256 };
+
+/** The codes of an outcome (docs/errors.md, "In the browser"). */
+export type OpenErrorCode = Registered<
+  'ERR_KEY_LENGTH' | 'ERR_BAD_PADDING' | 'ERR_BAD_MAC' | 'ERR_BAD_TAG' | 'ERR_PAYLOAD_LENGTH' | 'ERR_BAD_BASE64' | 'ERR_UNDECODABLE'
+>;
 
 /** The keys of every suite, derived once per key the learner types (§4.1). */
 export interface OpenKeys {
@@ -78,57 +72,12 @@ export type Opened =
       position?: number;
     });
 
-// ---- bytes ↔ forge's binary strings ----
-
-function bin(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, Math.min(b.length, i + 8192)));
-  return s;
-}
-
-function unbin(s: string): Uint8Array {
-  const out = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
-  return out;
-}
-
-const ASCII = (s: string) => unbin(s);
-
-function hmacSha256(key: Uint8Array, ...parts: Uint8Array[]): Uint8Array {
-  const h = hmacModule.create();
-  h.start('sha256', bin(key));
-  for (const p of parts) h.update(bin(p));
-  return unbin(h.digest().getBytes());
-}
-
-/** RFC 5869 §2.2-2.3 with SHA-256 and an empty salt (= HashLen zero bytes). */
-export function hkdfSha256(ikm: Uint8Array, info: string, length: number): Uint8Array {
-  const prk = hmacSha256(new Uint8Array(32), ikm);
-  const out = new Uint8Array(length);
-  let t: Uint8Array = new Uint8Array(0);
-  const infoBytes = ASCII(info);
-  for (let i = 1, o = 0; o < length; i++) {
-    t = hmacSha256(prk, t, infoBytes, new Uint8Array([i]));
-    out.set(t.subarray(0, Math.min(32, length - o)), o);
-    o += 32;
-  }
-  return out;
-}
-
 /** §4.1: the same derivation as server/suites.ts deriveKeys. Throws ERR_KEY_LENGTH (a CryptoError). */
 export function deriveOpenKeys(psk: Uint8Array): OpenKeys {
   checkKey(psk);
   const k = psk.length;
   const okm = hkdfSha256(psk, HKDF_INFO_CBC_HMAC, k + 32);
   return { psk: psk.slice(), cbcHmacEnc: okm.slice(0, k), cbcHmacMac: okm.slice(k), gcm: hkdfSha256(psk, HKDF_INFO_GCM, k) };
-}
-
-/** Compare all bytes whatever they hold, so the time taken says nothing about where they differ. */
-export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  let diff = 0;
-  for (let i = 0; i < a.length; i++) diff |= a[i] ^ b[i];
-  return diff === 0;
 }
 
 function text(b: Uint8Array): string | null {
@@ -212,14 +161,11 @@ function openNative(frame: Uint8Array, keys: OpenKeys): Opened {
     }
     return cbc(base, keys.cbcHmacEnc, iv, ciphertext);
   }
-  // gcm (SP 800-38D §7.2): forge's finish() is false when the tag does not match.
-  const d = cipherModule.createDecipher('AES-GCM', bin(keys.gcm));
-  d.start({ iv: bin(iv), additionalData: bin(header), tagLength: 128, tag: bin(tag) });
-  d.update(utilModule.createBuffer(bin(ciphertext)));
-  if (!d.finish()) {
+  // gcm (SP 800-38D §7.2): no plaintext unless the tag verifies.
+  const plaintext = gcmOpen(keys.gcm, iv, header, ciphertext, tag);
+  if (!plaintext) {
     return fail(base, 'ERR_BAD_TAG', 'gcm: expected the GCM tag of header, nonce and ciphertext, got a different tag: the key is wrong or the frame was altered; nothing was decrypted');
   }
-  const plaintext = unbin(d.output.getBytes());
   return { ...base, ok: true, plaintext, text: text(plaintext), clear: false };
 }
 
