@@ -6,6 +6,8 @@
 // nothing. ECB (SP 800-38A §6.1) has no chain: a flip garbles its own block and stops there.
 // Pure: the key, IV and ciphertext come in as arguments; nothing reads a clock or randomness.
 import { createBlockCipher } from './aes-block';
+import { OutOfRangeError } from '../errors/out-of-range';
+import { ForgeryError } from './errors';
 import { decryptTrace, encryptTrace, type DecryptTrace } from './cbc';
 import { utf8ToBytes } from './bytes';
 import { BLOCK_SIZE, checkPkcs7, type PaddingCheck } from './pkcs7';
@@ -29,10 +31,10 @@ export function bitMask(bit: number): number {
 
 function checkPosition(p: BitPosition, blocks: number): void {
   if (!Number.isInteger(p.block) || p.block < IV_BLOCK || p.block >= blocks) {
-    throw new RangeError(`block: expected -1 (the IV) to ${blocks - 1}, got ${p.block}`);
+    throw new OutOfRangeError('block', `-1 (the IV) to ${blocks - 1}`, p.block);
   }
-  if (!Number.isInteger(p.byte) || p.byte < 0 || p.byte >= BLOCK_SIZE) throw new RangeError(`byte: expected 0 to 15, got ${p.byte}`);
-  if (!Number.isInteger(p.bit) || p.bit < 0 || p.bit > 7) throw new RangeError(`bit: expected 0 to 7, got ${p.bit}`);
+  if (!Number.isInteger(p.byte) || p.byte < 0 || p.byte >= BLOCK_SIZE) throw new OutOfRangeError('byte', '0 to 15', p.byte);
+  if (!Number.isInteger(p.bit) || p.bit < 0 || p.bit > 7) throw new OutOfRangeError('bit', '0 to 7', p.bit);
 }
 
 /** IV and ciphertext with one bit flipped; new arrays, the inputs are untouched. */
@@ -186,16 +188,16 @@ export interface ForgeryPlan {
  */
 export function planForgery(iv: Uint8Array, ciphertext: Uint8Array, offset: number, known: Uint8Array, target: Uint8Array): ForgeryPlan {
   if (known.length !== target.length) {
-    throw new RangeError(`target: expected ${known.length} bytes, the length of the known text, got ${target.length}; CBC tampering replaces bytes in place and cannot insert or delete`);
+    throw new ForgeryError(`target: expected ${known.length} bytes, the length of the known text, got ${target.length}; CBC tampering replaces bytes in place and cannot insert or delete`, { expected: known.length, actual: target.length });
   }
-  if (known.length === 0) throw new RangeError('known: expected at least one byte, got 0');
+  if (known.length === 0) throw new ForgeryError('known: expected at least one byte, got 0', { expected: 'at least 1', actual: 0 });
   const targetBlock = Math.floor(offset / BLOCK_SIZE);
   const start = offset % BLOCK_SIZE;
   if (start + known.length > BLOCK_SIZE) {
-    throw new RangeError(`known: expected the text to lie within one block, got bytes ${offset}..${offset + known.length - 1}, which cross into block ${targetBlock + 2} (counting from 1, as SP 800-38A §6.2 does); edit one block at a time`);
+    throw new ForgeryError(`known: expected the text to lie within one block, got bytes ${offset}..${offset + known.length - 1}, which cross into block ${targetBlock + 2} (counting from 1, as SP 800-38A §6.2 does); edit one block at a time`, { position: offset });
   }
   if (offset < 0 || offset + known.length > ciphertext.length) {
-    throw new RangeError(`offset: expected 0..${ciphertext.length - known.length}, got ${offset}`);
+    throw new ForgeryError(`offset: expected 0..${ciphertext.length - known.length}, got ${offset}`, { expected: `0..${ciphertext.length - known.length}`, actual: offset });
   }
   const editedBlock = targetBlock - 1;
   const newIv = iv.slice();
@@ -218,7 +220,7 @@ export function planForgery(iv: Uint8Array, ciphertext: Uint8Array, offset: numb
 export function lessonForgery(key: Uint8Array, iv: Uint8Array, message = FORGERY_MESSAGE, known = FORGERY_KNOWN, target = FORGERY_TARGET) {
   const original = encryptTrace({ key, iv, plaintext: utf8ToBytes(message) });
   const offset = message.indexOf(known);
-  if (offset < 0) throw new RangeError(`known: expected ${JSON.stringify(known)} in the message, got none`);
+  if (offset < 0) throw new ForgeryError(`known: expected ${JSON.stringify(known)} in the message, got none`, { expected: known });
   // offsets count bytes: the message is ASCII in the lesson, but a typed one may not be
   const byteOffset = utf8ToBytes(message.slice(0, offset)).length;
   const plan = planForgery(original.iv, original.ciphertext, byteOffset, utf8ToBytes(known), utf8ToBytes(target));

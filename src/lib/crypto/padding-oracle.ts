@@ -7,6 +7,7 @@
 // so I[k] = g ⊕ n. Once all 16 bytes of I are known, Pᵢ = I ⊕ Cᵢ₋₁, and the key was never needed.
 // Pure and async: the oracle is injected (node:crypto, a TCP server, an HTTP route, the browser).
 import { BLOCK_SIZE, checkPkcs7 } from './pkcs7';
+import { CryptoError } from './errors';
 
 /** true when the receiver accepted the padding of IV ‖ ciphertext. */
 export type PaddingOracle = (iv: Uint8Array, ciphertext: Uint8Array) => Promise<boolean>;
@@ -98,8 +99,8 @@ const GUESSES = Array.from({ length: 256 }, (_, g) => g);
  */
 export async function paddingOracleAttack(o: AttackOptions): Promise<AttackResult> {
   const n = o.ciphertext.length / BLOCK_SIZE;
-  if (!Number.isInteger(n) || n === 0) throw new RangeError(`ciphertext: expected whole 16-byte blocks, got ${o.ciphertext.length} bytes`);
-  if (o.iv.length !== BLOCK_SIZE) throw new RangeError(`iv: expected 16 bytes, got ${o.iv.length}`);
+  if (!Number.isInteger(n) || n === 0) throw new CryptoError('ERR_CIPHERTEXT_LENGTH', `ciphertext: expected whole 16-byte blocks, got ${o.ciphertext.length} bytes`, { expected: 'a multiple of 16', actual: o.ciphertext.length });
+  if (o.iv.length !== BLOCK_SIZE) throw new CryptoError('ERR_IV_LENGTH', `iv: expected 16 bytes, got ${o.iv.length}`, { expected: 16, actual: o.iv.length });
   const which = o.blocks ?? Array.from({ length: n }, (_, i) => i);
   const padded = new Uint8Array(o.ciphertext.length);
   const intermediate = new Uint8Array(o.ciphertext.length);

@@ -2,11 +2,12 @@
 // intermediate value: the key expansion word by word (§5.2) and the state after each of
 // SubBytes, ShiftRows, MixColumns and AddRoundKey in every round (§5.1), and the inverse cipher
 // (§5.3). It is slow on purpose (one array per value) and is computed only when a page asks for
-// one block; bulk encryption stays with aes-block.ts (node-forge) and node:crypto.
+// one block; bulk encryption stays with node-forge (forge-aes.ts) and node:crypto.
 //
 // The state is kept as the 16 input bytes in their order, which FIPS-197 §3.4 maps to the 4×4
 // array column by column: s[r,c] = in[r + 4c]. So byte index r + 4c is row r, column c.
 import { checkKey, type KeySize } from './aes-block';
+import { BlockLengthError } from './errors';
 
 /** Nb, the number of columns of the state (FIPS-197 §2.2): always 4. */
 const NB = 4;
@@ -228,7 +229,7 @@ export interface BlockRounds {
 }
 
 function checkBlock(block: Uint8Array): void {
-  if (block.length !== 16) throw new RangeError(`block: expected 16 bytes, got ${block.length}`);
+  if (block.length !== 16) throw new BlockLengthError(block.length);
 }
 
 /** Cipher(in, w) of §5.1 (Figure 5), every step kept. */

@@ -3,7 +3,7 @@
 // tests/unit/errors/registry.test.ts holds this, the docs' tables and the source to each other.
 // Codes never change meaning; a new one is added here and to its table.
 
-/** One table of docs/errors.md each (the heading the test maps it to is in DOC_SECTIONS). */
+/** One table of docs/errors.md each (its section's title is in DOC_SECTIONS). */
 export type Area = 'crypto' | 'cli' | 'programs' | 'capture' | 'load' | 'api' | 'protocol' | 'browser';
 
 export interface CodeInfo {
@@ -13,16 +13,19 @@ export interface CodeInfo {
   readonly fix: string;
 }
 
-/** The docs/errors.md heading each area's table sits under. */
+/**
+ * The title of the docs/errors.md section that holds each area's table: the heading is
+ * `## <title>`, then the paths it covers in parentheses (those may change as files move).
+ */
 export const DOC_SECTIONS: Readonly<Record<Area, string>> = {
-  crypto: '## Crypto (src/lib/crypto)',
-  cli: '## Command line (server/cli.ts)',
-  programs: '## Programs (server/cmd-*.ts, server/tap.ts)',
-  capture: '## Capture files (src/lib/protocol/pcapng/)',
-  load: '## Loading a file on /live (src/lib/protocol/capture-load.ts)',
-  api: '## HTTP API (src/routes/api, npm start)',
-  protocol: '## Protocol and server (src/lib/protocol, server/chat-*.ts)',
-  browser: '## In the browser (src/lib/protocol/open.ts, /live, lessons)'
+  crypto: 'Crypto',
+  cli: 'Command line',
+  programs: 'Programs',
+  capture: 'Capture files',
+  load: 'Loading a file on /live',
+  api: 'HTTP API',
+  protocol: 'Protocol and server',
+  browser: 'In the browser'
 };
 
 export const CODES = {

@@ -11,6 +11,7 @@
 // The first magic byte is outside the base64 alphabet and above 0x7F, so the first byte of a
 // connection tells native from line framing (§2).
 import { FrameError } from './errors';
+import { OutOfRangeError } from '../errors/out-of-range';
 
 export const MAGIC_0 = 0xcb;
 export const MAGIC_1 = 0xc1;
@@ -96,7 +97,7 @@ export function encodeFrame(f: { type: FrameType; suite: Suite; seq: number; pay
 
 function checkUint32(what: string, v: number): void {
   if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
-    throw new RangeError(`${what}: expected an integer 0..2^32-1, got ${v}`);
+    throw new OutOfRangeError(what, 'an integer 0..2^32-1', v);
   }
 }
 

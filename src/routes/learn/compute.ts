@@ -13,6 +13,7 @@ import {
   type Padding,
   type Trace
 } from '$lib/crypto';
+import { asFieldError } from '$lib/crypto/errors';
 
 export type Mode = 'encrypt' | 'decrypt';
 export type KeyBits = 128 | 192 | 256;
@@ -48,10 +49,7 @@ export const DEFAULT_FORM: Form = {
 /** Links longer than this leave the message out (servers refuse very long request lines). */
 export const MAX_LINK_TEXT = 4000;
 
-function asError(e: unknown, field: Field): CryptoError {
-  if (e instanceof CryptoError) return e;
-  return new CryptoError('ERR_BAD_HEX', `${field}: ${e instanceof Error ? e.message : String(e)}`);
-}
+const asError = (e: unknown, field: Field): CryptoError => asFieldError(e, field);
 
 export function parseKey(text: string, bits: KeyBits): { key: Uint8Array | null; error?: CryptoError } {
   try {

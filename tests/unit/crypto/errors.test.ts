@@ -21,6 +21,13 @@ import {
   parseWireBase64,
   splitWire
 } from '$lib/crypto';
+import { asFieldError, BlockLengthError, ForgeryError } from '$lib/crypto/errors';
+import { flipBit, planForgery } from '$lib/crypto/bit-flip';
+import { encryptRounds } from '$lib/crypto/teaching-aes';
+import { paddingOracleAttack } from '$lib/crypto/padding-oracle';
+import { encodeFrame } from '$lib/protocol/frame';
+import { isCodedError } from '$lib/errors/coded-error';
+import { OutOfRangeError } from '$lib/errors/out-of-range';
 
 function caught(fn: () => unknown): CryptoError {
   try {
@@ -232,4 +239,73 @@ describe('ERR_BAD_UTF8 (RFC 3629 §4)', () => {
       expect(caught(() => encodeBytes(data, 'utf8'))).toMatchObject({ code: 'ERR_BAD_UTF8', position });
     });
   }
+});
+
+describe('the core throws only coded errors (src/lib/errors/codes.ts)', () => {
+  const iv = bytes(16);
+  const c = bytes(32);
+  const ascii = (s: string) => new TextEncoder().encode(s);
+
+  it('ERR_OUT_OF_RANGE: a bit position outside the message (a CodedError and a RangeError)', () => {
+    for (const p of [{ block: 2, byte: 0, bit: 0 }, { block: 0, byte: -1, bit: 0 }, { block: 0, byte: 0, bit: 8 }, { block: 0.5, byte: 0, bit: 0 }]) {
+      let e: unknown;
+      try {
+        flipBit(iv, c, p);
+      } catch (err) {
+        e = err;
+      }
+      expect(e).toBeInstanceOf(RangeError);
+      expect(isCodedError(e)).toBe(true);
+      expect(e).toMatchObject({ name: 'OutOfRangeError', code: 'ERR_OUT_OF_RANGE' });
+    }
+    expect(() => flipBit(iv, c, { block: 0, byte: 0, bit: 9 })).toThrow('bit: expected 0 to 7, got 9');
+  });
+
+  it('ERR_OUT_OF_RANGE: a header field outside 0..2^32-1 (§3.5)', () => {
+    for (const seq of [-1, 2 ** 32, 1.5]) {
+      expect(() => encodeFrame({ type: 'chat', suite: 'none', seq, payload: bytes(0) })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE', actual: seq }));
+    }
+  });
+
+  it('ERR_BAD_FORGERY: an edit that cannot be made in place', () => {
+    const cases: [number, string, string, RegExp][] = [
+      [0, 'user', 'admin', /cannot insert or delete/],
+      [0, '', '', /at least one byte/],
+      [14, 'abcd', 'wxyz', /within one block/],
+      [20, 'abcd', 'wxyz', /offset: expected 0\.\.12, got 20/]
+    ];
+    for (const [offset, known, target, message] of cases) {
+      const e = caught(() => planForgery(iv, bytes(16), offset, ascii(known), ascii(target)));
+      expect(e).toBeInstanceOf(ForgeryError);
+      expect(e).toMatchObject({ code: 'ERR_BAD_FORGERY' });
+      expect(e.message).toMatch(message);
+    }
+  });
+
+  it('ERR_BLOCK_LENGTH: the teaching AES takes one 16-byte block (FIPS-197 §3.4)', () => {
+    for (const n of [0, 15, 17, 32]) {
+      const e = caught(() => encryptRounds(bytes(16), bytes(n)));
+      expect(e).toBeInstanceOf(BlockLengthError);
+      expect(e).toMatchObject({ code: 'ERR_BLOCK_LENGTH', expected: 16, actual: n, message: `block: expected 16 bytes, got ${n}` });
+    }
+  });
+
+  it('the padding oracle attack: ERR_CIPHERTEXT_LENGTH and ERR_IV_LENGTH', async () => {
+    const oracle = async () => true;
+    await expect(paddingOracleAttack({ iv, ciphertext: bytes(20), oracle })).rejects.toMatchObject({ code: 'ERR_CIPHERTEXT_LENGTH', actual: 20 });
+    await expect(paddingOracleAttack({ iv, ciphertext: bytes(0), oracle })).rejects.toMatchObject({ code: 'ERR_CIPHERTEXT_LENGTH', actual: 0 });
+    await expect(paddingOracleAttack({ iv: bytes(8), ciphertext: bytes(16), oracle })).rejects.toMatchObject({ code: 'ERR_IV_LENGTH', actual: 8 });
+  });
+
+  it('asFieldError: a CryptoError keeps its code; anything else is ERR_INTERNAL, never ERR_BAD_HEX', () => {
+    const hexError = caught(() => hexToBytes('zz', 'key'));
+    expect(asFieldError(hexError, 'key')).toBe(hexError);
+    for (const thrown of [new TypeError("Cannot read properties of undefined (reading 'length')"), 'a string', new RangeError('x')]) {
+      const e = asFieldError(thrown, 'iv');
+      expect(e).toBeInstanceOf(CryptoError);
+      expect(e.code).toBe('ERR_INTERNAL');
+      expect(e.message).toMatch(/^iv: .*a bug in CBC Lab/);
+    }
+    expect(asFieldError(new OutOfRangeError('bit', '0 to 7', 9), 'text').message).toMatch(/^text: ERR_OUT_OF_RANGE: bit: expected 0 to 7, got 9/);
+  });
 });

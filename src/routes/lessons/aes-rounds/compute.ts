@@ -15,6 +15,7 @@ import {
   hexToBytes,
   type Encoding
 } from '$lib/crypto';
+import { asFieldError } from '$lib/crypto/errors';
 import { decryptRounds, encryptRounds, type BlockRounds } from '$lib/crypto/teaching-aes';
 
 export type Source = 'block' | 'trace';
@@ -73,10 +74,7 @@ export const EXAMPLES = [
   { label: 'block 2 of a message', query: `key=${NIST_KEY}&iv=${NIST_IV}&text=${encodeURIComponent('Meet me at the old mill at six.')}&i=1` }
 ];
 
-function asError(e: unknown, field: Field): CryptoError {
-  if (e instanceof CryptoError) return e;
-  return new CryptoError('ERR_BAD_HEX', `${field}: ${e instanceof Error ? e.message : String(e)}`);
-}
+const asError = (e: unknown, field: Field): CryptoError => asFieldError(e, field);
 
 export function parseKey(text: string): { key: Uint8Array | null; error?: CryptoError } {
   try {
