@@ -7,10 +7,10 @@
 //
 // Every server runs in its own process, started fresh for each row: the load client must not
 // share the server's event loop (on this 2-core machine that is one core each, as for the seed),
-// and no row inherits another's queues. cbc-lab is the ChatServer of server/chat-server.ts built
+// and no row inherits another's queues. cbc-lab is the ChatServer of server/chat/server.ts built
 // exactly as `cbc-lab server --key <bytes 0..31> --log none` builds it (defaults for every other
 // option), in a child of this file so that it can report its counters (readers dropped) too.
-// BENCH_SEED_CANDIDATE=[label=]<path of another chat-server.ts>[,…] adds rows for those files in
+// BENCH_SEED_CANDIDATE=[label=]<path of another chat/server.ts>[,…] adds rows for those files in
 // the same run (a patch under test); BENCH_SEED_ONLY=flood|paced runs one half; BENCH_DEBUG=1
 // prints each run.
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
@@ -40,7 +40,7 @@ const TARGET_P99_MS = 10;
 
 if (process.argv.includes('--seed-child')) {
   const path = process.argv[process.argv.indexOf('--seed-child') + 1];
-  const { ChatServer } = (await import(pathToFileURL(path).href)) as typeof import('../server/chat-server.ts');
+  const { ChatServer } = (await import(pathToFileURL(path).href)) as typeof import('../server/chat/server.ts');
   // as server/cmd-server.ts does for `cbc-lab server --port 0 --key … --log none`
   const server = new ChatServer({ key: KEY, host: '127.0.0.1', port: 0, logPath: null });
   const addr = await server.listen();
@@ -369,8 +369,8 @@ export async function run(): Promise<Section> {
     return skipped('python3 with the `cryptography` package is needed for py_server.py');
   }
   const lifetime = FLOOD_S + PACED_S + 30; // py_server.py and node_server.js exit by themselves after this
-  const kinds: ServerKind[] = [seedServer(lifetime), cbcLab('cbc-lab server', join(root, 'server', 'chat-server.ts'))];
-  // BENCH_SEED_CANDIDATE=[label=]path[,…]: other chat-server.ts files, measured in the same run
+  const kinds: ServerKind[] = [seedServer(lifetime), cbcLab('cbc-lab server', join(root, 'server', 'chat', 'server.ts'))];
+  // BENCH_SEED_CANDIDATE=[label=]path[,…]: other chat/server.ts files, measured in the same run
   for (const entry of (process.env.BENCH_SEED_CANDIDATE ?? '').split(',').filter(Boolean)) {
     const at = entry.indexOf('=');
     kinds.push(cbcLab(`cbc-lab (${at > 0 ? entry.slice(0, at) : entry})`, resolve(at > 0 ? entry.slice(at + 1) : entry)));
@@ -453,7 +453,7 @@ export async function run(): Promise<Section> {
     title: TITLE,
     about:
       `The seed project's design (py_server.py: a thread per client, AES-256-CBC, base64 lines, each message decrypted and re-encrypted once for everyone) ` +
-      `and the cbc-lab chat server (server/chat-server.ts, as \`cbc-lab server --log none\`), each in its own process, started fresh for each row, ` +
+      `and the cbc-lab chat server (server/chat/server.ts, as \`cbc-lab server --log none\`), each in its own process, started fresh for each row, ` +
       `driven in the same run by the same load client (node_load_text.js, its own process): n senders and one reader that never sends, ${MESSAGE_BYTES}-byte UTF-8 text messages, ` +
       `key bytes 0..31, all on 127.0.0.1. Flood: open loop, each sender writes as fast as TCP takes it for ${FLOOD_S} s and every socket reads as fast as it can, ` +
       `then up to 2 s for the rest to arrive. Paced: ${fmt(PACED_RATE)} messages/s in, all senders together, for ${PACED_S} s. ` +

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import os from 'node:os';
 import type { Section } from './run.ts';
-import { ChatServer } from '../server/chat-server.ts';
+import { ChatServer } from '../server/chat/server.ts';
 import { deriveKeys, openFrame, openLine, sealFrame, sealLine } from '../server/suites.ts';
 import { FrameDecoder, type NativeFrame } from '../src/lib/protocol/index.ts';
 
@@ -38,7 +38,7 @@ interface ChildStats {
 
 if (process.argv.includes('--wire-child')) {
   const opts = JSON.parse(process.argv[process.argv.indexOf('--wire-child') + 1]) as { log: string | null; batch: boolean };
-  const server = new ChatServer({ key: KEY, host: '127.0.0.1', port: 0, logPath: opts.log, idleTimeout: 0, maxClients: 1000, batchWrites: opts.batch });
+  const server = new ChatServer({ key: KEY, host: '127.0.0.1', port: 0, logPath: opts.log, idleTimeout: 0, maxClients: 1000, ...(opts.batch ? {} : { scheduleFlush: (flush: () => void) => flush() }) });
   const addr = await server.listen();
   process.send!({ port: addr.port });
   process.on('message', (m: string) => {
@@ -417,7 +417,7 @@ export async function run(): Promise<Section[]> {
     {
       title: 'Wire: chat server throughput and latency',
       about:
-        `The chat server (server/chat-server.ts, log on, default limits) in a child process on 127.0.0.1; the clients in the bench process. ` +
+        `The chat server (server/chat/server.ts, log on, default limits) in a child process on 127.0.0.1; the clients in the bench process. ` +
         `Messages are ${MESSAGE_BYTES} bytes of text, each sealed with a fresh IV. A delivery is a relayed message arriving at another client ` +
         `(with 1 client: an ack, since nobody else is there). Flooding clients keep ${WINDOW} messages unacknowledged; paced clients send ${PACED_RATE} messages/s in total. ` +
         `Latency is send → arrival at another client, timed by one observer client that decrypts every relay it gets (1 client: the ack's round trip). ` +

@@ -11,7 +11,7 @@ import {
   type SealedSuite
 } from '../src/lib/protocol/index.ts';
 import { deriveKeys, openFrame, openLineMessage, sealFrame, sealLine, utf8, type SuiteKeys } from './suites.ts';
-import { ACK_TEXT, DEFAULT_LINE_PAUSE_MS } from './chat-server.ts';
+import { ACK_TEXT, DEFAULT_LINE_PAUSE_MS } from './chat/options.ts';
 import { lineStyleLabel, type LineStyle } from '../src/lib/protocol/line-message.ts';
 
 export interface ChatClientOptions {

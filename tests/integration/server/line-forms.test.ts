@@ -1,22 +1,30 @@
 // The server and the seeds' ways of writing (docs/protocol.md §5.2, §5.5, §5.6, §8.2, §8.5, §8.7),
 // through real sockets on 127.0.0.1: every form answered in that form and relayed once, silent
 // listeners in the room, raw bytes refused at once, silent crowds that lock no one out, a log
-// with no cleartext. Expected bytes are built and opened by hand with node:crypto.
+// with no cleartext. Expected bytes are built and opened by hand with node:crypto. The server's
+// time is a FakeClock: the grace time and the line pause pass when a test moves it on.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ACK_TEXT } from '../../../server/chat-server.ts';
+import { ACK_TEXT, CLOSE_DEADLINE_MS } from '../../../server/chat/server.ts';
 import { sealFrame, deriveKeys } from '../../../server/suites.ts';
-import { KEY, RawPeer, Recorder, startServer, waitFor } from '../../helpers/net.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
+import { KEY, RawPeer, Recorder, advanceUntil, startServer, ticking, waitFor } from '../../helpers/net.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 async function server(o: Parameters<typeof startServer>[0] = {}) {
-  const s = await startServer(o);
-  cleanups.push(() => s.server.close('test over'));
-  return s;
+  const clock = new FakeClock();
+  const s = await startServer({ clock, ...o });
+  cleanups.push(() => {
+    // close() gives peers up to 2 s of the server's clock to close their side; on a FakeClock, that is now
+    const closing = s.server.close('test over');
+    clock.advance(CLOSE_DEADLINE_MS);
+    return closing;
+  });
+  return { ...s, clock };
 }
 async function peer(port: number) {
   const p = await RawPeer.open(port);
@@ -125,15 +133,16 @@ async function writeApart(p: RawPeer, parts: (string | Buffer)[]): Promise<void>
 describe('every form of §5.5: answered in that form, relayed once', () => {
   for (const form of FORMS) {
     it(form.name, async () => {
-      const { port } = await server();
+      const { port, clock } = await server();
       const room = await native(port, 'room');
       const p = await peer(port);
       await writeApart(p, form.write('hello from a seed program'));
-      await waitFor(() => form.read(p.data).length >= 1, 'the ack', 3000);
+      // a form without line ends is ended by the pause (§5.2): the server's time moves on while we wait
+      await waitFor(ticking(clock, () => form.read(p.data).length >= 1), 'the ack', 3000);
       expect(form.read(p.data)[0]).toBe(ACK_TEXT);
       // a second message, then room's sentinel: by then every relay of the first has arrived
       await writeApart(p, form.write('second'));
-      await room.until((m) => m.kind === 'chat' && m.text.endsWith(': second'), 'the second relay');
+      await waitFor(ticking(clock, () => room.got.some((m) => m.kind === 'chat' && m.text.endsWith(': second'))), 'the second relay');
       const relays = room.texts('chat');
       expect(relays).toHaveLength(2);
       expect(relays[0]).toMatch(/^guest-\d+: hello from a seed program$/);
@@ -146,10 +155,13 @@ describe('every form of §5.5: answered in that form, relayed once', () => {
 
 describe('listeners and line ends (§5.2, §8.2)', () => {
   it('a connection that never sends hears every message said after it connected, with a join notice', async () => {
-    const { port } = await server({ listenerGraceMs: 200 });
+    const { port, server: srv, clock } = await server({ listenerGraceMs: 200 });
     const room = await native(port, 'room');
     const listener = await peer(port);
+    await waitFor(() => srv.stateCounts().pending === 1, 'the listener accepted');
     room.client.send('said before the listener was known'); // within the grace time: held for it
+    await room.until((m) => m.kind === 'ack', 'the room\'s ack');
+    clock.advance(200); // the grace time, in silence: a listener (§8.2)
     const join = await room.until((m) => m.kind === 'join', 'the listener\'s join notice', 3000);
     expect('text' in join && join.text).toMatch(/^guest-\d+$/);
     room.client.send('said after');
@@ -158,9 +170,10 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
   });
 
   it('a seed client that sends at once gets the ack first, even in a busy room', async () => {
-    const { port } = await server();
+    const { port, server: srv } = await server();
     const room = await native(port, 'room');
     const p = await peer(port);
+    await waitFor(() => srv.stateCounts().pending === 1, 'the seed client accepted');
     room.client.send('busy 1');
     room.client.send('busy 2');
     await room.until((m) => m.kind === 'ack', 'the room\'s ack'); // the two relays went out before the seed line
@@ -170,29 +183,31 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
   });
 
   it('no line end, and not a message: ERR_NO_LINE_END within a second, and the connection goes on', async () => {
-    const { port } = await server();
+    const { port, server: srv, clock } = await server();
     const p = await peer(port);
-    const t0 = Date.now();
+    const t0 = clock.monotonic();
     p.write('hello server'); // what a student types into nc -N, or sends as cleartext
+    await waitFor(() => srv.clientCount === 1, 'the bytes read');
+    advanceUntil(clock, () => srv.stats.errors >= 1, 'the pause');
     await waitFor(() => p.lines().length >= 1, 'the error line', 2000);
-    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(clock.monotonic() - t0).toBeLessThan(1000);
     expect(texts(p)[0]).toMatch(/^ERROR ERR_NO_LINE_END: no line end .*not .*base64/);
     p.write(line('and now right'));
     await waitFor(() => texts(p).includes(ACK_TEXT), 'the ack after the error');
   });
 
   it('raw bytes: one plain ASCII line naming them and base64, within a second, then closed (§5.6)', async () => {
-    const { port } = await server();
+    const { port, clock } = await server();
     for (const first of [0x41, 0x93, 0xcb]) {
       const p = await peer(port);
       const s = seal('raw');
       const raw = Buffer.concat([s.iv, s.ct]);
       raw[0] = first;
       raw[1] = 0x00;
-      const t0 = Date.now();
+      const t0 = clock.monotonic();
       p.write(raw);
-      await waitFor(() => p.closed, 'the close', 2000);
-      expect(Date.now() - t0).toBeLessThan(1000);
+      await waitFor(() => p.closed, 'the close', 2000); // at once: the server's clock does not move
+      expect(clock.monotonic() - t0).toBeLessThan(1000);
       const said = p.data.toString('latin1');
       const code = { 0x41: 'ERR_RAW_BYTES', 0x93: 'ERR_UNKNOWN_FRAMING', 0xcb: 'ERR_BAD_MAGIC' }[first];
       expect(said).toMatch(new RegExp(`^cbc-lab: ${code}: .*raw bytes.*expected.*base64`));
@@ -203,8 +218,10 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
   });
 
   it('a native hello after the grace time is ERR_LATE_HELLO, in plain text', async () => {
-    const { port, server: srv } = await server({ listenerGraceMs: 100 });
+    const { port, server: srv, clock } = await server({ listenerGraceMs: 100 });
     const p = await peer(port);
+    await waitFor(() => srv.stateCounts().pending === 1, 'the connection accepted');
+    clock.advance(100);
     await waitFor(() => srv.listenerCount === 1, 'the connection taken for a listener');
     p.write(sealFrame(deriveKeys(KEY), { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('late') }));
     await waitFor(() => p.closed, 'the close');
@@ -214,10 +231,12 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
 
 describe('hardening (§8.5, §8.7)', () => {
   it('100 connections that never send or read a byte lock no one out; listeners that read stay', async () => {
-    const { port, server: srv } = await server({ maxClients: 100, listenerGraceMs: 100 });
+    const { port, server: srv, clock } = await server({ maxClients: 100, listenerGraceMs: 100 });
     const silent: RawPeer[] = [];
     for (let i = 0; i < 100; i++) silent.push(await RawPeer.open(port, { read: false }));
     cleanups.push(() => silent.forEach((s) => s.socket.destroy()));
+    await waitFor(() => srv.stateCounts().pending === 100, '100 connections accepted');
+    clock.advance(100);
     await waitFor(() => srv.listenerCount === 100, '100 listeners');
     const alice = await native(port, 'alice');
     expect(alice.of('hello')).toHaveLength(1);
@@ -226,16 +245,18 @@ describe('hardening (§8.5, §8.7)', () => {
     await waitFor(() => texts(seed).includes(ACK_TEXT), 'the seed client\'s ack');
     await alice.until((m) => m.kind === 'chat' && m.text.endsWith(': a real user'), 'the relay');
     const reader = await peer(port);
+    await waitFor(() => srv.stateCounts().pending === 1, 'the reader accepted');
     alice.client.send('to the readers');
+    clock.advance(100); // the reader's grace time: a listener, told what was held for it
     await waitFor(() => texts(reader).includes('alice: to the readers'), 'a reading listener hears');
     expect(reader.closed).toBe(false);
   });
 
   it('the log holds no cleartext for a line that is not ciphertext, nor JSON members beside iv/ciphertext', async () => {
-    const { port, logPath, server: srv } = await server();
+    const { port, logPath, server: srv, clock } = await server();
     const p = await peer(port);
     p.write('my password is hunter2\n');
-    await waitFor(() => p.lines().length >= 1, 'the error line');
+    await waitFor(ticking(clock, () => p.lines().length >= 1), 'the error line'); // a short last line waits for the pause (§5.6)
     const s = seal('json');
     p.write(`${JSON.stringify({ iv: b64(s.iv), ciphertext: b64(s.ct), note: 'secret-note' })}\n`);
     await waitFor(() => p.lines().length >= 2, 'the ack');

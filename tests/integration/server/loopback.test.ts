@@ -1,11 +1,13 @@
-// Real sockets on 127.0.0.1 (listen(0)): the room, both framings, bad peers, the log.
+// Real sockets on 127.0.0.1 (listen(0)): the room, both framings, bad peers, the log. The server's
+// time is a FakeClock: its timers (grace, pause, idle, slow readers) fire when a test moves it on.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ACK_TEXT, type ChatServer } from '../../../server/chat-server.ts';
+import { ACK_TEXT, CLOSE_DEADLINE_MS, type ChatServer } from '../../../server/chat/server.ts';
 import { sealFrame, deriveKeys } from '../../../server/suites.ts';
 import { FrameDecoder, type NativeFrame } from '../../../src/lib/protocol/index.ts';
-import { KEY, KEY_HEX, RawPeer, Recorder, startServer, waitFor } from '../../helpers/net.ts';
+import { FakeClock } from '../../helpers/fake-clock.ts';
+import { KEY, KEY_HEX, RawPeer, Recorder, startServer, ticking, waitFor } from '../../helpers/net.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -13,9 +15,16 @@ afterEach(async () => {
 });
 
 async function server(o: Parameters<typeof startServer>[0] = {}) {
-  const s = await startServer(o);
-  cleanups.push(() => s.server.close('test over'));
-  return s;
+  const clock = new FakeClock();
+  const s = await startServer({ clock, ...o });
+  cleanups.push(() => closeServer(s.server, clock, 'test over'));
+  return { ...s, clock };
+}
+/** close() gives peers up to 2 s of the server's clock to close their side; on a FakeClock, that is now. */
+function closeServer(srv: ChatServer, clock: FakeClock, reason?: string): Promise<void> {
+  const closing = srv.close(reason);
+  clock.advance(CLOSE_DEADLINE_MS);
+  return closing;
 }
 async function client(o: ConstructorParameters<typeof Recorder>[0]) {
   const r = await Recorder.open(o);
@@ -40,7 +49,7 @@ function frames(bytes: Buffer): NativeFrame[] {
 
 describe('the room', () => {
   it('three clients (line, native cbc, native cbc-hmac): every message reaches every other client exactly once, in order', async () => {
-    const { port } = await server();
+    const { port, clock } = await server();
     const nora = await client({ port, framing: 'native', suite: 'cbc', name: 'nora' });
     const hank = await client({ port, framing: 'native', suite: 'cbc-hmac', name: 'hank' });
     const line = await client({ port, framing: 'line' });
@@ -60,7 +69,12 @@ describe('the room', () => {
     const from = (r: Recorder, who: string) => r.texts('chat').filter((t) => t.startsWith(`${who}: `)).map((t) => t.slice(who.length + 2));
     const seq = (who: string, first: number) => Array.from({ length: N + 1 - first }, (_, i) => `${who} ${i + first}`);
     await waitFor(() => from(nora, 'hank').length >= N && from(nora, guest).length >= N + 1 && from(hank, 'nora').length >= N && from(hank, guest).length >= N + 1 && from(line, 'nora').length >= N && from(line, 'hank').length >= N, 'all deliveries');
-    await new Promise((r) => setTimeout(r, 100)); // anything extra would arrive now
+    // anything extra would be on the wire before a last message that comes after every timer has
+    // fired: on each socket the server writes in order
+    clock.advance(60_000);
+    const last = await client({ port, framing: 'native', suite: 'cbc', name: 'last' });
+    last.client.send('over');
+    await waitFor(() => [nora, hank, line].every((r) => r.texts('chat').includes('last: over')), 'the last message at everyone');
     expect(from(nora, 'hank')).toEqual(seq('hank', 1));
     expect(from(nora, guest)).toEqual(seq('line', 0));
     expect(from(hank, 'nora')).toEqual(seq('nora', 1));
@@ -211,7 +225,7 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
   });
 
   it('a client that never reads is dropped once it stays backlogged; the others get everything, in order', async () => {
-    const { port, server: srv, logPath } = await server({ maxQueuedBytes: 1024 * 1024, highWaterBytes: 64 * 1024, slowReaderMs: 500 });
+    const { port, server: srv, logPath, clock } = await server({ maxQueuedBytes: 1024 * 1024, highWaterBytes: 64 * 1024, slowReaderMs: 500 });
     const { a, b } = await pair(port);
     const keys = deriveKeys(KEY);
     const sloth = await RawPeer.open(port, { read: false });
@@ -220,8 +234,19 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
     // enough to fill the kernel's socket buffers for the sloth (several MiB on loopback)
     const N = 8000;
     const text = 'x'.repeat(1000);
+    const framesBefore = srv.stats.framesIn;
+    const acksBefore = a.of('ack').length;
     for (let i = 0; i < N; i++) a.client.send(`${i} ${text}`);
-    await waitFor(() => b.of('chat').length >= N, `${N} messages at b`, 20_000);
+    // The sloth stalls the room (§8.6) until it has taken nothing for slowReaderMs. The server's
+    // time moves on only while a and b have all that is owed them for what the server has read:
+    // then only the sloth can be behind.
+    const owed = () => srv.stats.framesIn - framesBefore;
+    const caughtUp = () => b.of('chat').length === owed() && a.of('ack').length - acksBefore === owed();
+    const flowing = () => {
+      if (caughtUp()) clock.advance(100);
+      return b.of('chat').length >= N;
+    };
+    await waitFor(flowing, `${N} messages at b`, 20_000);
     expect(b.texts('chat').map((t) => Number(t.slice(3).split(' ')[0]))).toEqual(Array.from({ length: N }, (_, i) => i));
     await waitFor(() => srv.stats.dropped >= 1, 'the slow reader dropped');
     await a.until((m) => m.kind === 'leave' && m.text === 'sloth', 'sloth\'s leave notice');
@@ -230,23 +255,31 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
   }, 30_000);
 
   it('slowloris: a trickle of bytes is closed after the idle timeout (ERR_IDLE_TIMEOUT); silence is a listener and stays (§8.2, §8.7)', async () => {
-    const { port } = await server({ idleTimeout: 1 });
+    const { port, server: srv, clock } = await server({ idleTimeout: 1 });
     const a = await client({ port, framing: 'native', suite: 'gcm', name: 'a' });
     const silent = await RawPeer.open(port);
     const trickle = await RawPeer.open(port);
+    await waitFor(() => srv.stateCounts().pending === 2, 'both connections accepted');
     const hello = sealFrame(deriveKeys(KEY), { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('slow') });
-    let i = 0;
-    const timer = setInterval(() => i < hello.length - 1 && trickle.write(hello.subarray(i, ++i)), 100);
-    cleanups.push(() => clearInterval(timer));
-    // a's own activity keeps it alive
-    const keepAlive = setInterval(() => a.client.send('still here'), 100);
-    cleanups.push(() => clearInterval(keepAlive));
-    const t0 = Date.now();
+    trickle.write(hello.subarray(0, 1));
+    await waitFor(() => srv.stateCounts()['native-hello-wait'] === 1, 'the trickle\'s first byte read');
+    // a byte every 100 ms of the server's time; a's own activity keeps it alive
+    const t0 = clock.monotonic();
+    const open = () => srv.stateCounts()['native-hello-wait'] === 1;
+    for (let i = 1; open() && clock.monotonic() - t0 < 5000; clock.advance(100)) {
+      if (i < hello.length - 1) trickle.write(hello.subarray(i, ++i));
+      const acks = a.of('ack').length;
+      a.client.send('still here');
+      await waitFor(() => a.of('ack').length > acks, 'a\'s ack');
+    }
+    const closedAt = clock.monotonic();
     await waitFor(() => trickle.closed, 'the trickling peer closed', 5000);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(900); // not before the timeout
+    expect(closedAt - t0).toBeGreaterThanOrEqual(900); // not before the timeout
     expect(JSON.parse(Buffer.from(frames(trickle.data)[0].payload).toString()).code).toBe('ERR_IDLE_TIMEOUT');
     // the silent peer is a line listener: it hears a's messages, also after the idle timeout passed
     const heard = silent.lines().length;
+    clock.advance(5000);
+    for (let i = 0; i < 5; i++) a.client.send('still here');
     await waitFor(() => silent.lines().length > heard + 3, 'the silent listener hearing more after the timeout', 5000);
     expect(silent.closed).toBe(false);
     expect(silent.lines().map((l) => handOpen(l))).toContain('a: still here');
@@ -254,14 +287,14 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
   });
 
   it('the room is full: the next client gets ERR_SERVER_FULL; a place frees up when someone leaves', async () => {
-    const { port } = await server({ maxClients: 2 });
+    const { port, server: srv } = await server({ maxClients: 2 });
     const a = await client({ port, framing: 'native', suite: 'cbc', name: 'a' });
     const b = await client({ port, framing: 'native', suite: 'cbc', name: 'b' });
     const c = await client({ port, framing: 'native', suite: 'cbc', name: 'c' });
     expect(c.of('error')[0]).toMatchObject({ code: 'ERR_SERVER_FULL' });
     await b.client.end();
     await a.until((m) => m.kind === 'leave', 'b leaves');
-    await new Promise((r) => setTimeout(r, 50));
+    await waitFor(() => srv.clientCount === 1, 'b\'s place given back');
     const d = await client({ port, framing: 'native', suite: 'cbc', name: 'd' });
     expect(d.of('hello')).toHaveLength(1);
   });
@@ -281,7 +314,7 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
 
 describe('the log', () => {
   it('is JSON lines of wire bytes and codes: no plaintext, no names, no key', async () => {
-    const { port, logPath, server: srv } = await server();
+    const { port, logPath, server: srv, clock } = await server();
     const secret = 'the eagle lands at midnight';
     const a = await client({ port, framing: 'native', suite: 'cbc-hmac', name: 'zebediah' });
     const b = await client({ port, framing: 'native', suite: 'gcm', name: 'quintessa' });
@@ -291,7 +324,7 @@ describe('the log', () => {
     await waitFor(() => b.texts('chat').length >= 2, 'relays');
     const bad = await RawPeer.open(port);
     bad.write(handLine('then garbage') + '@@@\n');
-    await waitFor(() => bad.lines().length >= 2, 'replies');
+    await waitFor(ticking(clock, () => bad.lines().length >= 2), 'replies'); // a short last line waits for the pause (§5.6)
     const tampered = sealFrame(deriveKeys(KEY), { type: 'chat', suite: 'cbc-hmac', seq: 5, plaintext: Buffer.from(secret) });
     tampered[20] ^= 1;
     a.client['socket']!.write(tampered);
@@ -359,8 +392,9 @@ describe('no padding oracle by default (§6.4)', () => {
 
 describe('a first line that fails', () => {
   it('a line client whose first line is too long gets an encrypted ERROR line, not a native frame', async () => {
-    const s = await startServer({ maxPayload: 256 });
-    cleanups.push(() => s.server.close());
+    const clock = new FakeClock();
+    const s = await startServer({ maxPayload: 256, clock });
+    cleanups.push(() => closeServer(s.server, clock));
     const raw = await RawPeer.open(s.port);
     raw.write('A'.repeat(1000));
     await waitFor(() => raw.closed, 'closed');

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { root } from '../../helpers/spawn-cli.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deriveKeys, sealFrame } from '../../../server/suites.ts';
-import type { ChatServer } from '../../../server/chat-server.ts';
+import type { ChatServer } from '../../../server/chat/server.ts';
 import { OracleSession, guessPayload } from '../../../src/lib/server/oracle.ts';
 import { paddingOracleAttack } from '../../../src/lib/crypto/padding-oracle.ts';
 import { HEADER_LENGTH, type SealedSuite } from '../../../src/lib/protocol/frame.ts';

@@ -9,7 +9,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACK_TEXT } from '../../../server/chat-server.ts';
+import { ACK_TEXT } from '../../../server/chat/server.ts';
 import { KEY_HEX, Recorder, inProcess, startServer, waitFor } from '../../helpers/net.ts';
 
 const SEEDS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'seeds');
