@@ -12,31 +12,37 @@ export const LESSONS: Lesson[] = [
   {
     slug: 'bit-flipping',
     title: 'Bit flipping and error propagation',
-    blurb: 'Flip any bit of the IV or a ciphertext block: its block turns to garbage, the same bit flips in the next one. Then forge role=admin, and replay an edited frame to the real server.'
+    blurb:
+      'Flip any bit of the IV or a ciphertext block: its block turns to garbage, the same bit flips in the next one. Then forge role=admin, and replay an edited frame to the real server.'
   },
   {
     slug: 'padding-oracle',
     title: 'Padding oracle',
-    blurb: 'Recover a captured message byte by byte, without the key, from a server that says whether the padding was good; then watch the same attack fail against cbc-hmac and gcm.'
+    blurb:
+      'Recover a captured message byte by byte, without the key, from a server that says whether the padding was good; then watch the same attack fail against cbc-hmac and gcm.'
   },
   {
     slug: 'aes-rounds',
     title: 'Inside one AES block',
-    blurb: 'Pick any block of a CBC message and step through AES itself: the key expansion, then SubBytes, ShiftRows, MixColumns and AddRoundKey in every round, for 128-, 192- and 256-bit keys. Flip one input bit and count how far it spreads.'
+    blurb:
+      'Pick any block of a CBC message and step through AES itself: the key expansion, then SubBytes, ShiftRows, MixColumns and AddRoundKey in every round, for 128-, 192- and 256-bit keys. Flip one input bit and count how far it spreads.'
   },
   {
     slug: 'ecb-vs-cbc',
     title: 'ECB vs CBC, in a picture',
-    blurb: 'Encrypt a picture (ours or yours) with ECB and with CBC under one key and see them side by side: in ECB the outline survives.'
+    blurb:
+      'Encrypt a picture (ours or yours) with ECB and with CBC under one key and see them side by side: in ECB the outline survives.'
   },
   {
     slug: 'iv-mistakes',
     title: 'IV mistakes',
-    blurb: 'Send two messages under a reused IV and under fresh ones: equal prefixes give equal first blocks, equal messages equal ciphertext, and a detector finds them without the key.'
+    blurb:
+      'Send two messages under a reused IV and under fresh ones: equal prefixes give equal first blocks, equal messages equal ciphertext, and a detector finds them without the key.'
   },
   {
     slug: 'why-decryption-failed',
     title: 'Why did decryption fail?',
-    blurb: 'Paste a key, IV and ciphertext that will not decrypt (or plant a classic mistake) and see which cause fits: wrong key, wrong IV, wrong encoding, IV left on the front, bad length or padding, with the evidence.'
+    blurb:
+      'Paste a key, IV and ciphertext that will not decrypt (or plant a classic mistake) and see which cause fits: wrong key, wrong IV, wrong encoding, IV left on the front, bad length or padding, with the evidence.'
   }
 ];

@@ -5,18 +5,52 @@ import { describe, expect, it } from 'vitest';
 import { flipLessonFacts, tallyFlips, type FlipRecord } from '$lib/lessons/bit-flipping/findings';
 import { flipLessonSummary, where } from '$lib/lessons/bit-flipping/prose';
 
-const ivFlip: FlipRecord = { position: { block: -1, byte: 0, bit: 2 }, garbled: [], oneBit: [0], garbledBits: [], ecbGarbled: [], paddingOk: true };
-const c1Flip: FlipRecord = { position: { block: 0, byte: 3, bit: 1 }, garbled: [0], oneBit: [1], garbledBits: [60], ecbGarbled: [0], paddingOk: true };
-const c2Flip: FlipRecord = { position: { block: 1, byte: 9, bit: 7 }, garbled: [1], oneBit: [2], garbledBits: [67], ecbGarbled: [1], paddingOk: true };
+const ivFlip: FlipRecord = {
+  position: { block: -1, byte: 0, bit: 2 },
+  garbled: [],
+  oneBit: [0],
+  garbledBits: [],
+  ecbGarbled: [],
+  paddingOk: true
+};
+const c1Flip: FlipRecord = {
+  position: { block: 0, byte: 3, bit: 1 },
+  garbled: [0],
+  oneBit: [1],
+  garbledBits: [60],
+  ecbGarbled: [0],
+  paddingOk: true
+};
+const c2Flip: FlipRecord = {
+  position: { block: 1, byte: 9, bit: 7 },
+  garbled: [1],
+  oneBit: [2],
+  garbledBits: [67],
+  ecbGarbled: [1],
+  paddingOk: true
+};
 // the last block: nothing after it to flip, and its pad broken
-const lastFlip: FlipRecord = { position: { block: 2, byte: 15, bit: 0 }, garbled: [2], oneBit: [], garbledBits: [64], ecbGarbled: [2], paddingOk: false };
+const lastFlip: FlipRecord = {
+  position: { block: 2, byte: 15, bit: 0 },
+  garbled: [2],
+  oneBit: [],
+  garbledBits: [64],
+  ecbGarbled: [2],
+  paddingOk: false
+};
 
 describe('lesson 1 summary: counting', () => {
   it('counts IV and ciphertext flips, exact next-block flips and broken pads', () => {
     expect(tallyFlips([ivFlip, c1Flip, c2Flip, lastFlip])).toEqual({
       flips: 4,
       ivFlips: 1,
-      ciphertext: { count: 3, meanGarbledBits: (60 + 67 + 64) / 3, exactNext: 2, inLastBlock: 1, ecbOwnBlockOnly: true },
+      ciphertext: {
+        count: 3,
+        meanGarbledBits: (60 + 67 + 64) / 3,
+        exactNext: 2,
+        inLastBlock: 1,
+        ecbOwnBlockOnly: true
+      },
       brokePadding: 1
     });
     expect(tallyFlips([])).toBeNull();
@@ -30,7 +64,9 @@ describe('lesson 1 summary: counting', () => {
 
 describe('lesson 1 summary: words', () => {
   it('nothing done yet', () => {
-    expect(flipLessonSummary(flipLessonFacts([], null, []))).toEqual(['Nothing yet: flip a bit above, and this summary will describe what your flips did.']);
+    expect(flipLessonSummary(flipLessonFacts([], null, []))).toEqual([
+      'Nothing yet: flip a bit above, and this summary will describe what your flips did.'
+    ]);
   });
 
   it('says the counts it was given', () => {
@@ -53,7 +89,9 @@ describe('lesson 1 summary: words', () => {
   });
 
   it('the forgery names the block it garbled, counted from 1, and the replays follow as given', () => {
-    expect(flipLessonSummary(flipLessonFacts([], { bytes: 5, garbled: 0 }, [{ verdict: 'The server said so.' }]))).toEqual([
+    expect(
+      flipLessonSummary(flipLessonFacts([], { bytes: 5, garbled: 0 }, [{ verdict: 'The server said so.' }]))
+    ).toEqual([
       'You forged role=admin by editing 5 bytes of C₁, at the cost of a garbage block 1 (P₁), without the key: CBC alone does not protect integrity.',
       'The server said so.'
     ]);

@@ -13,17 +13,35 @@ import { words } from '$lib/lessons/diagnose/verdicts';
 import { diagnose } from '$lib/lessons/diagnose';
 
 const VALID_2: PaddingCheck = { ok: true, padLength: 2 };
-const FAILED: PaddingCheck = { ok: false, fault: 'zero', position: 63, expected: '0x01..0x10', actual: 0, message: 'the last byte is 0x00' };
+const FAILED: PaddingCheck = {
+  ok: false,
+  fault: 'zero',
+  position: 63,
+  expected: '0x01..0x10',
+  actual: 0,
+  message: 'the last byte is 0x00'
+};
 
 /** A reading with the given blocks (true = decrypts to text-like bytes). */
-function reading(text: boolean[], padding: PaddingCheck, plaintext: string | null = null, iv = new Uint8Array(16)): Reading {
+function reading(
+  text: boolean[],
+  padding: PaddingCheck,
+  plaintext: string | null = null,
+  iv = new Uint8Array(16)
+): Reading {
   return {
     key: new Uint8Array(16),
     iv,
     ciphertext: new Uint8Array(16 * text.length),
     padded: new Uint8Array(16 * text.length),
     padding,
-    blocks: text.map((t, index) => ({ index, size: 16, textBytes: t ? 16 : 3, text: t, preview: t ? 'abcdefghijklmnop' : '···' })),
+    blocks: text.map((t, index) => ({
+      index,
+      size: 16,
+      textBytes: t ? 16 : 3,
+      text: t,
+      preview: t ? 'abcdefghijklmnop' : '···'
+    })),
     textBlocks: text.filter(Boolean).length,
     plaintext,
     matchesExpected: null,
@@ -33,8 +51,12 @@ function reading(text: boolean[], padding: PaddingCheck, plaintext: string | nul
 
 describe('phrases', () => {
   it('counts blocks from 1 and agrees in number', () => {
-    expect(describeBlocks(reading([false, true, true, true], FAILED))).toBe('blocks 2, 3, 4 of 4 decrypt to text-like bytes, block 1 does not');
-    expect(describeBlocks(reading([true, false, false], FAILED))).toBe('block 1 of 3 decrypts to text-like bytes, blocks 2, 3 do not');
+    expect(describeBlocks(reading([false, true, true, true], FAILED))).toBe(
+      'blocks 2, 3, 4 of 4 decrypt to text-like bytes, block 1 does not'
+    );
+    expect(describeBlocks(reading([true, false, false], FAILED))).toBe(
+      'block 1 of 3 decrypts to text-like bytes, blocks 2, 3 do not'
+    );
     expect(describeBlocks(reading([false, false], FAILED))).toBe('none of the 2 blocks decrypts to text-like bytes');
     expect(describeBlocks(reading([false], FAILED))).toBe('none of the 1 block decrypts to text-like bytes');
     expect(describeBlocks(reading([true], VALID_2))).toBe('all 1 block decrypt to text-like bytes');
@@ -56,7 +78,12 @@ describe('phrases', () => {
 describe('verdict words from hand-built facts', () => {
   it('a wrong IV, recovered from the expected plaintext, and already explained', () => {
     const iv = Uint8Array.from({ length: 16 }, (_, i) => 0xa0 + i);
-    const f: Facts = { kind: 'first-block-off', reading: reading([false, true, true], FAILED), recoveredIv: iv, explainedBy: ['iv-not-stripped', 'length'] };
+    const f: Facts = {
+      kind: 'first-block-off',
+      reading: reading([false, true, true], FAILED),
+      recoveredIv: iv,
+      explainedBy: ['iv-not-stripped', 'length']
+    };
     expect(words(f)).toEqual({
       summary: 'Only the first block is wrong: the key is right, the IV is not.',
       evidence: [
@@ -97,7 +124,8 @@ describe('verdict words from hand-built facts', () => {
     const f: Facts = { kind: 'cut-short', ctLength: 43, extra: 11, whole, keyAndIvLookRight: true };
     // 43 = 2·16 + 11, so 16 − 11 = 5 bytes are missing
     expect(words(f)).toEqual({
-      summary: 'The ciphertext was cut short (5 bytes missing) or has 11 stray bytes. The whole blocks before the cut decrypt, so key and IV look right.',
+      summary:
+        'The ciphertext was cut short (5 bytes missing) or has 11 stray bytes. The whole blocks before the cut decrypt, so key and IV look right.',
       evidence: [
         'the ciphertext is 43 bytes = 2 whole blocks + 11 bytes; CBC ciphertext is always whole 16-byte blocks',
         'its first 3 whole blocks: blocks 1, 2 of 3 decrypt to text-like bytes, block 3 does not'
@@ -112,7 +140,10 @@ describe('verdict words from hand-built facts', () => {
     const f: Facts = { kind: 'extra-bytes', ctLength: 33, extra: 1, reading: reading([true, true], VALID_2, 'hi') };
     expect(words(f)).toEqual({
       summary: '1 extra byte at the end: drop them and it decrypts.',
-      evidence: ['the ciphertext is 33 bytes = 2 whole blocks + 1 byte; CBC ciphertext is always whole 16-byte blocks', 'without the last 1 byte, it decrypts to “hi”: they were extra']
+      evidence: [
+        'the ciphertext is 33 bytes = 2 whole blocks + 1 byte; CBC ciphertext is always whole 16-byte blocks',
+        'without the last 1 byte, it decrypts to “hi”: they were extra'
+      ]
     });
   });
 
@@ -138,9 +169,16 @@ describe('verdict words from hand-built facts', () => {
 
   it('the IV on the front, not yet told apart from a wrong IV', () => {
     const iv = Uint8Array.from({ length: 16 }, (_, i) => i);
-    const f: Facts = { kind: 'iv-on-front', reading: reading([true, true], VALID_2, null, iv), sure: false, typedIvOnFront: false, alongWith: [] };
+    const f: Facts = {
+      kind: 'iv-on-front',
+      reading: reading([true, true], VALID_2, null, iv),
+      sure: false,
+      typedIvOnFront: false,
+      alongWith: []
+    };
     expect(words(f)).toEqual({
-      summary: 'The first 16 bytes of the ciphertext are the IV: decrypting the rest with IV = those bytes succeeds, and it decrypts with valid padding.',
+      summary:
+        'The first 16 bytes of the ciphertext are the IV: decrypting the rest with IV = those bytes succeeds, and it decrypts with valid padding.',
       evidence: [
         'ciphertext[0:16] = 000102030405060708090a0b0c0d0e0f',
         'with it as the IV, ciphertext[16:] (32 bytes): all 2 blocks decrypt to text-like bytes',
@@ -152,7 +190,10 @@ describe('verdict words from hand-built facts', () => {
 
   it('fields that do not read: each error, by field', () => {
     const error = new IvLengthError(8);
-    const f: Facts = { kind: 'does-not-decrypt', asTyped: { kind: 'unread', errors: [{ field: 'iv', error }], notWholeBlocks: 20 } };
+    const f: Facts = {
+      kind: 'does-not-decrypt',
+      asTyped: { kind: 'unread', errors: [{ field: 'iv', error }], notWholeBlocks: 20 }
+    };
     expect(words(f)).toEqual({
       summary: 'As typed, the input does not decrypt cleanly.',
       evidence: [`iv: ${error.message}`, 'the ciphertext is 20 bytes, not whole 16-byte blocks']
@@ -182,14 +223,18 @@ describe('verdict words follow what the diagnoser measured', () => {
     const isText = b.blocks.filter((x) => x.text).map((x) => x.index + 1);
     const v = diagnose(input).verdicts.find((x) => x.cause === 'wrong-iv')!;
     expect(found.findings.find((f) => f.cause === 'wrong-iv')!.facts.kind).toBe('first-block-off');
-    expect(v.evidence[0]).toBe(`blocks ${isText.join(', ')} of ${b.blocks.length} decrypt to text-like bytes, block ${notText.join(', ')} does not`);
+    expect(v.evidence[0]).toBe(
+      `blocks ${isText.join(', ')} of ${b.blocks.length} decrypt to text-like bytes, block ${notText.join(', ')} does not`
+    );
     expect(v.evidence[1]).toBe(`the PKCS#7 padding is valid (11 bytes of 0x0b)`);
   });
 
   it('every verdict is the words of its finding, in the findings order', () => {
     const found = findCauses({ ...input, expected: text });
     const d = diagnose({ ...input, expected: text });
-    expect(d.verdicts.map((v) => [v.cause, v.fit, v.score])).toEqual(found.findings.map((f) => [f.cause, f.fit, f.score]));
+    expect(d.verdicts.map((v) => [v.cause, v.fit, v.score])).toEqual(
+      found.findings.map((f) => [f.cause, f.fit, f.score])
+    );
     expect(d.best).toBe(d.verdicts[0]);
   });
 });

@@ -1,7 +1,14 @@
 // Lesson 6's "What just happened": the counts come from the diagnosis, the sentence from the counts.
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { diagnose, diagnoseSummary, diagnoseSummaryFacts, FAULTS, plantFault, type DiagnoseSummaryFacts } from '$lib/lessons/diagnose';
+import {
+  diagnose,
+  diagnoseSummary,
+  diagnoseSummaryFacts,
+  FAULTS,
+  plantFault,
+  type DiagnoseSummaryFacts
+} from '$lib/lessons/diagnose';
 
 const text = (phrases: { text: string }[] | null) => phrases?.map((p) => p.text).join('') ?? null;
 
@@ -22,17 +29,30 @@ describe('lesson 6 summary: counting', () => {
     expect(f.best.cause).toBe('wrong-iv');
     expect(f.tested).toBe(8);
     expect(f.ruledOut).toBe(d.verdicts.filter((v) => v.cause !== 'ok' && v.fit === 'ruled-out').length);
-    expect(diagnoseSummary(f).main).toMatch(/^Decrypted as typed, 3 of 4 blocks read as text and the padding check passed\. Of 8 causes tested, /);
+    expect(diagnoseSummary(f).main).toMatch(
+      /^Decrypted as typed, 3 of 4 blocks read as text and the padding check passed\. Of 8 causes tested, /
+    );
   });
 
   it('a planted fault that the diagnoser names', () => {
-    const good = { key: new Uint8Array(16).fill(7), iv: new Uint8Array(16).fill(9), plaintext: 'Hello Client, message received securely' };
+    const good = {
+      key: new Uint8Array(16).fill(7),
+      iv: new Uint8Array(16).fill(9),
+      plaintext: 'Hello Client, message received securely'
+    };
     const fault = FAULTS.find((x) => x.fault === 'length')!;
     const d = diagnose(plantFault(good, 'length'));
-    const s = diagnoseSummary(diagnoseSummaryFacts(d, { label: fault.label, cause: fault.cause, plaintext: good.plaintext }));
+    const s = diagnoseSummary(
+      diagnoseSummaryFacts(d, { label: fault.label, cause: fault.cause, plaintext: good.plaintext })
+    );
     expect(d.best.cause).toBe('length');
-    expect(text(s.planted)).toBe(`You planted cut the last 5 bytes off in “${good.plaintext}”. The diagnoser named it: Length not a multiple of 16 (fits).`);
-    expect(s.planted?.filter((p) => p.strong).map((p) => p.text)).toEqual(['cut the last 5 bytes off', 'Length not a multiple of 16']);
+    expect(text(s.planted)).toBe(
+      `You planted cut the last 5 bytes off in “${good.plaintext}”. The diagnoser named it: Length not a multiple of 16 (fits).`
+    );
+    expect(s.planted?.filter((p) => p.strong).map((p) => p.text)).toEqual([
+      'cut the last 5 bytes off',
+      'Length not a multiple of 16'
+    ]);
   });
 });
 
@@ -54,26 +74,59 @@ describe('lesson 6 summary: words from hand-made counts', () => {
   });
 
   it('fields that do not read: their codes', () => {
-    const f: DiagnoseSummaryFacts = { ...base, asTyped: { state: 'unread', codes: ['ERR_KEY_LENGTH', 'ERR_BAD_HEX'] }, fitting: [], ruledOut: 5 };
-    expect(diagnoseSummary(f).main).toBe('As typed, it could not even be decrypted: ERR_KEY_LENGTH, ERR_BAD_HEX. Of 8 causes tested, 0 fit and 5 are ruled out.');
-    expect(diagnoseSummary({ ...f, asTyped: { state: 'unread', codes: [] } }).main).toMatch(/^As typed, it could not even be decrypted: the ciphertext is not whole 16-byte blocks\./);
+    const f: DiagnoseSummaryFacts = {
+      ...base,
+      asTyped: { state: 'unread', codes: ['ERR_KEY_LENGTH', 'ERR_BAD_HEX'] },
+      fitting: [],
+      ruledOut: 5
+    };
+    expect(diagnoseSummary(f).main).toBe(
+      'As typed, it could not even be decrypted: ERR_KEY_LENGTH, ERR_BAD_HEX. Of 8 causes tested, 0 fit and 5 are ruled out.'
+    );
+    expect(diagnoseSummary({ ...f, asTyped: { state: 'unread', codes: [] } }).main).toMatch(
+      /^As typed, it could not even be decrypted: the ciphertext is not whole 16-byte blocks\./
+    );
   });
 
   it('a fix, decrypted again', () => {
-    const f: DiagnoseSummaryFacts = { ...base, best: { cause: 'iv-not-stripped', fit: 'fits' }, fitting: ['iv-not-stripped', 'key-encoding'], repaired: { textBlocks: 2, blocks: 2 } };
+    const f: DiagnoseSummaryFacts = {
+      ...base,
+      best: { cause: 'iv-not-stripped', fit: 'fits' },
+      fitting: ['iv-not-stripped', 'key-encoding'],
+      repaired: { textBlocks: 2, blocks: 2 }
+    };
     expect(diagnoseSummary(f).main).toBe(
       'Decrypted as typed, 0 of 1 block read as text and the padding check failed. Of 8 causes tested, 2 fit (IV not stripped from the front, key typed in the wrong encoding) and 1 is ruled out. The fix was found by decrypting again with it: 2 of 2 blocks then read as text.'
     );
   });
 
   it('nothing to fix, or nothing the bytes can tell', () => {
-    const ok: DiagnoseSummaryFacts = { ...base, asTyped: { state: 'decrypted', textBlocks: 4, blocks: 4, paddingOk: true }, best: { cause: 'ok', fit: 'fits' } };
-    expect(diagnoseSummary(ok).main).toBe('Decrypted as typed, 4 of 4 blocks read as text and the padding check passed. Nothing needs fixing.');
-    expect(diagnoseSummary({ ...ok, best: { cause: 'ok', fit: 'possible' } }).main).toMatch(/Nothing needs fixing as far as the bytes can tell\.$/);
+    const ok: DiagnoseSummaryFacts = {
+      ...base,
+      asTyped: { state: 'decrypted', textBlocks: 4, blocks: 4, paddingOk: true },
+      best: { cause: 'ok', fit: 'fits' }
+    };
+    expect(diagnoseSummary(ok).main).toBe(
+      'Decrypted as typed, 4 of 4 blocks read as text and the padding check passed. Nothing needs fixing.'
+    );
+    expect(diagnoseSummary({ ...ok, best: { cause: 'ok', fit: 'possible' } }).main).toMatch(
+      /Nothing needs fixing as far as the bytes can tell\.$/
+    );
   });
 
   it('a planted fault ranked second says which came first', () => {
-    const f: DiagnoseSummaryFacts = { ...base, planted: { label: 'Decrypt with another IV', cause: 'wrong-iv', plaintext: 'hi', best: 'wrong-key', bestFit: 'possible' } };
-    expect(text(diagnoseSummary(f).planted)).toBe('You planted decrypt with another IV in “hi”. The diagnoser ranked Wrong key first, not Wrong IV: read its evidence to see why the two look alike here.');
+    const f: DiagnoseSummaryFacts = {
+      ...base,
+      planted: {
+        label: 'Decrypt with another IV',
+        cause: 'wrong-iv',
+        plaintext: 'hi',
+        best: 'wrong-key',
+        bestFit: 'possible'
+      }
+    };
+    expect(text(diagnoseSummary(f).planted)).toBe(
+      'You planted decrypt with another IV in “hi”. The diagnoser ranked Wrong key first, not Wrong IV: read its evidence to see why the two look alike here.'
+    );
   });
 });

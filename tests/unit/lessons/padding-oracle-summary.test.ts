@@ -34,12 +34,20 @@ describe('lesson 2 summary: measuring', () => {
       firstByteOnly: true
     });
     expect(runOf({ result: refused(256), tally: { ERR_BAD_MAC: 255, ok: 1 } })).toMatchObject({ firstByteOnly: false });
-    expect(runOf({ result: refused(4352, 16), tally: { ERR_BAD_MAC: 4352 } })).toMatchObject({ firstByteOnly: false, recoveredBytes: 16 });
+    expect(runOf({ result: refused(4352, 16), tally: { ERR_BAD_MAC: 4352 } })).toMatchObject({
+      firstByteOnly: false,
+      recoveredBytes: 16
+    });
   });
 
   it('whose message: a source that says nobody here typed it', () => {
     expect(oracleLessonFacts({}, { cbc: { source: 'a frame nobody here typed' } }, true).whose).toBe('someone-else');
-    expect(oracleLessonFacts({}, victim, true)).toMatchObject({ whose: 'victim', where: 'live', capturedOnly: true, empty: false });
+    expect(oracleLessonFacts({}, victim, true)).toMatchObject({
+      whose: 'victim',
+      where: 'live',
+      capturedOnly: true,
+      empty: false
+    });
     expect(oracleLessonFacts({}, {}, false).empty).toBe(true);
   });
 });
@@ -60,14 +68,20 @@ describe('lesson 2 summary: words', () => {
   it('recovered: bytes, blocks, queries per byte and the answers', () => {
     // 32 bytes = 2 blocks; 4000 / 32 = 125.0 queries per byte
     const tally = { ERR_BAD_PADDING: 3968, ok: 32 };
-    expect(oracleLessonSummary(oracleLessonFacts({ cbc: { result: recovered(2, 4000, 251), tally } }, victim, false))).toEqual([
+    expect(
+      oracleLessonSummary(oracleLessonFacts({ cbc: { result: recovered(2, 4000, 251), tally } }, victim, false))
+    ).toEqual([
       "You recovered all 32 bytes (2 blocks) of the victim's message from the local oracle with 4000 queries: 125.0 per byte on average, at most 251 for one byte (the bound is 256).",
       "The server's answers were 3968 × ERR_BAD_PADDING, 32 × ok. Only whether the answer was ERR_BAD_PADDING mattered: that one bit per query is the whole leak."
     ]);
   });
 
   it('one block is "1 block"', () => {
-    expect(oracleLessonSummary(oracleLessonFacts({ cbc: { result: recovered(1, 2000, 256), tally: { ok: 2000 } } }, victim, true))[0]).toMatch(
+    expect(
+      oracleLessonSummary(
+        oracleLessonFacts({ cbc: { result: recovered(1, 2000, 256), tally: { ok: 2000 } } }, victim, true)
+      )[0]
+    ).toMatch(
       /^You recovered all 16 bytes \(1 block\) of the victim's message from the live server with 2000 queries: 125\.0 per byte/
     );
   });
@@ -87,8 +101,14 @@ describe('lesson 2 summary: words', () => {
 
   it('stopped and refused cbc runs', () => {
     const stopped: AttackResult = { ...(refused(77) as Extract<AttackResult, { ok: false }>), reason: 'aborted' };
-    expect(oracleLessonSummary(oracleLessonFacts({ cbc: { result: stopped, tally: {} } }, victim, false))).toEqual(['You stopped the cbc attack after 77 queries.']);
-    expect(oracleLessonSummary(oracleLessonFacts({ cbc: { result: refused(256), tally: { ERR_DECRYPT: 256 } } }, victim, false))).toEqual([
+    expect(oracleLessonSummary(oracleLessonFacts({ cbc: { result: stopped, tally: {} } }, victim, false))).toEqual([
+      'You stopped the cbc attack after 77 queries.'
+    ]);
+    expect(
+      oracleLessonSummary(
+        oracleLessonFacts({ cbc: { result: refused(256), tally: { ERR_DECRYPT: 256 } } }, victim, false)
+      )
+    ).toEqual([
       'The cbc attack failed after 256 queries (256 × ERR_DECRYPT): this server does not tell bad padding apart, so there was nothing to learn.'
     ]);
   });

@@ -85,7 +85,8 @@ export function findCauses(input: DiagnoseInput): Findings {
     put(paddingFinding(baseline, explained));
     put(keyFinding(baseline, explained));
   } else {
-    for (const cause of ['wrong-iv', 'bad-padding', 'wrong-key'] as const) put({ cause, fit: 'possible', score: 0.1, facts: { kind: 'cannot-judge' } });
+    for (const cause of ['wrong-iv', 'bad-padding', 'wrong-key'] as const)
+      put({ cause, fit: 'possible', score: 0.1, facts: { kind: 'cannot-judge' } });
   }
   return ranked(fields, baseline, found);
 }
@@ -101,7 +102,11 @@ function okFinding(fields: FieldReads, baseline: Reading | null, expected: strin
   const ct = fields.ciphertext.bytes;
   const wholeBlocks = ct !== null && ct.length > 0 && ct.length % BLOCK_SIZE === 0;
   const asTyped: AsTyped = baseline
-    ? { kind: 'read', reading: baseline, cleanButUnexpected: baseline.matchesExpected === false && baseline.quality === 'clean' }
+    ? {
+        kind: 'read',
+        reading: baseline,
+        cleanButUnexpected: baseline.matchesExpected === false && baseline.quality === 'clean'
+      }
     : {
         kind: 'unread',
         errors: (['key', 'iv', 'ciphertext'] as const).flatMap((field) => {
@@ -126,12 +131,23 @@ function encodingFinding(input: DiagnoseInput, fields: FieldReads, field: FieldN
   const hit = index.fixFor(cause);
   if (hit) {
     const found = field === 'key' ? hit.keyEnc : field === 'iv' ? (hit.ivSource as Encoding) : hit.ctEnc;
-    const foundLength = field === 'key' ? hit.reading.key.length : field === 'iv' ? BLOCK_SIZE : hit.reading.ciphertext.length;
+    const foundLength =
+      field === 'key' ? hit.reading.key.length : field === 'iv' ? BLOCK_SIZE : hit.reading.ciphertext.length;
     return {
       cause,
       fit: 'fits',
       score: hit.causes.length === 1 ? 0.95 : 0.9,
-      facts: { kind: 'other-encoding', field, claimed, found, claimedError, claimedLength, foundLength, reading: hit.reading, alongWith: hit.causes.filter((c) => c !== cause) },
+      facts: {
+        kind: 'other-encoding',
+        field,
+        claimed,
+        found,
+        claimedError,
+        claimedLength,
+        foundLength,
+        reading: hit.reading,
+        alongWith: hit.causes.filter((c) => c !== cause)
+      },
       repair: index.repair(hit)
     };
   }
@@ -152,7 +168,12 @@ function frontFinding(input: DiagnoseInput, fields: FieldReads, index: FixIndex)
   const ct = fields.ciphertext.bytes;
   if (!front) {
     const tooShort = !(ct && ct.length >= 2 * BLOCK_SIZE);
-    return { cause: 'iv-not-stripped', fit: 'ruled-out', score: 0, facts: { kind: 'no-iv-on-front', ctLength: ct?.length ?? 0, tooShort } };
+    return {
+      cause: 'iv-not-stripped',
+      fit: 'ruled-out',
+      score: 0,
+      facts: { kind: 'no-iv-on-front', ctLength: ct?.length ?? 0, tooShort }
+    };
   }
   const r = front.reading;
   const typedIvOnFront = fields.iv.bytes !== null && equalBytes(fields.iv.bytes, r.iv);
@@ -164,23 +185,57 @@ function frontFinding(input: DiagnoseInput, fields: FieldReads, index: FixIndex)
     cause: 'iv-not-stripped',
     fit: sure ? 'fits' : 'possible',
     score: !sure ? 0.6 : front.causes.length === 1 ? 0.97 : 0.9,
-    facts: { kind: 'iv-on-front', reading: r, sure, typedIvOnFront, alongWith: front.causes.filter((c) => c !== 'iv-not-stripped') },
+    facts: {
+      kind: 'iv-on-front',
+      reading: r,
+      sure,
+      typedIvOnFront,
+      alongWith: front.causes.filter((c) => c !== 'iv-not-stripped')
+    },
     repair: index.repair(front)
   };
 }
 
-function lengthFinding(input: DiagnoseInput, fields: FieldReads, index: FixIndex, keyOk: Uint8Array | null, ivOk: Uint8Array | null): Finding {
+function lengthFinding(
+  input: DiagnoseInput,
+  fields: FieldReads,
+  index: FixIndex,
+  keyOk: Uint8Array | null,
+  ivOk: Uint8Array | null
+): Finding {
   const ct = fields.ciphertext.bytes;
-  if (!ct || ct.length % BLOCK_SIZE === 0) return { cause: 'length', fit: 'ruled-out', score: 0, facts: { kind: 'whole-blocks', ctLength: ct?.length ?? null } };
+  if (!ct || ct.length % BLOCK_SIZE === 0)
+    return {
+      cause: 'length',
+      fit: 'ruled-out',
+      score: 0,
+      facts: { kind: 'whole-blocks', ctLength: ct?.length ?? null }
+    };
   const extra = ct.length % BLOCK_SIZE;
   const hit = index.fixFor('length');
-  if (hit) return { cause: 'length', fit: 'fits', score: 0.95, facts: { kind: 'extra-bytes', ctLength: ct.length, extra, reading: hit.reading }, repair: index.repair(hit) };
-  const whole = keyOk && ivOk && ct.length >= BLOCK_SIZE ? readDecryption(keyOk, ivOk, ct.subarray(0, ct.length - extra), input.expected) : null;
+  if (hit)
+    return {
+      cause: 'length',
+      fit: 'fits',
+      score: 0.95,
+      facts: { kind: 'extra-bytes', ctLength: ct.length, extra, reading: hit.reading },
+      repair: index.repair(hit)
+    };
+  const whole =
+    keyOk && ivOk && ct.length >= BLOCK_SIZE
+      ? readDecryption(keyOk, ivOk, ct.subarray(0, ct.length - extra), input.expected)
+      : null;
   return {
     cause: 'length',
     fit: 'fits',
     score: 0.9,
-    facts: { kind: 'cut-short', ctLength: ct.length, extra, whole, keyAndIvLookRight: whole !== null && whole.textBlocks > 0 }
+    facts: {
+      kind: 'cut-short',
+      ctLength: ct.length,
+      extra,
+      whole,
+      keyAndIvLookRight: whole !== null && whole.textBlocks > 0
+    }
   };
 }
 
@@ -194,18 +249,32 @@ function ivFinding(baseline: Reading, explained: Cause[], expected: string | und
       cause,
       fit: sure ? 'fits' : 'possible',
       score: sure ? 0.85 : 0.5,
-      facts: { kind: 'first-block-off', reading: baseline, recoveredIv: repair?.reading.iv ?? null, explainedBy: explained },
+      facts: {
+        kind: 'first-block-off',
+        reading: baseline,
+        recoveredIv: repair?.reading.iv ?? null,
+        explainedBy: explained
+      },
       repair: repair ?? undefined
     };
   }
-  if (baseline.blocks.length === 1 && baseline.textBlocks === 0) return { cause, fit: 'possible', score: 0.3, facts: { kind: 'one-block', reading: baseline } };
+  if (baseline.blocks.length === 1 && baseline.textBlocks === 0)
+    return { cause, fit: 'possible', score: 0.3, facts: { kind: 'one-block', reading: baseline } };
   const firstReads = baseline.blocks.length > 1 && baseline.blocks[0].text;
-  return { cause, fit: 'ruled-out', score: 0, facts: { kind: firstReads ? 'first-block-reads' : 'more-than-first-block', reading: baseline } };
+  return {
+    cause,
+    fit: 'ruled-out',
+    score: 0,
+    facts: { kind: firstReads ? 'first-block-reads' : 'more-than-first-block', reading: baseline }
+  };
 }
 
 function paddingFinding(baseline: Reading, explained: Cause[]): Finding {
   const cause = 'bad-padding';
-  if (baseline.quality === 'padding-off' || (baseline.padding.ok === false && baseline.textBlocks === baseline.blocks.length)) {
+  if (
+    baseline.quality === 'padding-off' ||
+    (baseline.padding.ok === false && baseline.textBlocks === baseline.blocks.length)
+  ) {
     const lastBlock = baseline.padded.subarray(baseline.padded.length - BLOCK_SIZE);
     const last = lastBlock[BLOCK_SIZE - 1];
     const lastByte = last === 0 ? 'zero' : last >= 0x20 && last < 0x7f ? 'text' : 'other';
@@ -218,17 +287,27 @@ function paddingFinding(baseline: Reading, explained: Cause[]): Finding {
       repair: { padding: 'none', reading: baseline }
     };
   }
-  if (!baseline.padding.ok) return { cause, fit: 'possible', score: 0.2, facts: { kind: 'padding-symptom', reading: baseline } };
+  if (!baseline.padding.ok)
+    return { cause, fit: 'possible', score: 0.2, facts: { kind: 'padding-symptom', reading: baseline } };
   return { cause, fit: 'ruled-out', score: 0, facts: { kind: 'padding-valid', reading: baseline } };
 }
 
 function keyFinding(baseline: Reading, explained: Cause[]): Finding {
   const cause = 'wrong-key';
-  if (baseline.textBlocks === 0 || (baseline.textBlocks <= baseline.blocks.length / 4 && baseline.quality === 'garbage')) {
+  if (
+    baseline.textBlocks === 0 ||
+    (baseline.textBlocks <= baseline.blocks.length / 4 && baseline.quality === 'garbage')
+  ) {
     const sure = explained.length === 0 && !baseline.padding.ok;
-    return { cause, fit: sure ? 'fits' : 'possible', score: sure ? 0.75 : 0.4, facts: { kind: 'all-garbage', reading: baseline, explainedBy: explained } };
+    return {
+      cause,
+      fit: sure ? 'fits' : 'possible',
+      score: sure ? 0.75 : 0.4,
+      facts: { kind: 'all-garbage', reading: baseline, explainedBy: explained }
+    };
   }
-  if (baseline.quality === 'garbage') return { cause, fit: 'possible', score: 0.3, facts: { kind: 'some-garbage', reading: baseline } };
+  if (baseline.quality === 'garbage')
+    return { cause, fit: 'possible', score: 0.3, facts: { kind: 'some-garbage', reading: baseline } };
   return { cause, fit: 'ruled-out', score: 0, facts: { kind: 'some-text', reading: baseline } };
 }
 

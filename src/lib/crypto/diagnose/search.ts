@@ -84,15 +84,25 @@ export function readFields(input: DiagnoseInput): FieldReads {
       fields.key.error = e as CryptoError;
     }
   }
-  if (fields.iv.bytes && fields.iv.bytes.length !== BLOCK_SIZE) fields.iv.error = new IvLengthError(fields.iv.bytes.length);
+  if (fields.iv.bytes && fields.iv.bytes.length !== BLOCK_SIZE)
+    fields.iv.error = new IvLengthError(fields.iv.bytes.length);
   return fields;
 }
 
 function candidates(text: string, encodings: Encoding[], fits: (b: Uint8Array) => boolean): [Encoding, Uint8Array][] {
-  return encodings.map((e) => [e, tryDecode(text, e)] as const).filter(([, b]) => b && fits(b)) as [Encoding, Uint8Array][];
+  return encodings.map((e) => [e, tryDecode(text, e)] as const).filter(([, b]) => b && fits(b)) as [
+    Encoding,
+    Uint8Array
+  ][];
 }
 
-function causesOf(input: DiagnoseInput, keyEnc: Encoding, ivSource: Encoding | 'front', ctEnc: Encoding, dropped: number): Cause[] {
+function causesOf(
+  input: DiagnoseInput,
+  keyEnc: Encoding,
+  ivSource: Encoding | 'front',
+  ctEnc: Encoding,
+  dropped: number
+): Cause[] {
   const causes: Cause[] = [];
   if (keyEnc !== input.key.encoding) causes.push('key-encoding');
   if (ivSource === 'front') causes.push('iv-not-stripped');
@@ -108,7 +118,11 @@ export function tryReadings(input: DiagnoseInput): Attempt[] {
   const attempts: Attempt[] = [];
   const keyCands = candidates(input.key.text, ENCODINGS, (b) => b.length === 16 || b.length === 24 || b.length === 32);
   const ivCands = candidates(input.iv.text, ENCODINGS, (b) => b.length === BLOCK_SIZE);
-  const ctEncodings: Encoding[] = ['hex', 'base64', ...(input.ciphertext.encoding === 'utf8' ? (['utf8'] as const) : [])];
+  const ctEncodings: Encoding[] = [
+    'hex',
+    'base64',
+    ...(input.ciphertext.encoding === 'utf8' ? (['utf8'] as const) : [])
+  ];
   const ctCands = candidates(input.ciphertext.text, ctEncodings, (b) => b.length > 0 && b.length <= MAX_SEARCH_BYTES);
   const seenKey = new Set<string>();
   for (const [keyEnc, key] of keyCands) {
@@ -123,7 +137,14 @@ export function tryReadings(input: DiagnoseInput): Attempt[] {
         for (const [ivSource, iv, body] of sources) {
           if (body.length === 0 || body.length % BLOCK_SIZE !== 0) continue;
           const reading = readDecryption(key, iv, body, expected);
-          attempts.push({ keyEnc, ivSource, ctEnc, dropped, reading, causes: causesOf(input, keyEnc, ivSource, ctEnc, dropped) });
+          attempts.push({
+            keyEnc,
+            ivSource,
+            ctEnc,
+            dropped,
+            reading,
+            causes: causesOf(input, keyEnc, ivSource, ctEnc, dropped)
+          });
         }
       }
     }
@@ -146,8 +167,10 @@ export function repairOf(input: DiagnoseInput, a: Attempt): Repair {
     r.iv = { text: bytesToHex(a.reading.iv), encoding: 'hex' };
     r.ciphertext = { text: bytesToBase64(a.reading.ciphertext), encoding: 'base64' };
   } else if (a.causes.includes('iv-encoding')) r.iv = { text: input.iv.text, encoding: a.ivSource };
-  if (a.causes.includes('ciphertext-encoding') && a.ivSource !== 'front') r.ciphertext = { text: input.ciphertext.text, encoding: a.ctEnc };
-  if (a.dropped && a.ivSource !== 'front') r.ciphertext = { text: bytesToBase64(a.reading.ciphertext), encoding: 'base64' };
+  if (a.causes.includes('ciphertext-encoding') && a.ivSource !== 'front')
+    r.ciphertext = { text: input.ciphertext.text, encoding: a.ctEnc };
+  if (a.dropped && a.ivSource !== 'front')
+    r.ciphertext = { text: bytesToBase64(a.reading.ciphertext), encoding: 'base64' };
   return r;
 }
 

@@ -84,6 +84,10 @@ export function tallyFlips(flips: FlipRecord[]): FlipTally | null {
   };
 }
 
-export function flipLessonFacts(flips: FlipRecord[], forged: Forged | null, replays: { verdict: string }[]): FlipLessonFacts {
+export function flipLessonFacts(
+  flips: FlipRecord[],
+  forged: Forged | null,
+  replays: { verdict: string }[]
+): FlipLessonFacts {
   return { flips: tallyFlips(flips), forged, replays: replays.map((r) => r.verdict) };
 }

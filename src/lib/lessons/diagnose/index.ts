@@ -57,7 +57,15 @@ export const FAULTS: { fault: Fault; label: string; cause: Cause }[] = FAULT_CAU
 
 export function verdictOf(f: Finding): Verdict {
   const { summary, evidence } = words(f.facts);
-  return { cause: f.cause, title: CAUSE_TITLES[f.cause], fit: f.fit, score: f.score, summary, evidence, repair: f.repair };
+  return {
+    cause: f.cause,
+    title: CAUSE_TITLES[f.cause],
+    fit: f.fit,
+    score: f.score,
+    summary,
+    evidence,
+    repair: f.repair
+  };
 }
 
 export function diagnose(input: DiagnoseInput): Diagnosis {
@@ -66,4 +74,11 @@ export function diagnose(input: DiagnoseInput): Diagnosis {
   return { fields, baseline, verdicts, best: verdicts[0] };
 }
 
-export { diagnoseSummary, diagnoseSummaryFacts, type DiagnoseSummary, type DiagnoseSummaryFacts, type Phrase, type PlantedFault } from './summary';
+export {
+  diagnoseSummary,
+  diagnoseSummaryFacts,
+  type DiagnoseSummary,
+  type DiagnoseSummaryFacts,
+  type Phrase,
+  type PlantedFault
+} from './summary';

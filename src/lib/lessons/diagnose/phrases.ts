@@ -31,7 +31,8 @@ export function titleInSentence(cause: Cause): string {
 export const causeList = (causes: Cause[]): string => causes.map(titleInSentence).join(', ');
 
 /** Block numbers counted from 1, as SP 800-38A §6.2 counts P₁…Pₙ. */
-const numbers = (r: Reading, text: boolean): number[] => r.blocks.filter((b) => b.text === text).map((b) => b.index + 1);
+const numbers = (r: Reading, text: boolean): number[] =>
+  r.blocks.filter((b) => b.text === text).map((b) => b.index + 1);
 
 export function describeBlocks(r: Reading): string {
   const n = r.blocks.length;

@@ -17,7 +17,9 @@ export interface PlantedFault {
 
 export interface DiagnoseSummaryFacts {
   planted: (PlantedFault & { best: Cause; bestFit: Fit }) | null;
-  asTyped: { state: 'decrypted'; textBlocks: number; blocks: number; paddingOk: boolean } | { state: 'unread'; codes: string[] };
+  asTyped:
+    | { state: 'decrypted'; textBlocks: number; blocks: number; paddingOk: boolean }
+    | { state: 'unread'; codes: string[] };
   best: { cause: Cause; fit: Fit };
   /** every cause but 'ok' */
   tested: number;
@@ -35,7 +37,9 @@ export function diagnoseSummaryFacts(d: Diagnosis, planted: PlantedFault | null)
   const fix = d.best.repair?.reading;
   return {
     planted: planted && { ...planted, best: d.best.cause, bestFit: d.best.fit },
-    asTyped: b ? { state: 'decrypted', textBlocks: b.textBlocks, blocks: b.blocks.length, paddingOk: b.padding.ok } : { state: 'unread', codes },
+    asTyped: b
+      ? { state: 'decrypted', textBlocks: b.textBlocks, blocks: b.blocks.length, paddingOk: b.padding.ok }
+      : { state: 'unread', codes },
     best: { cause: d.best.cause, fit: d.best.fit },
     tested: tested.length,
     fitting: d.verdicts.filter((v) => v.fit === 'fits').map((v) => v.cause),
@@ -58,10 +62,24 @@ export interface DiagnoseSummary {
 const lowerFirst = (s: string) => s.charAt(0).toLowerCase() + s.slice(1);
 
 function plantedPhrases(p: NonNullable<DiagnoseSummaryFacts['planted']>): Phrase[] {
-  const start: Phrase[] = [{ text: 'You planted ' }, { text: lowerFirst(p.label), strong: true }, { text: ` in “${p.plaintext}”. The diagnoser ` }];
+  const start: Phrase[] = [
+    { text: 'You planted ' },
+    { text: lowerFirst(p.label), strong: true },
+    { text: ` in “${p.plaintext}”. The diagnoser ` }
+  ];
   if (p.best === p.cause)
-    return [...start, { text: 'named it: ' }, { text: CAUSE_TITLES[p.best], strong: true }, { text: ` (${p.bestFit === 'fits' ? 'fits' : 'possible'}).` }];
-  return [...start, { text: 'ranked ' }, { text: CAUSE_TITLES[p.best], strong: true }, { text: ` first, not ${CAUSE_TITLES[p.cause]}: read its evidence to see why the two look alike here.` }];
+    return [
+      ...start,
+      { text: 'named it: ' },
+      { text: CAUSE_TITLES[p.best], strong: true },
+      { text: ` (${p.bestFit === 'fits' ? 'fits' : 'possible'}).` }
+    ];
+  return [
+    ...start,
+    { text: 'ranked ' },
+    { text: CAUSE_TITLES[p.best], strong: true },
+    { text: ` first, not ${CAUSE_TITLES[p.cause]}: read its evidence to see why the two look alike here.` }
+  ];
 }
 
 function mainSentences(f: DiagnoseSummaryFacts): string {
@@ -70,10 +88,12 @@ function mainSentences(f: DiagnoseSummaryFacts): string {
     a.state === 'decrypted'
       ? `Decrypted as typed, ${a.textBlocks} of ${a.blocks} ${plural(a.blocks, 'block')} read as text and the padding check ${a.paddingOk ? 'passed' : 'failed'}.`
       : `As typed, it could not even be decrypted: ${a.codes.length ? a.codes.join(', ') : 'the ciphertext is not whole 16-byte blocks'}.`;
-  if (f.best.cause === 'ok') return `${typed} Nothing needs fixing${f.best.fit === 'fits' ? '' : ' as far as the bytes can tell'}.`;
+  if (f.best.cause === 'ok')
+    return `${typed} Nothing needs fixing${f.best.fit === 'fits' ? '' : ' as far as the bytes can tell'}.`;
   const n = f.fitting.length;
   let out = `${typed} Of ${f.tested} causes tested, ${n} ${plural(n, 'fits', 'fit')}${n ? ` (${f.fitting.map(titleInSentence).join(', ')})` : ''} and ${f.ruledOut} ${plural(f.ruledOut, 'is', 'are')} ruled out.`;
-  if (f.repaired) out += ` The fix was found by decrypting again with it: ${f.repaired.textBlocks} of ${f.repaired.blocks} ${plural(f.repaired.blocks, 'block')} then read as text.`;
+  if (f.repaired)
+    out += ` The fix was found by decrypting again with it: ${f.repaired.textBlocks} of ${f.repaired.blocks} ${plural(f.repaired.blocks, 'block')} then read as text.`;
   return out;
 }
 

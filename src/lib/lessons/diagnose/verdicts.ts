@@ -25,7 +25,8 @@ function asTypedEvidence(t: AsTyped): string[] {
     return lines;
   }
   const lines = [describeBlocks(t.reading), describePadding(t.reading.padding)];
-  if (t.cleanButUnexpected) lines.push(`it decrypts cleanly to ${quote(t.reading.plaintext ?? '')}, but that is not what you expected`);
+  if (t.cleanButUnexpected)
+    lines.push(`it decrypts cleanly to ${quote(t.reading.plaintext ?? '')}, but that is not what you expected`);
   return lines;
 }
 
@@ -43,7 +44,10 @@ function okWords(f: Of<'decrypts' | 'binary' | 'does-not-decrypt'>): Words {
     case 'binary':
       return {
         summary: 'The padding is valid but the plaintext is not text: fine if your message is binary data.',
-        evidence: [...asTypedEvidence(f.asTyped), 'with a wrong key the padding check still passes about 1 time in 256; give the expected plaintext to decide']
+        evidence: [
+          ...asTypedEvidence(f.asTyped),
+          'with a wrong key the padding check still passes about 1 time in 256; give the expected plaintext to decide'
+        ]
       };
     case 'does-not-decrypt':
       return { summary: 'As typed, the input does not decrypt cleanly.', evidence: asTypedEvidence(f.asTyped) };
@@ -94,7 +98,8 @@ function frontWords(f: Of<'iv-on-front' | 'no-iv-on-front'>): Words {
   return {
     summary: `The first 16 bytes of the ciphertext are the IV: decrypting the rest with IV = those bytes succeeds, and ${plainSays(r)}.`,
     evidence: [
-      `ciphertext[0:16] = ${bytesToHex(r.iv)}` + (f.typedIvOnFront ? ' (the IV you typed: it was left on the front as well)' : ''),
+      `ciphertext[0:16] = ${bytesToHex(r.iv)}` +
+        (f.typedIvOnFront ? ' (the IV you typed: it was left on the front as well)' : ''),
       `with it as the IV, ciphertext[16:] (${r.ciphertext.length} bytes): ${describeBlocks(r)}`,
       describePadding(r.padding),
       ...(f.sure ? [] : [doubt]),
@@ -107,11 +112,17 @@ function lengthWords(f: Of<'extra-bytes' | 'cut-short' | 'whole-blocks'>): Words
   if (f.kind === 'whole-blocks') {
     return {
       summary: 'The length is fine.',
-      evidence: [f.ctLength !== null ? `the ciphertext is ${f.ctLength} bytes = ${f.ctLength / BLOCK_SIZE} whole blocks` : 'the ciphertext could not be read']
+      evidence: [
+        f.ctLength !== null
+          ? `the ciphertext is ${f.ctLength} bytes = ${f.ctLength / BLOCK_SIZE} whole blocks`
+          : 'the ciphertext could not be read'
+      ]
     };
   }
   const extra = `${f.extra} ${plural(f.extra, 'byte')}`;
-  const evidence = [`the ciphertext is ${f.ctLength} bytes = ${Math.floor(f.ctLength / BLOCK_SIZE)} whole blocks + ${extra}; CBC ciphertext is always whole 16-byte blocks`];
+  const evidence = [
+    `the ciphertext is ${f.ctLength} bytes = ${Math.floor(f.ctLength / BLOCK_SIZE)} whole blocks + ${extra}; CBC ciphertext is always whole 16-byte blocks`
+  ];
   if (f.kind === 'extra-bytes') {
     evidence.push(`without the last ${extra}, ${plainSays(f.reading)}: they were extra`);
     return { summary: `${f.extra} extra ${plural(f.extra, 'byte')} at the end: drop them and it decrypts.`, evidence };
@@ -126,14 +137,18 @@ function lengthWords(f: Of<'extra-bytes' | 'cut-short' | 'whole-blocks'>): Words
   return { summary, evidence };
 }
 
-const asTypedLines = (f: { reading: Reading }): string[] => [describeBlocks(f.reading), describePadding(f.reading.padding)];
+const asTypedLines = (f: { reading: Reading }): string[] => [
+  describeBlocks(f.reading),
+  describePadding(f.reading.padding)
+];
 
 function ivWords(f: Of<'first-block-off' | 'one-block' | 'first-block-reads' | 'more-than-first-block'>): Words {
   const ev = asTypedLines(f);
   switch (f.kind) {
     case 'first-block-off': {
       ev.push('only P₁ depends on the IV, so an IV mistake garbles block 1 and nothing else');
-      if (f.recoveredIv) ev.push(`from what you expected, the IV must be ${bytesToHex(f.recoveredIv)} (CIPH⁻¹_K(C₁) ⊕ P₁)`);
+      if (f.recoveredIv)
+        ev.push(`from what you expected, the IV must be ${bytesToHex(f.recoveredIv)} (CIPH⁻¹_K(C₁) ⊕ P₁)`);
       if (f.explainedBy.length) ev.push(`but this pattern is already explained by: ${causeList(f.explainedBy)}`);
       return { summary: 'Only the first block is wrong: the key is right, the IV is not.', evidence: ev };
     }
@@ -163,7 +178,10 @@ function paddingWords(f: Of<'not-pkcs7' | 'padding-symptom' | 'padding-valid'>):
         evidence: [...asTypedLines(f), LAST_BYTE_HINT[f.lastByte], `last block: ${bytesToHex(f.lastBlock, ' ')}`]
       };
     case 'padding-symptom':
-      return { summary: 'The padding check fails, but here it is a symptom: blocks are garbled too.', evidence: asTypedLines(f) };
+      return {
+        summary: 'The padding check fails, but here it is a symptom: blocks are garbled too.',
+        evidence: asTypedLines(f)
+      };
     case 'padding-valid':
       return { summary: 'The padding is valid.', evidence: [describePadding(f.reading.padding)] };
   }
@@ -185,7 +203,10 @@ function keyWords(f: Of<'all-garbage' | 'some-garbage' | 'some-text'>): Words {
       };
     }
     case 'some-garbage':
-      return { summary: 'Some blocks read and some do not: not the clean pattern of a wrong key.', evidence: asTypedLines(f) };
+      return {
+        summary: 'Some blocks read and some do not: not the clean pattern of a wrong key.',
+        evidence: asTypedLines(f)
+      };
     case 'some-text':
       return { summary: 'Some blocks decrypt to text, so the key is right.', evidence: asTypedLines(f) };
   }
@@ -197,7 +218,10 @@ export function words(f: Facts): Words {
     case 'not-needed':
       return { summary: 'Not needed: the input decrypts cleanly as typed.', evidence: [] };
     case 'cannot-judge':
-      return { summary: 'Cannot tell until the fields read.', evidence: ['cannot decrypt as typed, so the blocks cannot be judged'] };
+      return {
+        summary: 'Cannot tell until the fields read.',
+        evidence: ['cannot decrypt as typed, so the blocks cannot be judged']
+      };
     case 'decrypts':
     case 'binary':
     case 'does-not-decrypt':

@@ -40,7 +40,14 @@ const SOMEONE_ELSE = 'nobody here typed';
 export function runOf(o: SuiteOutcome): Run {
   const answers = Object.entries(o.tally).map(([answer, count]) => ({ answer, count }));
   const r = o.result;
-  if (r.ok) return { state: 'recovered', bytes: r.padded.length, queries: r.queries, maxByteQueries: r.maxByteQueries, answers };
+  if (r.ok)
+    return {
+      state: 'recovered',
+      bytes: r.padded.length,
+      queries: r.queries,
+      maxByteQueries: r.maxByteQueries,
+      answers
+    };
   if (r.reason === 'aborted') return { state: 'stopped', queries: r.queries };
   const firstByteOnly = r.recovered.length === 0 && r.queries === 256 && answers.length === 1;
   return { state: 'refused', queries: r.queries, answers, recoveredBytes: r.recovered.length, firstByteOnly };

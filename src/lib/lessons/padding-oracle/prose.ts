@@ -20,7 +20,9 @@ function cbcSentences(run: Run, facts: OracleLessonFacts): string[] {
     case 'stopped':
       return [`You stopped the cbc attack after ${run.queries} queries.`];
     case 'refused':
-      return [`The cbc attack failed after ${run.queries} queries (${tally(run.answers)}): this server does not tell bad padding apart, so there was nothing to learn.`];
+      return [
+        `The cbc attack failed after ${run.queries} queries (${tally(run.answers)}): this server does not tell bad padding apart, so there was nothing to learn.`
+      ];
   }
 }
 
@@ -39,9 +41,13 @@ function authenticatedSentence(suite: 'cbc-hmac' | 'gcm', run: Run): string {
 }
 
 export function oracleLessonSummary(facts: OracleLessonFacts): string[] {
-  if (facts.empty) return ["Nothing yet: capture the victim's message and run the attack, and this summary will describe what your run showed."];
+  if (facts.empty)
+    return [
+      "Nothing yet: capture the victim's message and run the attack, and this summary will describe what your run showed."
+    ];
   const out: string[] = [];
-  if (facts.capturedOnly) out.push(`You captured ${WHOSE[facts.whose]}: an IV and ciphertext blocks, and no key. Run the attack.`);
+  if (facts.capturedOnly)
+    out.push(`You captured ${WHOSE[facts.whose]}: an IV and ciphertext blocks, and no key. Run the attack.`);
   if (facts.cbc) out.push(...cbcSentences(facts.cbc, facts));
   for (const { suite, run } of facts.authenticated) out.push(authenticatedSentence(suite, run));
   return out;
