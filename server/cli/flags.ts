@@ -33,7 +33,7 @@ export interface Flag {
   valueName?: string;
   /** the value as the usage line shows it, e.g. the default `127.0.0.1` (default: valueName) */
   synopsis?: string;
-  /** shown without brackets in the usage line */
+  /** shown without brackets in the usage line (the command checks that it is there, in its own words) */
   required?: boolean;
   /** shares one bracket with the flag before it, as its alternative: `[--key <hex> | --key-file <path>]` */
   alternative?: boolean;
@@ -116,13 +116,14 @@ export function parseFlags(argv: readonly string[], flags: readonly Flag[]): Par
 
 /** `--key <hex> [--iv <hex>] [--json] [TEXT]`: the flags in declared order, then the operands. */
 export function usageLine(flags: readonly Flag[], operands = ''): string {
-  const parts: string[] = [];
-  for (let i = 0; i < flags.length; i++) {
-    const f = flags[i];
+  // one entry per bracket: a flag and the alternatives declared right after it
+  const groups: { required: boolean; shown: string[] }[] = [];
+  for (const f of flags) {
     const shown = f.type === 'boolean' ? `--${f.name}` : `--${f.name} ${f.synopsis ?? valueName(f)}`;
-    if (f.alternative && i > 0) parts[parts.length - 1] = parts[parts.length - 1].replace(/\]$/, ` | ${shown}]`);
-    else parts.push(f.required ? shown : `[${shown}]`);
+    if (f.alternative && groups.length > 0) groups[groups.length - 1].shown.push(shown);
+    else groups.push({ required: f.required === true, shown: [shown] });
   }
+  const parts = groups.map((g) => (g.required ? g.shown.join(' | ') : `[${g.shown.join(' | ')}]`));
   return [...parts, ...(operands ? [operands] : [])].join(' ');
 }
 

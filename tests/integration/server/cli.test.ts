@@ -57,8 +57,11 @@ describe('cbc-lab server: signals', () => {
 });
 
 describe('cbc-lab client', () => {
-  it('--message: the seed client\'s three lines, exit 0 (against a spawned server)', async () => {
-    const { port } = await spawnServer();
+  it('--message: the seed client\'s three lines, exit 0 (against `cbc-lab server`, both in this process)', async () => {
+    const server = startInProcess(['server', '--port', '0', '--key', KEY_HEX, '--log', 'none']);
+    cleanups.push(() => server.signal('SIGTERM'), () => server.exited);
+    await waitFor(() => /Server listening on/.test(server.out()), 'the server to listen', 15_000);
+    const port = Number(/^Server listening on 127\.0\.0\.1:(\d+)$/m.exec(server.out())![1]);
     const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
     expect(r.stdout).toBe('Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n');
     expect(r.code).toBe(0);
