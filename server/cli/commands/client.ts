@@ -132,6 +132,8 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
     if (framing === 'line' && suite !== 'cbc') throw new UsageError('ERR_BAD_OPTION_VALUE', `--suite ${suite} needs --framing native: line framing carries only unauthenticated cbc, as the seed projects do`);
     const name = f.values.name ?? 'alice';
     if (framing === 'line' && f.values.name !== undefined) io.stderr.write('note: --name is sent only with --framing native; the server names a line client guest-N\n');
+    // the hello name rule of docs/protocol.md §3.2: a control character is what it refuses
+    // eslint-disable-next-line no-control-regex
     if (name.length === 0 || name.length > 32 || /[\u0000-\u001f\u007f:]/.test(name) || name !== name.trim()) {
       throw new UsageError('ERR_BAD_OPTION_VALUE', `--name: expected 1 to 32 characters, no ":" and no spaces at either end, got ${JSON.stringify(name)}`);
     }

@@ -119,9 +119,15 @@ function openStream(url: string, headers: Record<string, string> = {}) {
           for (const line of block.split('\n')) {
             if (line.startsWith(':')) comments.push(line);
             else if (line.startsWith('retry: ')) retry = Number(line.slice(7));
-            else if (line.startsWith('event: ')) ((ev.event = line.slice(7)), (any = true));
+            else if (line.startsWith('event: ')) {
+              ev.event = line.slice(7);
+              any = true;
+            }
             else if (line.startsWith('id: ')) ev.id = line.slice(4);
-            else if (line.startsWith('data: ')) (data.push(line.slice(6)), (any = true));
+            else if (line.startsWith('data: ')) {
+              data.push(line.slice(6));
+              any = true;
+            }
           }
           ev.data = data.join('\n');
           if (any) events.push(ev);
