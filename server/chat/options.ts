@@ -24,7 +24,7 @@ export const DEFAULT_SLOW_READER_MS = 10_000;
 export const DEFAULT_LISTENER_GRACE_MS = 1000;
 /** §8.7: listeners that have never spoken, counted apart from the clients who speak. */
 export const DEFAULT_MAX_LISTENERS = 1000;
-/** §8.6, §6.2: how long a closing connection may take to send its last bytes before it is destroyed. */
+/** §8.8, §6.2: how long a closing connection may take to send its last bytes before it is destroyed. */
 export const CLOSE_DEADLINE_MS = 2000;
 
 export interface ChatServerOptions {
