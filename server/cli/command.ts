@@ -44,7 +44,10 @@ export function helpOf(spec: CommandSpec): string {
 }
 
 /** The report of a usage error: the error line, then the usage and where the details are. */
-export function usageReport(command: Pick<Command, 'name' | 'usage' | 'helpCommand' | 'errorPrefix'>, err: unknown): string {
+export function usageReport(
+  command: Pick<Command, 'name' | 'usage' | 'helpCommand' | 'errorPrefix'>,
+  err: unknown
+): string {
   const line = command.errorPrefix ? errorLine(err).replace(/^cbc-lab: /, `${command.errorPrefix}: `) : errorLine(err);
   return `${line}\nusage: ${command.usage}\nRun \`${command.helpCommand ?? `cbc-lab ${command.name} --help`}\` for details.\n`;
 }

@@ -63,7 +63,9 @@ function valueName(f: Flag): string {
  * mistake, reading left to right, throws a UsageError; --help does not stop the reading.
  */
 export function parseFlags(argv: readonly string[], flags: readonly Flag[]): ParsedFlags {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } };
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
+    help: { type: 'boolean', short: 'h' }
+  };
   for (const f of flags) options[f.name] = { type: f.type };
   const { tokens } = parseArgs({ args: [...argv], options, strict: false, allowPositionals: true, tokens: true });
   const byName = new Map(flags.map((f) => [f.name, f]));
@@ -91,25 +93,35 @@ export function parseFlags(argv: readonly string[], flags: readonly Flag[]): Par
           (/^-\d/.test(raw) ? ' (to pass text that starts with -, put -- before it)' : '')
       );
     }
-    if (given.has(flag.name)) throw new UsageError('ERR_REPEATED_OPTION', `--${flag.name} given more than once; give it once`);
+    if (given.has(flag.name))
+      throw new UsageError('ERR_REPEATED_OPTION', `--${flag.name} given more than once; give it once`);
     given.add(flag.name);
     if (flag.type === 'boolean') {
-      if (token.inlineValue) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${flag.name} takes no value, got --${flag.name}=${token.value}`);
+      if (token.inlineValue)
+        throw new UsageError(
+          'ERR_BAD_OPTION_VALUE',
+          `--${flag.name} takes no value, got --${flag.name}=${token.value}`
+        );
       out.booleans[flag.name] = true;
       continue;
     }
     const value = token.value;
     if (value === undefined) throw new UsageError('ERR_MISSING_VALUE', `--${flag.name} needs a value`);
     if (flag.choices && !flag.choices.includes(value)) {
-      throw new UsageError('ERR_BAD_OPTION_VALUE', `--${flag.name}: expected ${flag.choices.join(' or ')}, got ${JSON.stringify(value)}`, {
-        expected: flag.choices.join(' or '),
-        actual: value
-      });
+      throw new UsageError(
+        'ERR_BAD_OPTION_VALUE',
+        `--${flag.name}: expected ${flag.choices.join(' or ')}, got ${JSON.stringify(value)}`,
+        {
+          expected: flag.choices.join(' or '),
+          actual: value
+        }
+      );
     }
     out.values[flag.name] = value;
   }
   for (const f of flags) {
-    if (f.type === 'string' && out.values[f.name] === undefined && f.default !== undefined) out.values[f.name] = f.default;
+    if (f.type === 'string' && out.values[f.name] === undefined && f.default !== undefined)
+      out.values[f.name] = f.default;
   }
   return out;
 }
@@ -133,7 +145,10 @@ export function usageLine(flags: readonly Flag[], operands = ''): string {
  */
 export function optionsHelp(flags: readonly Flag[], column: number): string {
   const pad = ' '.repeat(column);
-  const rows = [...flags.map((f) => [f.type === 'boolean' ? `--${f.name}` : `--${f.name} ${valueName(f)}`, f.help] as const), ['-h, --help', HELP_FLAG.help] as const];
+  const rows = [
+    ...flags.map((f) => [f.type === 'boolean' ? `--${f.name}` : `--${f.name} ${valueName(f)}`, f.help] as const),
+    ['-h, --help', HELP_FLAG.help] as const
+  ];
   return rows
     .map(([head, lines]) => {
       const left = `  ${head}`;

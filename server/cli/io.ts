@@ -71,5 +71,11 @@ export function errorLine(err: unknown): string {
 
 /** This process's streams, environment and signals. */
 export function processIo(): CliIo {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, signals: process as unknown as StopSignals };
+  return {
+    stdin: process.stdin,
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    signals: process as unknown as StopSignals
+  };
 }

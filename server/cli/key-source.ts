@@ -17,7 +17,10 @@ export const KEY_FLAGS: readonly Flag[] = [
     name: 'key',
     type: 'string',
     valueName: '<hex>',
-    help: ['the pre-shared key, the same on the server and every client: 16, 24 or', '32 bytes as hex (AES-128/192/256); `ps` shows it: prefer the two below']
+    help: [
+      'the pre-shared key, the same on the server and every client: 16, 24 or',
+      '32 bytes as hex (AES-128/192/256); `ps` shows it: prefer the two below'
+    ]
   },
   {
     name: 'key-file',
@@ -32,7 +35,12 @@ export const KEY_FLAGS: readonly Flag[] = [
       'digits (`openssl rand -hex 32 > key.txt`) are only AES-256: never refused'
     ]
   },
-  { name: 'key-format', type: 'string', choices: ['hex', 'raw'], help: [`how to read --key-file and ${KEY_ENV}: hex digits, or the raw bytes`] }
+  {
+    name: 'key-format',
+    type: 'string',
+    choices: ['hex', 'raw'],
+    help: [`how to read --key-file and ${KEY_ENV}: hex digits, or the raw bytes`]
+  }
 ];
 
 export type KeyFormat = 'hex' | 'raw';
@@ -75,7 +83,8 @@ function hexReading(text: string, what: string): Reading & { looksHex: boolean }
     const looksHex = /^[0-9a-fA-F]+$/.test(digits); // an odd number of digits: hex text, cut short
     return { ok: false, problem: (err as Error).message.replace(`${what}: `, ''), looksHex };
   }
-  if (!isKeySize(bytes.length)) return { ok: false, problem: `${digits.length} hex digits are ${bytes.length} bytes, not a key`, looksHex: true };
+  if (!isKeySize(bytes.length))
+    return { ok: false, problem: `${digits.length} hex digits are ${bytes.length} bytes, not a key`, looksHex: true };
   return { ok: true, key: bytes, note: '', looksHex: true };
 }
 
@@ -97,23 +106,40 @@ function rawReading(bytes: Uint8Array): Reading & { dropped: boolean } {
     }
   }
   const key = bytes.slice(0, end);
-  if (!isKeySize(key.length)) return { ok: false, problem: `${key.length} bytes${dropped ? ' without the final line end' : ''}, not a key`, dropped };
+  if (!isKeySize(key.length))
+    return {
+      ok: false,
+      problem: `${key.length} bytes${dropped ? ' without the final line end' : ''}, not a key`,
+      dropped
+    };
   return { ok: true, key, note: dropped ? ', the final line end left out' : '', dropped };
 }
 
 /** How a key file's bytes make a key (exported for tests); throws a UsageError that says why not. */
 export function keyFromFileBytes(bytes: Uint8Array, file: string, format?: KeyFormat): ResolvedKey {
   const from = `--key-file ${file}`;
-  if (bytes.length === 0) throw usage('ERR_BAD_OPTION_VALUE', `--key-file: ${file} is empty; put a key in it, e.g. \`openssl rand -hex 32 > ${file}\``);
+  if (bytes.length === 0)
+    throw usage(
+      'ERR_BAD_OPTION_VALUE',
+      `--key-file: ${file} is empty; put a key in it, e.g. \`openssl rand -hex 32 > ${file}\``
+    );
   const text = Buffer.from(bytes).toString('latin1');
   const hex = hexReading(text, file);
   const raw = rawReading(bytes);
   if (format === 'hex') {
-    if (!hex.ok) throw usage('ERR_BAD_OPTION_VALUE', `--key-file: expected ${SIZES_TEXT} with --key-format hex, got ${file}: ${hex.problem}`);
+    if (!hex.ok)
+      throw usage(
+        'ERR_BAD_OPTION_VALUE',
+        `--key-file: expected ${SIZES_TEXT} with --key-format hex, got ${file}: ${hex.problem}`
+      );
     return { key: hex.key, source: `${from} read as hex` };
   }
   if (format === 'raw') {
-    if (!raw.ok) throw usage('ERR_BAD_OPTION_VALUE', `--key-file: expected 16, 24 or 32 raw bytes with --key-format raw, got ${file}: ${raw.problem}`);
+    if (!raw.ok)
+      throw usage(
+        'ERR_BAD_OPTION_VALUE',
+        `--key-file: expected 16, 24 or 32 raw bytes with --key-format raw, got ${file}: ${raw.problem}`
+      );
     return { key: raw.key, source: `${from} read as raw bytes${raw.note}` };
   }
   // No --key-format: hex text that is also a key as raw characters reads two ways.
@@ -131,7 +157,10 @@ export function keyFromFileBytes(bytes: Uint8Array, file: string, format?: KeyFo
   if (hex.ok) return { key: hex.key, source: `${from} read as hex` };
   if (raw.ok) return { key: raw.key, source: `${from} read as raw bytes${raw.note}` };
   const got = hex.looksHex ? hex.problem : `${raw.problem} as raw bytes, and not hex (${hex.problem})`;
-  throw usage('ERR_BAD_OPTION_VALUE', `--key-file: expected ${SIZES_TEXT} or 16, 24 or 32 raw bytes, got ${file}: ${got}; ${MAKE_ONE}`);
+  throw usage(
+    'ERR_BAD_OPTION_VALUE',
+    `--key-file: expected ${SIZES_TEXT} or 16, 24 or 32 raw bytes, got ${file}: ${got}; ${MAKE_ONE}`
+  );
 }
 
 function keyFromHex(value: string, what: string): Uint8Array {
@@ -141,7 +170,8 @@ function keyFromHex(value: string, what: string): Uint8Array {
   } catch (err) {
     throw usage('ERR_BAD_OPTION_VALUE', (err as Error).message);
   }
-  if (!isKeySize(key.length)) throw usage('ERR_BAD_OPTION_VALUE', `${what}: expected ${SIZES_TEXT}, got ${key.length} bytes; ${MAKE_ONE}`);
+  if (!isKeySize(key.length))
+    throw usage('ERR_BAD_OPTION_VALUE', `${what}: expected ${SIZES_TEXT}, got ${key.length} bytes; ${MAKE_ONE}`);
   return key;
 }
 
@@ -155,11 +185,18 @@ export function resolveKey(f: ParsedFlags, env: Record<string, string | undefine
   const file = f.values['key-file'];
   const format = f.values['key-format'] as KeyFormat | undefined;
   const envValue = env[KEY_ENV];
-  if (hex !== undefined && file !== undefined) throw usage('ERR_CONFLICTING_OPTIONS', 'give either --key or --key-file, not both');
-  const unused = envValue !== undefined && envValue !== '' && (hex !== undefined || file !== undefined) ? `; ${KEY_ENV} is set too and not used` : '';
+  if (hex !== undefined && file !== undefined)
+    throw usage('ERR_CONFLICTING_OPTIONS', 'give either --key or --key-file, not both');
+  const unused =
+    envValue !== undefined && envValue !== '' && (hex !== undefined || file !== undefined)
+      ? `; ${KEY_ENV} is set too and not used`
+      : '';
   if (hex !== undefined) {
     if (format === 'raw') {
-      throw usage('ERR_CONFLICTING_OPTIONS', `--key-format raw applies to --key-file and ${KEY_ENV}; --key is always hex. Put the raw characters in a file (--key-file) or in ${KEY_ENV}`);
+      throw usage(
+        'ERR_CONFLICTING_OPTIONS',
+        `--key-format raw applies to --key-file and ${KEY_ENV}; --key is always hex. Put the raw characters in a file (--key-file) or in ${KEY_ENV}`
+      );
     }
     return { key: keyFromHex(hex, '--key'), source: `--key read as hex${unused}` };
   }
@@ -169,7 +206,14 @@ export function resolveKey(f: ParsedFlags, env: Record<string, string | undefine
       bytes = readFileSync(file);
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'ENOENT' ? 'ENOENT (no such file)' : e.code === 'EACCES' ? 'EACCES (permission denied)' : e.code === 'EISDIR' ? 'EISDIR (a directory)' : (e.code ?? e.message);
+      const why =
+        e.code === 'ENOENT'
+          ? 'ENOENT (no such file)'
+          : e.code === 'EACCES'
+            ? 'EACCES (permission denied)'
+            : e.code === 'EISDIR'
+              ? 'EISDIR (a directory)'
+              : (e.code ?? e.message);
       throw usage('ERR_BAD_OPTION_VALUE', `--key-file: cannot read ${file}: ${why}`);
     }
     const r = keyFromFileBytes(new Uint8Array(bytes), file, format);
@@ -184,7 +228,11 @@ export function resolveKey(f: ParsedFlags, env: Record<string, string | undefine
   }
   if (format === 'raw') {
     const key = new Uint8Array(Buffer.from(envValue, 'utf8'));
-    if (!isKeySize(key.length)) throw usage('ERR_BAD_OPTION_VALUE', `${KEY_ENV}: expected 16, 24 or 32 raw bytes with --key-format raw, got ${key.length} bytes`);
+    if (!isKeySize(key.length))
+      throw usage(
+        'ERR_BAD_OPTION_VALUE',
+        `${KEY_ENV}: expected 16, 24 or 32 raw bytes with --key-format raw, got ${key.length} bytes`
+      );
     return { key, source: `${KEY_ENV} read as raw bytes` };
   }
   return { key: keyFromHex(envValue, KEY_ENV), source: `${KEY_ENV} read as hex` };

@@ -42,14 +42,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let command: Command | undefined;
   try {
     if (name !== undefined && Object.hasOwn(COMMANDS, name)) command = (await COMMANDS[name]()).command;
-    else if (name === 'help' && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0])) return runCommand((await COMMANDS[rest[0]]()).command, ['--help'], io);
+    else if (name === 'help' && rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]))
+      return runCommand((await COMMANDS[rest[0]]()).command, ['--help'], io);
     else if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
       const help = topHelp(await loadCommands());
       (name === undefined ? io.stderr : io.stdout).write(help);
       return name === undefined ? EXIT_USAGE : EXIT_OK;
     } else {
       const commands = await loadCommands();
-      const err = new UsageError('ERR_UNKNOWN_COMMAND', `unknown command ${JSON.stringify(name)}; the commands are ${commands.map((c) => c.name).join(', ')}`);
+      const err = new UsageError(
+        'ERR_UNKNOWN_COMMAND',
+        `unknown command ${JSON.stringify(name)}; the commands are ${commands.map((c) => c.name).join(', ')}`
+      );
       io.stderr.write(errorLine(err) + '\n' + topHelp(commands));
       return EXIT_USAGE;
     }

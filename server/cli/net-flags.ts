@@ -3,18 +3,24 @@
 import { UsageError } from './flags.ts';
 
 export function portFlag(v: string, flag = 'port'): number {
-  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${flag}: expected a number 0..65535, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || Number(v) > 65535)
+    throw new UsageError('ERR_BAD_OPTION_VALUE', `--${flag}: expected a number 0..65535, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
 export function hostFlag(v: string): string {
-  if (v === '' || /\s/.test(v)) throw new UsageError('ERR_BAD_OPTION_VALUE', `--host: expected an address such as 127.0.0.1, got ${JSON.stringify(v)}`);
+  if (v === '' || /\s/.test(v))
+    throw new UsageError(
+      'ERR_BAD_OPTION_VALUE',
+      `--host: expected an address such as 127.0.0.1, got ${JSON.stringify(v)}`
+    );
   return v;
 }
 
 /** Why a listen failed, in words that say what to do; `flag` names the port's flag. */
 export function listenHint(err: NodeJS.ErrnoException, flag: string): string {
-  if (err.code === 'EADDRINUSE') return `the port is in use: ${flag === '--port' ? 'is another server running? pick another --port' : `pick another ${flag}`}`;
+  if (err.code === 'EADDRINUSE')
+    return `the port is in use: ${flag === '--port' ? 'is another server running? pick another --port' : `pick another ${flag}`}`;
   if (err.code === 'EADDRNOTAVAIL') return 'no such address on this machine';
   if (err.code === 'EACCES') return 'permission denied: ports below 1024 need privileges';
   return err.message;

@@ -22,8 +22,11 @@ function escapeOf(cp: number): string | undefined {
   if (
     (cp >= 0x202a && cp <= 0x202e) || // LRE RLE PDF LRO RLO
     (cp >= 0x2066 && cp <= 0x2069) || // LRI RLI FSI PDI
-    cp === 0x200e || cp === 0x200f || cp === 0x061c || // LRM RLM ALM
-    cp === 0x2028 || cp === 0x2029 || // line and paragraph separators: line breaks to some programs
+    cp === 0x200e ||
+    cp === 0x200f ||
+    cp === 0x061c || // LRM RLM ALM
+    cp === 0x2028 ||
+    cp === 0x2029 || // line and paragraph separators: line breaks to some programs
     (cp >= 0xd800 && cp <= 0xdfff) // a lone surrogate (a valid pair arrives here as one code point)
   ) {
     return `\\u${cp.toString(16).padStart(4, '0')}`;

@@ -2,7 +2,14 @@
 // trace as JSON, and how a crypto error becomes its report and exit status. The output is the wire
 // form of docs/protocol.md, IV ‖ ciphertext, and the ciphertext part equals
 // `openssl enc -aes-N-cbc -K … -iv …` byte for byte (tests/integration/cli/openssl.test.ts proves it).
-import { CryptoError, base64Groups, bytesToHex, hexToBytes, type DecryptTrace, type EncryptTrace } from '../../src/lib/crypto/index.ts';
+import {
+  CryptoError,
+  base64Groups,
+  bytesToHex,
+  hexToBytes,
+  type DecryptTrace,
+  type EncryptTrace
+} from '../../src/lib/crypto/index.ts';
 import { CodedError } from '../../src/lib/errors/coded-error.ts';
 import { usageReport } from './command.ts';
 import { UsageError } from './flags.ts';
@@ -45,7 +52,10 @@ export interface Input {
 /** TEXT or WIRE: the one argument, else standard input (with --json, read only to one byte past the limit). */
 export async function readInput(positionals: string[], io: CliIo, what: string, json: boolean): Promise<Input> {
   if (positionals.length > 1) {
-    throw new UsageError('ERR_EXTRA_ARGUMENT', `expected one ${what} argument, got ${positionals.length}; quote text that contains spaces`);
+    throw new UsageError(
+      'ERR_EXTRA_ARGUMENT',
+      `expected one ${what} argument, got ${positionals.length}; quote text that contains spaces`
+    );
   }
   if (positionals.length === 1) return { text: positionals[0] };
   if (io.stdin.isTTY) io.stderr.write(`(reading ${what} from standard input; end it with Ctrl-D)\n`);
@@ -56,7 +66,8 @@ export async function readInput(positionals: string[], io: CliIo, what: string, 
 export function checkJsonInput(input: Input, json: boolean, command: string): void {
   if (!json) return;
   const size = input.bytes ? input.bytes.length : Buffer.byteLength(input.text ?? '');
-  if (size > MAX_JSON_INPUT_BYTES) throw new InputTooLargeError(input.bytes ? undefined : size, MAX_JSON_INPUT_BYTES, command);
+  if (size > MAX_JSON_INPUT_BYTES)
+    throw new InputTooLargeError(input.bytes ? undefined : size, MAX_JSON_INPUT_BYTES, command);
 }
 
 export function keyFrom(hex: string | undefined): Uint8Array {
@@ -114,5 +125,9 @@ Errors are one line on stderr: cbc-lab: CODE: what went wrong; what to check.
 
 /** The --json lines of both commands' --help: the limit is documented where the flag is. */
 export function jsonHelp(what: string, first: readonly string[]): string[] {
-  return [...first, `(for ${what} up to 1 MiB, 1048576 bytes as given: the JSON is ~110 times`, 'larger; above that ERR_INPUT_TOO_LARGE, exit 1)'];
+  return [
+    ...first,
+    `(for ${what} up to 1 MiB, 1048576 bytes as given: the JSON is ~110 times`,
+    'larger; above that ERR_INPUT_TOO_LARGE, exit 1)'
+  ];
 }

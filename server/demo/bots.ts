@@ -58,7 +58,14 @@ export function makeBot(o: BotOptions): Bot {
   };
   const connect = async (): Promise<void> => {
     if (state !== 'talking') return;
-    const c = new ChatClient({ host: o.host, port: o.port, key: o.key, name: o.name, framing: o.framing, suite: o.suite });
+    const c = new ChatClient({
+      host: o.host,
+      port: o.port,
+      key: o.key,
+      name: o.name,
+      framing: o.framing,
+      suite: o.suite
+    });
     c.on('close', () => {
       if (client === c) client = null;
       retry();
@@ -110,7 +117,23 @@ export function makeBot(o: BotOptions): Bot {
 export function demoBots(o: { host: string; port: number; key: Uint8Array; interval: number }): Bot[] {
   const at = { host: o.host, port: o.port, key: o.key, interval: o.interval };
   return [
-    makeBot({ ...at, name: 'alice', framing: 'line', suite: 'cbc', lines: ALICE_LINES, goodbye: 'Class is over. Bye, everyone!', delay: Math.min(500, o.interval / 4) }),
-    makeBot({ ...at, name: 'bob', framing: 'native', suite: 'cbc-hmac', lines: BOB_LINES, goodbye: 'See you tomorrow, Alice. Bye!', delay: o.interval / 2 })
+    makeBot({
+      ...at,
+      name: 'alice',
+      framing: 'line',
+      suite: 'cbc',
+      lines: ALICE_LINES,
+      goodbye: 'Class is over. Bye, everyone!',
+      delay: Math.min(500, o.interval / 4)
+    }),
+    makeBot({
+      ...at,
+      name: 'bob',
+      framing: 'native',
+      suite: 'cbc-hmac',
+      lines: BOB_LINES,
+      goodbye: 'See you tomorrow, Alice. Bye!',
+      delay: o.interval / 2
+    })
   ];
 }

@@ -11,15 +11,21 @@ export class PortInUseError extends CodedError<'ERR_PORT_IN_USE'> {
     readonly host: string
   ) {
     // macOS's AirPlay Receiver listens on port 5000, the default --chat-port: name the likely culprit.
-    const who = process.platform === 'darwin' && port === 5000 ? 'on macOS, often the AirPlay Receiver' : 'another program, or another npm start, is listening there';
-    super('ERR_PORT_IN_USE', `port ${port} on ${host} is in use (${who}); choose another with ${flag} <port>`, { actual: port });
+    const who =
+      process.platform === 'darwin' && port === 5000
+        ? 'on macOS, often the AirPlay Receiver'
+        : 'another program, or another npm start, is listening there';
+    super('ERR_PORT_IN_USE', `port ${port} on ${host} is in use (${who}); choose another with ${flag} <port>`, {
+      actual: port
+    });
   }
 }
 
 export function listenError(err: unknown, flag: string, port: number, host: string): Error {
   const code = (err as NodeJS.ErrnoException)?.code;
   if (code === 'EADDRINUSE') return new PortInUseError(flag, port, host);
-  if (code === 'EACCES') return new Error(`port ${port} on ${host}: permission denied; choose a port above 1023 with ${flag} <port>`);
+  if (code === 'EACCES')
+    return new Error(`port ${port} on ${host}: permission denied; choose a port above 1023 with ${flag} <port>`);
   return err instanceof Error ? err : new Error(String(err));
 }
 

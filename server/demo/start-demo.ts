@@ -114,7 +114,16 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     parts.chat = chat;
 
     const chatPortWanted = o.chatPort ?? DEFAULT_CHAT_PORT;
-    const tap = await startTap({ listenHost: host, listenPort: chatPortWanted, targetHost: host, targetPort: serverAddr.port, pcapPath: pcapngPath, spoolPath, memoryFrames: o.memoryFrames, onWarning: (m) => process.stderr.write(`${m}\n`) }).catch((err: unknown) => {
+    const tap = await startTap({
+      listenHost: host,
+      listenPort: chatPortWanted,
+      targetHost: host,
+      targetPort: serverAddr.port,
+      pcapPath: pcapngPath,
+      spoolPath,
+      memoryFrames: o.memoryFrames,
+      onWarning: (m) => process.stderr.write(`${m}\n`)
+    }).catch((err: unknown) => {
       throw listenError(err, '--chat-port', chatPortWanted, host);
     });
     parts.tap = tap;

@@ -33,7 +33,11 @@ export class WebSenders {
       await sender.ready;
     } catch (err) {
       this.senders.delete(id);
-      return { status: 502, code: 'ERR_CHAT_UNREACHABLE', message: `cannot reach the chat port ${this.port}: ${(err as Error).message}` };
+      return {
+        status: 502,
+        code: 'ERR_CHAT_UNREACHABLE',
+        message: `cannot reach the chat port ${this.port}: ${(err as Error).message}`
+      };
     }
     return new Promise((resolve) => {
       let done = false;
@@ -43,7 +47,15 @@ export class WebSenders {
         clearTimeout(t);
         resolve(r);
       };
-      const t = setTimeout(() => finish({ status: 504, code: 'ERR_SEND_TIMEOUT', message: `no answer from the chat server within ${SEND_TIMEOUT_MS / 1000} s` }), SEND_TIMEOUT_MS);
+      const t = setTimeout(
+        () =>
+          finish({
+            status: 504,
+            code: 'ERR_SEND_TIMEOUT',
+            message: `no answer from the chat server within ${SEND_TIMEOUT_MS / 1000} s`
+          }),
+        SEND_TIMEOUT_MS
+      );
       sender.waiting.push(finish);
       sender.client.send(o.text);
     });
@@ -74,15 +86,28 @@ export class WebSenders {
   }
 
   private open(o: { name: string; suite: SendSuite }): Sender {
-    const client = new ChatClient({ host: this.host, port: this.port, key: this.key, name: o.name, framing: 'native', suite: o.suite });
+    const client = new ChatClient({
+      host: this.host,
+      port: this.port,
+      key: this.key,
+      name: o.name,
+      framing: 'native',
+      suite: o.suite
+    });
     const waiting: Sender['waiting'] = [];
     client.on('message', (m: Incoming) => {
       // §8.3: the server answers each of our chats with an ack, or an error frame, in order
       if (m.kind === 'ack') waiting.shift()?.({ ok: true });
-      else if (m.kind === 'error') waiting.shift()?.({ status: 502, code: m.code, message: `chat server: ${m.message}` });
+      else if (m.kind === 'error')
+        waiting.shift()?.({ status: 502, code: m.code, message: `chat server: ${m.message}` });
     });
     client.on('close', (err: { code?: string; message?: string } | null) => {
-      for (const w of waiting.splice(0)) w({ status: 502, code: err?.code ?? 'ERR_CHAT_CLOSED', message: `chat server closed the connection${err?.message ? `: ${err.message}` : ''}` });
+      for (const w of waiting.splice(0))
+        w({
+          status: 502,
+          code: err?.code ?? 'ERR_CHAT_CLOSED',
+          message: `chat server closed the connection${err?.message ? `: ${err.message}` : ''}`
+        });
     });
     return { client, ready: client.connect(), waiting };
   }

@@ -25,11 +25,28 @@ export async function startDemoChild(flags: string[] = []): Promise<DemoChild> {
   buildIfNeeded();
   const webPort = await freePort();
   const chatPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'demo.ts'), '--web-port', String(webPort), '--chat-port', String(chatPort), ...flags], {
-    cwd: root,
-    env: { ...process.env, CBC_LAB_NO_BUILD: '1', CBC_LAB_CAPTURE_DIR: mkdtempSync(join(tmpdir(), 'cbc-lab-lesson-demo-')) },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(root, 'server', 'demo.ts'),
+      '--web-port',
+      String(webPort),
+      '--chat-port',
+      String(chatPort),
+      ...flags
+    ],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        CBC_LAB_NO_BUILD: '1',
+        CBC_LAB_CAPTURE_DIR: mkdtempSync(join(tmpdir(), 'cbc-lab-lesson-demo-'))
+      },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  );
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => (out += d));
@@ -94,7 +111,10 @@ export async function spawnDemo(key: string): Promise<FastDemo> {
     'process.stdin.on("end", () => d.stop().then(() => process.exit(0)));',
     'process.stdin.resume();'
   ].join('\n');
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { cwd: root, stdio: ['pipe', 'pipe', 'inherit'] });
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    cwd: root,
+    stdio: ['pipe', 'pipe', 'inherit']
+  });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (c) => reject(new Error(`the demo exited with ${c} before it started`)));

@@ -93,25 +93,41 @@ export function startInProcess(args: string[], o: Omit<InProcessOptions, 'stdin'
 }
 
 /** `cbc-lab ARGS…` in this process, run to its end: the same result as cli() gives for a spawned run. */
-export async function inProcessCli(args: string[], stdin?: string | Uint8Array, o: Omit<InProcessOptions, 'stdin'> = {}): Promise<CliResult> {
+export async function inProcessCli(
+  args: string[],
+  stdin?: string | Uint8Array,
+  o: Omit<InProcessOptions, 'stdin'> = {}
+): Promise<CliResult> {
   const stdinStream = Readable.from(stdin === undefined ? [] : [Buffer.from(stdin)]) as Readable & { isTTY?: boolean };
   if (o.stdinIsTTY) stdinStream.isTTY = true;
   const stdout = collector(o.stdoutIsTTY === true);
   const stderr = collector(false);
-  const io: CliIo = { stdin: stdinStream, stdout: stdout.stream, stderr: stderr.stream, env: o.env ?? { ...process.env }, signals: new EventEmitter() };
+  const io: CliIo = {
+    stdin: stdinStream,
+    stdout: stdout.stream,
+    stderr: stderr.stream,
+    env: o.env ?? { ...process.env },
+    signals: new EventEmitter()
+  };
   const code = await runCli(args, io);
   const bytes = stdout.bytes();
   return { code, stdout: bytes, out: bytes.toString('utf8'), stderr: stderr.bytes().toString('utf8') };
 }
 
 /** `cbc-lab ARGS…` in this process: its exit status and what it printed (stdout as text). */
-export async function inProcess(args: string[], o: InProcessOptions = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export async function inProcess(
+  args: string[],
+  o: InProcessOptions = {}
+): Promise<{ code: number; stdout: string; stderr: string }> {
   const r = await inProcessCli(args, o.stdin, o);
   return { code: r.code!, stdout: r.out, stderr: r.stderr };
 }
 
 /** `openssl enc -aes-N-cbc -K key -iv iv [-d] [-nopad]` on raw bytes; returns raw bytes. */
-export function openssl(opts: { keyHex: string; ivHex: string; decrypt?: boolean; nopad?: boolean }, input: Uint8Array): Buffer {
+export function openssl(
+  opts: { keyHex: string; ivHex: string; decrypt?: boolean; nopad?: boolean },
+  input: Uint8Array
+): Buffer {
   const bits = (opts.keyHex.length / 2) * 8;
   const args = ['enc', `-aes-${bits}-cbc`, '-K', opts.keyHex, '-iv', opts.ivHex];
   if (opts.decrypt) args.push('-d');

@@ -13,8 +13,22 @@ import { hostFlag, portFlag } from '../net-flags.ts';
 import { escapeTerminalText as shown } from '../terminal-text.ts';
 
 const FLAGS: readonly Flag[] = [
-  { name: 'host', type: 'string', valueName: '<addr>', synopsis: '127.0.0.1', default: '127.0.0.1', help: ['server address (default 127.0.0.1)'] },
-  { name: 'port', type: 'string', valueName: '<n>', synopsis: String(DEFAULT_PORT), default: String(DEFAULT_PORT), help: [`server port (default ${DEFAULT_PORT})`] },
+  {
+    name: 'host',
+    type: 'string',
+    valueName: '<addr>',
+    synopsis: '127.0.0.1',
+    default: '127.0.0.1',
+    help: ['server address (default 127.0.0.1)']
+  },
+  {
+    name: 'port',
+    type: 'string',
+    valueName: '<n>',
+    synopsis: String(DEFAULT_PORT),
+    default: String(DEFAULT_PORT),
+    help: [`server port (default ${DEFAULT_PORT})`]
+  },
   ...KEY_FLAGS,
   {
     name: 'name',
@@ -41,7 +55,13 @@ const FLAGS: readonly Flag[] = [
     synopsis: 'cbc|cbc-hmac|gcm',
     help: ['native framing only: cbc (default), cbc-hmac (encrypt-then-MAC) or gcm']
   },
-  { name: 'message', type: 'string', valueName: '<text>', synopsis: 'TEXT', help: ['send one message, print the decrypted reply, exit'] },
+  {
+    name: 'message',
+    type: 'string',
+    valueName: '<text>',
+    synopsis: 'TEXT',
+    help: ['send one message, print the decrypted reply, exit']
+  },
   { name: 'show-wire', type: 'boolean', help: ['also print every frame as it is on the wire (→ sent, ← received)'] }
 ];
 
@@ -56,7 +76,14 @@ const REASON: Record<string, string> = {
   ERR_PAYLOAD_LENGTH: 'the payload has the wrong length',
   ERR_BAD_BASE64: 'the line is not base64'
 };
-const KEY_CODES = new Set(['ERR_BAD_PADDING', 'ERR_BAD_UTF8', 'ERR_DECRYPT', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_BAD_NAME']);
+const KEY_CODES = new Set([
+  'ERR_BAD_PADDING',
+  'ERR_BAD_UTF8',
+  'ERR_DECRYPT',
+  'ERR_BAD_MAC',
+  'ERR_BAD_TAG',
+  'ERR_BAD_NAME'
+]);
 const SAME_KEY = ' — do both sides use the same key?';
 
 function reason(code: string, message: string): string {
@@ -92,7 +119,7 @@ export const command: Command = defineCommand(
     summary: 'connect to the chat server: send one message, or chat interactively',
     flags: FLAGS,
     helpColumn: 25,
-    description: 'Connect to `cbc-lab server` (or a seed project\'s server, with --framing line).',
+    description: "Connect to `cbc-lab server` (or a seed project's server, with --framing line).",
     epilog: `Without --message: an interactive chat. Type a line to send it; others' messages appear
 decrypted. End with Ctrl-D or Ctrl-C. What others chose (their text, names, the server's errors
 and bye reasons) is shown, never interpreted: control characters, terminal escapes and bidi
@@ -119,7 +146,11 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
       io.stdout.write(command.help);
       return EXIT_OK;
     }
-    if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}; to send a message use --message TEXT`);
+    if (f.positionals.length)
+      throw new UsageError(
+        'ERR_EXTRA_ARGUMENT',
+        `unexpected argument ${JSON.stringify(f.positionals[0])}; to send a message use --message TEXT`
+      );
     const host = hostFlag(f.values.host!);
     const port = portFlag(f.values.port!);
     if (port === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', "--port: expected the server's port 1..65535, got 0");
@@ -129,25 +160,40 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
     const wantsNative = (f.values.suite !== undefined && f.values.suite !== 'cbc') || f.values.name !== undefined;
     const framing = (f.values.framing ?? (wantsNative ? 'native' : 'line')) as 'line' | 'native';
     const suite = (f.values.suite ?? 'cbc') as SealedSuite;
-    if (framing === 'line' && suite !== 'cbc') throw new UsageError('ERR_BAD_OPTION_VALUE', `--suite ${suite} needs --framing native: line framing carries only unauthenticated cbc, as the seed projects do`);
+    if (framing === 'line' && suite !== 'cbc')
+      throw new UsageError(
+        'ERR_BAD_OPTION_VALUE',
+        `--suite ${suite} needs --framing native: line framing carries only unauthenticated cbc, as the seed projects do`
+      );
     const name = f.values.name ?? 'alice';
-    if (framing === 'line' && f.values.name !== undefined) io.stderr.write('note: --name is sent only with --framing native; the server names a line client guest-N\n');
+    if (framing === 'line' && f.values.name !== undefined)
+      io.stderr.write('note: --name is sent only with --framing native; the server names a line client guest-N\n');
     // the hello name rule of docs/protocol.md §3.2: a control character is what it refuses
     // eslint-disable-next-line no-control-regex
     if (name.length === 0 || name.length > 32 || /[\u0000-\u001f\u007f:]/.test(name) || name !== name.trim()) {
-      throw new UsageError('ERR_BAD_OPTION_VALUE', `--name: expected 1 to 32 characters, no ":" and no spaces at either end, got ${JSON.stringify(name)}`);
+      throw new UsageError(
+        'ERR_BAD_OPTION_VALUE',
+        `--name: expected 1 to 32 characters, no ":" and no spaces at either end, got ${JSON.stringify(name)}`
+      );
     }
     const message = f.values.message;
-    if (message !== undefined && message.length === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', '--message: expected some text, got an empty string');
+    if (message !== undefined && message.length === 0)
+      throw new UsageError('ERR_BAD_OPTION_VALUE', '--message: expected some text, got an empty string');
 
     io.stderr.write(keyLine(resolved));
     const client = new ChatClient({ host, port, key: resolved.key, name, framing, suite });
-    if (f.booleans['show-wire']) client.on('wire', (dir: 'in' | 'out', wire: Uint8Array | string) => io.stdout.write(wireLine(dir, wire)));
+    if (f.booleans['show-wire'])
+      client.on('wire', (dir: 'in' | 'out', wire: Uint8Array | string) => io.stdout.write(wireLine(dir, wire)));
     try {
       await client.connect();
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
-      const hint = e.code === 'ECONNREFUSED' ? 'connection refused: is `cbc-lab server` running there?' : e.code === 'ENOTFOUND' ? 'no such host' : shown(e.message);
+      const hint =
+        e.code === 'ECONNREFUSED'
+          ? 'connection refused: is `cbc-lab server` running there?'
+          : e.code === 'ENOTFOUND'
+            ? 'no such host'
+            : shown(e.message);
       io.stderr.write(`cbc-lab: ERR_CONNECT: cannot connect to ${host}:${port}: ${hint}\n`);
       return EXIT_DATA;
     }
@@ -173,7 +219,10 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
       client.send(message);
       io.stdout.write('Encrypted message sent\n');
     };
-    const timer = setTimeout(() => finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: no reply from the server within 10 s\n`), 10_000);
+    const timer = setTimeout(
+      () => finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: no reply from the server within 10 s\n`),
+      10_000
+    );
     timer.unref();
     client.on('message', (m: Incoming) => {
       // Line framing: the first line after our message is its reply (§8.2); native: the type says.
@@ -182,14 +231,23 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
         const type = nativeType(m.wire);
         const ours = client.framing === 'line' ? firstLine : type === 'hello' || type === 'ack';
         if (!ours) return io.stderr.write(undecryptableLine(m.error.code, m.error.message));
-        return finish(EXIT_DATA, `cbc-lab: ${m.error.code}: cannot decrypt the server's reply: ${why(m.error.code, m.error.message)}\n`);
+        return finish(
+          EXIT_DATA,
+          `cbc-lab: ${m.error.code}: cannot decrypt the server's reply: ${why(m.error.code, m.error.message)}\n`
+        );
       }
       if (m.kind === 'error') {
         const what = sent ? 'the server refused our message' : 'the server refused our hello';
-        const could = KEY_CODES.has(m.code) ? `the server cannot decrypt our ${sent ? 'message' : 'hello'}: ` : `${what}: `;
-        return finish(EXIT_DATA, `cbc-lab: ${shown(m.code)}: ${could}${KEY_CODES.has(m.code) ? why(m.code, m.message) : shown(m.message)}\n`);
+        const could = KEY_CODES.has(m.code)
+          ? `the server cannot decrypt our ${sent ? 'message' : 'hello'}: `
+          : `${what}: `;
+        return finish(
+          EXIT_DATA,
+          `cbc-lab: ${shown(m.code)}: ${could}${KEY_CODES.has(m.code) ? why(m.code, m.message) : shown(m.message)}\n`
+        );
       }
-      if (m.kind === 'bye') return finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: the server said bye before replying (${shown(m.text)})\n`);
+      if (m.kind === 'bye')
+        return finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: the server said bye before replying (${shown(m.text)})\n`);
       if (m.kind === 'hello' && !sent) return sendIt();
       if (m.kind === 'ack' && sent) {
         clearTimeout(timer);
@@ -199,7 +257,10 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
       // others' chat and notices are not the reply: skip them
     });
     client.on('close', (err: FrameError | null) => {
-      finish(EXIT_DATA, `cbc-lab: ${err?.code ?? 'ERR_NO_REPLY'}: the server closed the connection before replying${err ? `: ${shown(err.message)}` : ''}\n`);
+      finish(
+        EXIT_DATA,
+        `cbc-lab: ${err?.code ?? 'ERR_NO_REPLY'}: the server closed the connection before replying${err ? `: ${shown(err.message)}` : ''}\n`
+      );
     });
     if (client.framing === 'line') sendIt();
   });
@@ -220,7 +281,11 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
     };
     const onSigint = () => finish(EXIT_OK);
     signals.on('SIGINT', onSigint);
-    io.stderr.write(client.framing === 'native' ? `Joining as ${client.name} (${client.suite}); type a message and press Enter, Ctrl-D to leave\n` : 'Type a message and press Enter (you join the room with your first message); Ctrl-D to leave\n');
+    io.stderr.write(
+      client.framing === 'native'
+        ? `Joining as ${client.name} (${client.suite}); type a message and press Enter, Ctrl-D to leave\n`
+        : 'Type a message and press Enter (you join the room with your first message); Ctrl-D to leave\n'
+    );
     client.on('message', (m: Incoming) => {
       switch (m.kind) {
         case 'chat':
@@ -237,7 +302,11 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
           // Native error frames come from the server alone. A line client cannot read an error
           // about its key (the server encrypts it with its own, §5.4), and a peer named
           // "ERROR ERR_DECRYPT" can make a relayed line look like one: report it, chat on.
-          if (client.framing === 'native' && KEY_CODES.has(m.code)) return finish(EXIT_DATA, `cbc-lab: ${m.code}: the server cannot decrypt our frames: ${why(m.code, m.message)}\n`);
+          if (client.framing === 'native' && KEY_CODES.has(m.code))
+            return finish(
+              EXIT_DATA,
+              `cbc-lab: ${m.code}: the server cannot decrypt our frames: ${why(m.code, m.message)}\n`
+            );
           return io.stderr.write(`! server: ${shown(m.code)}: ${shown(m.message)}\n`);
         case 'bye':
           io.stdout.write(`* server: ${shown(m.text)}: bye\n`);
@@ -249,7 +318,12 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
           return io.stdout.write(undecryptableLine(m.error.code, m.error.message));
       }
     });
-    client.on('close', (err: FrameError | null) => finish(err ? EXIT_DATA : EXIT_OK, err ? `cbc-lab: ${err.code}: ${shown(err.message)}\n` : '* connection closed by the server\n'));
+    client.on('close', (err: FrameError | null) =>
+      finish(
+        err ? EXIT_DATA : EXIT_OK,
+        err ? `cbc-lab: ${err.code}: ${shown(err.message)}\n` : '* connection closed by the server\n'
+      )
+    );
     rl.on('line', (line) => {
       if (line.length > 0 && !client.closed) client.send(line);
     });

@@ -1,16 +1,50 @@
 // `cbc-lab decrypt`: the wire form IV ‖ ciphertext back to the plaintext, the padding checked
 // strictly (every PKCS#7 pad byte, RFC 5652 §6.3), written exactly as `openssl enc -d` does.
-import { CryptoError, bytesToHex, bytesToUtf8, checkKey, decodeText, decryptTrace, paddingError, splitWire, type Padding } from '../../../src/lib/crypto/index.ts';
+import {
+  CryptoError,
+  bytesToHex,
+  bytesToUtf8,
+  checkKey,
+  decodeText,
+  decryptTrace,
+  paddingError,
+  splitWire,
+  type Padding
+} from '../../../src/lib/crypto/index.ts';
 import { defineCommand, type Command } from '../command.ts';
 import { parseFlags, type Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, errorLine } from '../io.ts';
 import { EXIT_HELP, checkJsonInput, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
 
 const FLAGS: readonly Flag[] = [
-  { name: 'key', type: 'string', valueName: '<hex>', required: true, help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed'] },
-  { name: 'in', type: 'string', choices: ['base64', 'hex'], default: 'base64', help: ['how WIRE is written (default base64; line breaks and spaces are skipped)'] },
-  { name: 'out', type: 'string', choices: ['utf8', 'hex'], default: 'utf8', help: ['how the plaintext is printed (default utf8)'] },
-  { name: 'padding', type: 'string', choices: ['pkcs7', 'none'], default: 'pkcs7', help: ['PKCS#7 (default) or none: print every decrypted byte, pad included'] },
+  {
+    name: 'key',
+    type: 'string',
+    valueName: '<hex>',
+    required: true,
+    help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed']
+  },
+  {
+    name: 'in',
+    type: 'string',
+    choices: ['base64', 'hex'],
+    default: 'base64',
+    help: ['how WIRE is written (default base64; line breaks and spaces are skipped)']
+  },
+  {
+    name: 'out',
+    type: 'string',
+    choices: ['utf8', 'hex'],
+    default: 'utf8',
+    help: ['how the plaintext is printed (default utf8)']
+  },
+  {
+    name: 'padding',
+    type: 'string',
+    choices: ['pkcs7', 'none'],
+    default: 'pkcs7',
+    help: ['PKCS#7 (default) or none: print every decrypted byte, pad included']
+  },
   {
     name: 'json',
     type: 'boolean',
@@ -75,7 +109,11 @@ ${EXIT_HELP}`
         // The engine's hint ("show the bytes as hex") becomes the flag that does it here.
         const line = errorLine(err);
         const hint = 'run again with --out hex to see the bytes';
-        io.stderr.write(line.includes('show the bytes as hex instead') ? line.replace('show the bytes as hex instead', hint) : line.replace(/\n$/, `; ${hint}\n`));
+        io.stderr.write(
+          line.includes('show the bytes as hex instead')
+            ? line.replace('show the bytes as hex instead', hint)
+            : line.replace(/\n$/, `; ${hint}\n`)
+        );
         return EXIT_DATA;
       }
       return reportFailure(err, io, command);

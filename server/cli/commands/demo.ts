@@ -11,16 +11,31 @@ import { UsageError, parseFlags, type Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, stopSignals, type CliIo, type StopSignal } from '../io.ts';
 
 const FLAGS: readonly Flag[] = [
-  { name: 'web-port', type: 'string', valueName: '<n>', synopsis: String(DEFAULT_WEB_PORT), default: String(DEFAULT_WEB_PORT), help: [`the web app's port (default ${DEFAULT_WEB_PORT}; 0: any free port)`] },
+  {
+    name: 'web-port',
+    type: 'string',
+    valueName: '<n>',
+    synopsis: String(DEFAULT_WEB_PORT),
+    default: String(DEFAULT_WEB_PORT),
+    help: [`the web app's port (default ${DEFAULT_WEB_PORT}; 0: any free port)`]
+  },
   {
     name: 'chat-port',
     type: 'string',
     valueName: '<n>',
     synopsis: String(DEFAULT_CHAT_PORT),
     default: String(DEFAULT_CHAT_PORT),
-    help: [`where chat clients connect: the tap (default ${DEFAULT_CHAT_PORT}; 0: any free port);`, 'the chat server itself sits behind it on a free port of its own']
+    help: [
+      `where chat clients connect: the tap (default ${DEFAULT_CHAT_PORT}; 0: any free port);`,
+      'the chat server itself sits behind it on a free port of its own'
+    ]
   },
-  { name: 'key', type: 'string', valueName: '<hex>', help: ["the demo's pre-shared key, 32, 48 or 64 hex digits (default: a fresh random", 'AES-256 key for each run)'] },
+  {
+    name: 'key',
+    type: 'string',
+    valueName: '<hex>',
+    help: ["the demo's pre-shared key, 32, 48 or 64 hex digits (default: a fresh random", 'AES-256 key for each run)']
+  },
   { name: 'no-bots', type: 'boolean', help: ['no bot clients; only you and the page chat'] },
   {
     name: 'padding-oracle',
@@ -43,7 +58,8 @@ const DUPLICATE_SIGNAL_MS = 2000;
 const STOP_DEADLINE_MS = 10_000;
 
 function portValue(flag: string, v: string): number {
-  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${flag}: expected a port 0..65535, got ${JSON.stringify(v)}`);
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535)
+    throw new UsageError('ERR_BAD_OPTION_VALUE', `--${flag}: expected a port 0..65535, got ${JSON.stringify(v)}`);
   return Number(v);
 }
 
@@ -61,7 +77,9 @@ function banner(demo: RunningDemo, capture: string, bots: boolean): string {
     `  Join the chat:      npx cbc-lab client --port ${demo.chatPort} --key ${demo.key}`,
     `                      (add --framing native --suite cbc-hmac --name you for the native framing)`,
     `  Capture:            ${capture}`,
-    bots ? `  Bots:               alice (line framing, cbc) and bob (native framing, cbc-hmac) chat every few seconds` : '  Bots:               off (--no-bots)',
+    bots
+      ? `  Bots:               alice (line framing, cbc) and bob (native framing, cbc-hmac) chat every few seconds`
+      : '  Bots:               off (--no-bots)',
     '',
     'Press Ctrl-C to stop.',
     ''
@@ -152,10 +170,15 @@ failed start, 2 a usage error.
   },
   async (argv, io) => {
     const f = parseFlags(argv, FLAGS);
-    if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}`);
+    if (f.positionals.length)
+      throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}`);
     const webPort = portValue('web-port', f.values['web-port']!);
     const chatPort = portValue('chat-port', f.values['chat-port']!);
-    if (webPort !== 0 && webPort === chatPort) throw new UsageError('ERR_BAD_OPTION_VALUE', `--web-port and --chat-port: expected two different ports, got ${webPort} for both`);
+    if (webPort !== 0 && webPort === chatPort)
+      throw new UsageError(
+        'ERR_BAD_OPTION_VALUE',
+        `--web-port and --chat-port: expected two different ports, got ${webPort} for both`
+      );
     let key: Uint8Array | undefined;
     if (f.values.key !== undefined) {
       try {
@@ -177,9 +200,20 @@ failed start, 2 a usage error.
     try {
       await checkPortFree(webPort, host, '--web-port');
       await checkPortFree(chatPort, host, '--chat-port');
-      demo = await startDemo({ webPort, chatPort, key, bots, paddingOracle, host, captureDir: io.env.CBC_LAB_CAPTURE_DIR || undefined, build: io.env.CBC_LAB_NO_BUILD !== '1' });
+      demo = await startDemo({
+        webPort,
+        chatPort,
+        key,
+        bots,
+        paddingOracle,
+        host,
+        captureDir: io.env.CBC_LAB_CAPTURE_DIR || undefined,
+        build: io.env.CBC_LAB_NO_BUILD !== '1'
+      });
     } catch (err) {
-      io.stderr.write(`cbc-lab demo: ${err instanceof PortInUseError ? `${err.code}: ` : ''}${(err as Error).message}\n`);
+      io.stderr.write(
+        `cbc-lab demo: ${err instanceof PortInUseError ? `${err.code}: ` : ''}${(err as Error).message}\n`
+      );
       return EXIT_DATA;
     }
     const rel = relative(process.cwd(), demo.pcapngPath);

@@ -1,31 +1,66 @@
 // `cbc-lab encrypt`: a thin shell over the trace engine (SP 800-38A §6.2, PKCS#7 RFC 5652 §6.3).
-import { IvLengthError, bytesToHex, checkKey, decodeText, encryptTrace, hexToBytes, type Padding } from '../../../src/lib/crypto/index.ts';
+import {
+  IvLengthError,
+  bytesToHex,
+  checkKey,
+  decodeText,
+  encryptTrace,
+  hexToBytes,
+  type Padding
+} from '../../../src/lib/crypto/index.ts';
 import { defineCommand, type Command } from '../command.ts';
 import { parseFlags, type Flag } from '../flags.ts';
 import { EXIT_OK } from '../io.ts';
 import { EXIT_HELP, checkJsonInput, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
 
 const FLAGS: readonly Flag[] = [
-  { name: 'key', type: 'string', valueName: '<hex>', required: true, help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed'] },
+  {
+    name: 'key',
+    type: 'string',
+    valueName: '<hex>',
+    required: true,
+    help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed']
+  },
   {
     name: 'iv',
     type: 'string',
     valueName: '<hex>',
-    help: ['16 bytes as hex; without it a random IV from crypto.getRandomValues', '(it is the first 16 bytes of the output, so the receiver has it)']
+    help: [
+      '16 bytes as hex; without it a random IV from crypto.getRandomValues',
+      '(it is the first 16 bytes of the output, so the receiver has it)'
+    ]
   },
-  { name: 'in', type: 'string', choices: ['utf8', 'hex', 'base64'], default: 'utf8', help: ['how TEXT is written (default utf8)'] },
-  { name: 'out', type: 'string', choices: ['base64', 'hex'], default: 'base64', help: ['how the wire form is printed (default base64)'] },
+  {
+    name: 'in',
+    type: 'string',
+    choices: ['utf8', 'hex', 'base64'],
+    default: 'utf8',
+    help: ['how TEXT is written (default utf8)']
+  },
+  {
+    name: 'out',
+    type: 'string',
+    choices: ['base64', 'hex'],
+    default: 'base64',
+    help: ['how the wire form is printed (default base64)']
+  },
   {
     name: 'padding',
     type: 'string',
     choices: ['pkcs7', 'none'],
     default: 'pkcs7',
-    help: ['PKCS#7, RFC 5652 §6.3 (default), or none: the input must then be', 'a multiple of 16 bytes (like openssl -nopad)']
+    help: [
+      'PKCS#7, RFC 5652 §6.3 (default), or none: the input must then be',
+      'a multiple of 16 bytes (like openssl -nopad)'
+    ]
   },
   {
     name: 'json',
     type: 'boolean',
-    help: jsonHelp('TEXT', ['print the whole trace as JSON instead: every block\'s plaintext,', 'chain input, XOR and cipher block, the padding and the base64 groups'])
+    help: jsonHelp('TEXT', [
+      "print the whole trace as JSON instead: every block's plaintext,",
+      'chain input, XOR and cipher block, the padding and the base64 groups'
+    ])
   }
 ];
 
@@ -58,7 +93,8 @@ ${EXIT_HELP}`
       const json = flags.booleans.json === true;
       const key = keyFrom(flags.values.key);
       // A random IV is the caller's job (the engine reads no randomness): Web Crypto, not forge.
-      const iv = flags.values.iv !== undefined ? hexToBytes(flags.values.iv, 'iv') : crypto.getRandomValues(new Uint8Array(16));
+      const iv =
+        flags.values.iv !== undefined ? hexToBytes(flags.values.iv, 'iv') : crypto.getRandomValues(new Uint8Array(16));
       const inEnc = flags.values.in as 'utf8' | 'hex' | 'base64';
       // Check the key and IV before waiting on stdin, so a typo fails at once.
       checkKey(key);
@@ -67,7 +103,8 @@ ${EXIT_HELP}`
       checkJsonInput(input, json, 'encrypt');
       let plaintext: Uint8Array;
       if (input.text !== undefined) plaintext = decodeText(input.text, inEnc, 'TEXT');
-      else if (inEnc === 'utf8') plaintext = input.bytes!; // as-is, like openssl enc
+      else if (inEnc === 'utf8')
+        plaintext = input.bytes!; // as-is, like openssl enc
       else plaintext = decodeText(Buffer.from(input.bytes!).toString('latin1'), inEnc, 'stdin');
 
       const trace = encryptTrace({ key, iv, plaintext, padding: flags.values.padding as Padding });

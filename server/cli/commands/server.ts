@@ -7,8 +7,22 @@ import { KEY_ENV_HELP, KEY_FLAGS, keyLine, resolveKey } from '../key-source.ts';
 import { hostFlag, listenHint, portFlag } from '../net-flags.ts';
 
 const FLAGS: readonly Flag[] = [
-  { name: 'host', type: 'string', valueName: '<addr>', synopsis: '127.0.0.1', default: '127.0.0.1', help: ['address to bind (default 127.0.0.1: this machine only)'] },
-  { name: 'port', type: 'string', valueName: '<n>', synopsis: String(DEFAULT_PORT), default: String(DEFAULT_PORT), help: [`TCP port (default ${DEFAULT_PORT}; 0 picks a free one)`] },
+  {
+    name: 'host',
+    type: 'string',
+    valueName: '<addr>',
+    synopsis: '127.0.0.1',
+    default: '127.0.0.1',
+    help: ['address to bind (default 127.0.0.1: this machine only)']
+  },
+  {
+    name: 'port',
+    type: 'string',
+    valueName: '<n>',
+    synopsis: String(DEFAULT_PORT),
+    default: String(DEFAULT_PORT),
+    help: [`TCP port (default ${DEFAULT_PORT}; 0 picks a free one)`]
+  },
   ...KEY_FLAGS,
   {
     name: 'log',
@@ -32,7 +46,10 @@ const FLAGS: readonly Flag[] = [
     valueName: '<s>',
     synopsis: 'S',
     default: String(DEFAULT_IDLE_TIMEOUT_S),
-    help: ['close a connection that completes no frame for this many seconds', `(default ${DEFAULT_IDLE_TIMEOUT_S}; 0 = never; a trickle of bytes does not count)`]
+    help: [
+      'close a connection that completes no frame for this many seconds',
+      `(default ${DEFAULT_IDLE_TIMEOUT_S}; 0 = never; a trickle of bytes does not count)`
+    ]
   },
   {
     name: 'padding-oracle',
@@ -47,12 +64,20 @@ const FLAGS: readonly Flag[] = [
 ];
 
 function wholeNumber(name: string, v: string, min: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(v)}`);
+  if (!/^\d+$/.test(v) || Number(v) < min)
+    throw new UsageError(
+      'ERR_BAD_OPTION_VALUE',
+      `--${name}: expected a whole number ≥ ${min}, got ${JSON.stringify(v)}`
+    );
   return Number(v);
 }
 
 function seconds(name: string, v: string): number {
-  if (!/^\d+(\.\d+)?$/.test(v)) throw new UsageError('ERR_BAD_OPTION_VALUE', `--${name}: expected seconds (a number ≥ 0, 0 = never), got ${JSON.stringify(v)}`);
+  if (!/^\d+(\.\d+)?$/.test(v))
+    throw new UsageError(
+      'ERR_BAD_OPTION_VALUE',
+      `--${name}: expected seconds (a number ≥ 0, 0 = never), got ${JSON.stringify(v)}`
+    );
   return Number(v);
 }
 
@@ -77,7 +102,11 @@ Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
       io.stdout.write(command.help);
       return EXIT_OK;
     }
-    if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}; the server takes only options`);
+    if (f.positionals.length)
+      throw new UsageError(
+        'ERR_EXTRA_ARGUMENT',
+        `unexpected argument ${JSON.stringify(f.positionals[0])}; the server takes only options`
+      );
     const host = hostFlag(f.values.host!);
     const port = portFlag(f.values.port!);
     const resolved = resolveKey(f, io.env);
@@ -89,14 +118,27 @@ Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
     io.stderr.write(keyLine(resolved));
     let started;
     try {
-      started = await startChatServer({ host, port, key: resolved.key, logPath: log === 'none' || log === '' ? null : log, maxClients, idleTimeout, paddingOracle });
+      started = await startChatServer({
+        host,
+        port,
+        key: resolved.key,
+        logPath: log === 'none' || log === '' ? null : log,
+        maxClients,
+        idleTimeout,
+        paddingOracle
+      });
     } catch (err) {
-      io.stderr.write(`cbc-lab: ERR_LISTEN: cannot listen on ${host}:${port}: ${listenHint(err as NodeJS.ErrnoException, '--port')}\n`);
+      io.stderr.write(
+        `cbc-lab: ERR_LISTEN: cannot listen on ${host}:${port}: ${listenHint(err as NodeJS.ErrnoException, '--port')}\n`
+      );
       return EXIT_DATA;
     }
     const { server, address } = started;
     const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-    if (paddingOracle) io.stderr.write('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only.\n');
+    if (paddingOracle)
+      io.stderr.write(
+        'WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only.\n'
+      );
     io.stdout.write(`Server listening on ${shown}:${address.port}\n`);
     await untilStopped(io);
     await server.close();

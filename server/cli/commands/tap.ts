@@ -7,29 +7,57 @@ import { EXIT_DATA, EXIT_OK, untilStopped } from '../io.ts';
 import { hostFlag, listenHint } from '../net-flags.ts';
 
 const FLAGS: readonly Flag[] = [
-  { name: 'listen', type: 'string', valueName: '<port>', required: true, help: ['port the clients connect to (0 picks a free one; the line printed says which)'] },
-  { name: 'target', type: 'string', valueName: '<host:port>', required: true, help: ['the server to forward to, e.g. 127.0.0.1:5001'] },
-  { name: 'host', type: 'string', valueName: '<addr>', synopsis: '127.0.0.1', default: '127.0.0.1', help: ['address to listen on (default 127.0.0.1: this machine only)'] },
+  {
+    name: 'listen',
+    type: 'string',
+    valueName: '<port>',
+    required: true,
+    help: ['port the clients connect to (0 picks a free one; the line printed says which)']
+  },
+  {
+    name: 'target',
+    type: 'string',
+    valueName: '<host:port>',
+    required: true,
+    help: ['the server to forward to, e.g. 127.0.0.1:5001']
+  },
+  {
+    name: 'host',
+    type: 'string',
+    valueName: '<addr>',
+    synopsis: '127.0.0.1',
+    default: '127.0.0.1',
+    help: ['address to listen on (default 127.0.0.1: this machine only)']
+  },
   {
     name: 'pcap',
     type: 'string',
     valueName: '<path>',
     synopsis: 'capture.pcapng',
     default: 'capture.pcapng',
-    help: ['pcapng written as packets happen (default capture.pcapng; --pcap none for none);', 'open it in Wireshark: Follow TCP Stream gives back the exact bytes']
+    help: [
+      'pcapng written as packets happen (default capture.pcapng; --pcap none for none);',
+      'open it in Wireshark: Follow TCP Stream gives back the exact bytes'
+    ]
   },
   {
     name: 'json',
     type: 'string',
     valueName: '<path>',
     synopsis: 'frames.jsonl',
-    help: ['every frame as a JSON line (CapturedFrame, docs/tap.md), written as it arrives', '(default: a temporary file, removed on exit)']
+    help: [
+      'every frame as a JSON line (CapturedFrame, docs/tap.md), written as it arrives',
+      '(default: a temporary file, removed on exit)'
+    ]
   }
 ];
 
 function portValue(name: string, v: string, min: number): number {
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 65535) {
-    throw new UsageError('ERR_BAD_OPTION_VALUE', `--${name}: expected a port number ${min}..65535, got ${JSON.stringify(v)}`);
+    throw new UsageError(
+      'ERR_BAD_OPTION_VALUE',
+      `--${name}: expected a port number ${min}..65535, got ${JSON.stringify(v)}`
+    );
   }
   return Number(v);
 }
@@ -37,7 +65,11 @@ function portValue(name: string, v: string, min: number): number {
 /** "host:port" or "[v6]:port". */
 export function parseTarget(v: string): { host: string; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(v) ?? /^([^:\s]+):(\d+)$/.exec(v);
-  if (!m) throw new UsageError('ERR_BAD_OPTION_VALUE', `--target: expected host:port such as 127.0.0.1:5001, got ${JSON.stringify(v)}`);
+  if (!m)
+    throw new UsageError(
+      'ERR_BAD_OPTION_VALUE',
+      `--target: expected host:port such as 127.0.0.1:5001, got ${JSON.stringify(v)}`
+    );
   return { host: m[1], port: portValue('target', m[2], 1) };
 }
 
@@ -75,10 +107,16 @@ Exit status: 0 stopped by a signal, 1 could not listen or open the pcapng, 2 a u
       io.stdout.write(command.help);
       return EXIT_OK;
     }
-    if (f.positionals.length) throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}; the tap takes only options`);
-    if (f.values.listen === undefined) throw new UsageError('ERR_MISSING_OPTION', '--listen <port> is needed: the port clients connect to');
+    if (f.positionals.length)
+      throw new UsageError(
+        'ERR_EXTRA_ARGUMENT',
+        `unexpected argument ${JSON.stringify(f.positionals[0])}; the tap takes only options`
+      );
+    if (f.values.listen === undefined)
+      throw new UsageError('ERR_MISSING_OPTION', '--listen <port> is needed: the port clients connect to');
     const listenPort = portValue('listen', f.values.listen, 0);
-    if (f.values.target === undefined) throw new UsageError('ERR_MISSING_OPTION', '--target <host:port> is needed: the server to forward to');
+    if (f.values.target === undefined)
+      throw new UsageError('ERR_MISSING_OPTION', '--target <host:port> is needed: the server to forward to');
     const target = parseTarget(f.values.target);
     const host = hostFlag(f.values.host!);
     const pcapFlag = f.values.pcap!;
@@ -101,13 +139,17 @@ Exit status: 0 stopped by a signal, 1 could not listen or open the pcapng, 2 a u
       if (e.syscall === 'listen') {
         io.stderr.write(`cbc-lab: ERR_LISTEN: cannot listen on ${host}:${listenPort}: ${listenHint(e, '--listen')}\n`);
       } else {
-        io.stderr.write(`cbc-lab: ERR_CAPTURE_FILE: cannot write ${e.path ?? 'the capture files'}: ${e.code ?? e.message}; check the --pcap and --json paths\n`);
+        io.stderr.write(
+          `cbc-lab: ERR_CAPTURE_FILE: cannot write ${e.path ?? 'the capture files'}: ${e.code ?? e.message}; check the --pcap and --json paths\n`
+        );
       }
       return EXIT_DATA;
     }
     const shown = tap.host.includes(':') ? `[${tap.host}]` : tap.host;
     io.stdout.write(`Tap listening on ${shown}:${tap.port}, forwarding to ${tap.target}\n`);
-    const offFrames = tap.store.subscribe((frames) => io.stdout.write(frames.map((fr) => frameLine(fr) + '\n').join('')));
+    const offFrames = tap.store.subscribe((frames) =>
+      io.stdout.write(frames.map((fr) => frameLine(fr) + '\n').join(''))
+    );
     const offConns = tap.store.watchConnections((c, event) => io.stdout.write(connectionLine(c, event) + '\n'));
     await untilStopped(io);
     await tap.close();

@@ -38,10 +38,13 @@ describe('help', () => {
     );
     expect(enc.out).toMatch(/as-is/); // the stdin rule is documented
     expect(dec.code).toBe(0);
-    expect(dec.out).toContain('cbc-lab decrypt --key <hex> [--in base64|hex] [--out utf8|hex] [--padding pkcs7|none] [--json] [WIRE]');
+    expect(dec.out).toContain(
+      'cbc-lab decrypt --key <hex> [--in base64|hex] [--out utf8|hex] [--padding pkcs7|none] [--json] [WIRE]'
+    );
     for (const r of [enc, dec]) expect(r.out).toMatch(/0 {2}success[\s\S]*1 {2}the data[\s\S]*2 {2}a usage error/);
     // the --json limit is documented where the flag is (docs/errors.md ERR_INPUT_TOO_LARGE)
-    for (const r of [enc, dec]) expect(r.out).toMatch(/--json[^]*up to 1 MiB, 1048576 bytes[^]*ERR_INPUT_TOO_LARGE, exit 1/);
+    for (const r of [enc, dec])
+      expect(r.out).toMatch(/--json[^]*up to 1 MiB, 1048576 bytes[^]*ERR_INPUT_TOO_LARGE, exit 1/);
     expect(viaHelp.out).toBe(enc.out);
   });
 
@@ -52,7 +55,7 @@ describe('help', () => {
     expect(ok.code).toBe(0);
   });
 
-  it('no command: the help on stderr, exit 2 (spawned: the bin\'s exit status); an unknown command: exit 2', async () => {
+  it("no command: the help on stderr, exit 2 (spawned: the bin's exit status); an unknown command: exit 2", async () => {
     const [none, unknown] = await pool([() => spawnCli([]), () => cli(['frobnicate'])]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/usage: cbc-lab <command>/);
@@ -71,10 +74,14 @@ describe('help', () => {
   it('also runs as `node --import tsx server/cli/main.ts` (command modules import its neighbours without a deadlock) (spawned)', async () => {
     const { spawnSync } = await import('node:child_process');
     const { root } = await import('../../helpers/spawn-cli');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', 'encrypt', '--key', KEY, '--iv', IV, 'hello'], {
-      cwd: root,
-      encoding: 'utf8'
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'server/cli/main.ts', 'encrypt', '--key', KEY, '--iv', IV, 'hello'],
+      {
+        cwd: root,
+        encoding: 'utf8'
+      }
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(nodeWire(KEY, IV, Buffer.from('hello')).toString('base64') + '\n');
   });
@@ -104,7 +111,10 @@ describe('encrypt', () => {
   });
 
   it('without --iv a fresh random IV leads the output, and decrypt takes it back', async () => {
-    const [a, b] = await pool([() => cli(['encrypt', '--key', KEY, 'same text']), () => cli(['encrypt', '--key', KEY, 'same text'])]);
+    const [a, b] = await pool([
+      () => cli(['encrypt', '--key', KEY, 'same text']),
+      () => cli(['encrypt', '--key', KEY, 'same text'])
+    ]);
     expect(a.code).toBe(0);
     expect(a.out).not.toBe(b.out);
     const wireA = Buffer.from(a.out.trim(), 'base64');
@@ -169,7 +179,9 @@ describe('--json on a large input (docs/errors.md ERR_INPUT_TOO_LARGE: at most 1
     expect(r.out).toBe('');
     expect(r.stderr).not.toMatch(STACK);
     expect(oneLine(r.stderr)).toHaveLength(1);
-    expect(r.stderr).toMatch(/^cbc-lab: ERR_INPUT_TOO_LARGE: --json: expected at most 1048576 bytes \(1 MiB\) of input, got more than 1048576 on standard input; .*Drop --json to encrypt large inputs/);
+    expect(r.stderr).toMatch(
+      /^cbc-lab: ERR_INPUT_TOO_LARGE: --json: expected at most 1048576 bytes \(1 MiB\) of input, got more than 1048576 on standard input; .*Drop --json to encrypt large inputs/
+    );
     expect(ms).toBeLessThan(20_000);
   }, 60_000);
 
@@ -180,7 +192,11 @@ describe('--json on a large input (docs/errors.md ERR_INPUT_TOO_LARGE: at most 1
       () => cli(['encrypt', '--key', KEY, '--iv', IV], plaintext)
     ]);
     expect(dec.code).toBe(1);
-    expect(oneLine(dec.stderr)).toEqual([expect.stringMatching(/^cbc-lab: ERR_INPUT_TOO_LARGE: --json: expected at most 1048576 bytes \(1 MiB\) of input, got more than 1048576 on standard input; .*Drop --json to decrypt large inputs/)]);
+    expect(oneLine(dec.stderr)).toEqual([
+      expect.stringMatching(
+        /^cbc-lab: ERR_INPUT_TOO_LARGE: --json: expected at most 1048576 bytes \(1 MiB\) of input, got more than 1048576 on standard input; .*Drop --json to decrypt large inputs/
+      )
+    ]);
     expect(enc.code).toBe(0);
     expect(enc.out).toBe(nodeWire(KEY, IV, plaintext).toString('base64') + '\n');
   }, 60_000);
@@ -250,11 +266,36 @@ describe('--json', () => {
 describe('exit 1: the data cannot be decrypted (one line on stderr, no usage)', () => {
   const wire = nodeWire(KEY, IV, Buffer.from('attack at dawn'));
   const cases: [string, string[], string | undefined, RegExp][] = [
-    ['wrong key → bad padding', ['decrypt', '--key', 'ff' + KEY.slice(2), wire.toString('base64')], undefined, /^cbc-lab: ERR_BAD_PADDING: bad padding: .*check the key and the IV/],
-    ['wire too short', ['decrypt', '--key', KEY, wire.subarray(0, 24).toString('base64')], undefined, /^cbc-lab: ERR_WIRE_LENGTH: .*IV/],
-    ['ciphertext not whole blocks', ['decrypt', '--key', KEY, '--in', 'hex', wire.toString('hex') + 'abcd'], undefined, /^cbc-lab: ERR_CIPHERTEXT_LENGTH: /],
-    ['plaintext not UTF-8', ['decrypt', '--key', KEY], nodeWire(KEY, IV, Buffer.from([0x41, 0xff, 0x42])).toString('base64'), /^cbc-lab: ERR_BAD_UTF8: .*--out hex/],
-    ['padding none, input not whole blocks', ['encrypt', '--key', KEY, '--iv', IV, '--padding', 'none', 'abc'], undefined, /^cbc-lab: ERR_PLAINTEXT_LENGTH: /],
+    [
+      'wrong key → bad padding',
+      ['decrypt', '--key', 'ff' + KEY.slice(2), wire.toString('base64')],
+      undefined,
+      /^cbc-lab: ERR_BAD_PADDING: bad padding: .*check the key and the IV/
+    ],
+    [
+      'wire too short',
+      ['decrypt', '--key', KEY, wire.subarray(0, 24).toString('base64')],
+      undefined,
+      /^cbc-lab: ERR_WIRE_LENGTH: .*IV/
+    ],
+    [
+      'ciphertext not whole blocks',
+      ['decrypt', '--key', KEY, '--in', 'hex', wire.toString('hex') + 'abcd'],
+      undefined,
+      /^cbc-lab: ERR_CIPHERTEXT_LENGTH: /
+    ],
+    [
+      'plaintext not UTF-8',
+      ['decrypt', '--key', KEY],
+      nodeWire(KEY, IV, Buffer.from([0x41, 0xff, 0x42])).toString('base64'),
+      /^cbc-lab: ERR_BAD_UTF8: .*--out hex/
+    ],
+    [
+      'padding none, input not whole blocks',
+      ['encrypt', '--key', KEY, '--iv', IV, '--padding', 'none', 'abc'],
+      undefined,
+      /^cbc-lab: ERR_PLAINTEXT_LENGTH: /
+    ],
     ['empty stdin for decrypt', ['decrypt', '--key', KEY], '', /^cbc-lab: ERR_WIRE_LENGTH: /]
   ];
   it.each(cases)('%s', async (_name, args, stdin, line) => {
@@ -272,18 +313,34 @@ describe('exit 2: usage errors (the error line, then the usage)', () => {
   const cases: [string, string[], RegExp][] = [
     ['missing --key', ['encrypt', 'hi'], /ERR_MISSING_OPTION: --key is required/],
     ['bad hex in the key', ['encrypt', '--key', '0x' + KEY, 'hi'], /ERR_BAD_HEX: key: .*position 1.*leave out the 0x/],
-    ['key of the wrong length', ['encrypt', '--key', KEY.slice(0, 30), 'hi'], /ERR_KEY_LENGTH: key: expected 16, 24 or 32 bytes/],
+    [
+      'key of the wrong length',
+      ['encrypt', '--key', KEY.slice(0, 30), 'hi'],
+      /ERR_KEY_LENGTH: key: expected 16, 24 or 32 bytes/
+    ],
     ['IV of the wrong length', ['encrypt', '--key', KEY, '--iv', '0011', 'hi'], /ERR_IV_LENGTH: /],
     ['unknown flag', ['encrypt', '--key', KEY, '--verbose', 'hi'], /ERR_UNKNOWN_OPTION: unknown option --verbose/],
-    ['bad --in value', ['encrypt', '--key', KEY, '--in', 'latin1', 'hi'], /ERR_BAD_OPTION_VALUE: --in: expected utf8 or hex or base64, got "latin1"/],
+    [
+      'bad --in value',
+      ['encrypt', '--key', KEY, '--in', 'latin1', 'hi'],
+      /ERR_BAD_OPTION_VALUE: --in: expected utf8 or hex or base64, got "latin1"/
+    ],
     ['bad --out value for decrypt', ['decrypt', '--key', KEY, '--out', 'base64', wire], /ERR_BAD_OPTION_VALUE: --out/],
     ['bad --padding value', ['encrypt', '--key', KEY, '--padding', 'zero', 'hi'], /ERR_BAD_OPTION_VALUE: --padding/],
     ['a flag given twice', ['encrypt', '--key', KEY, '--key', KEY, 'hi'], /ERR_REPEATED_OPTION: /],
     ['a flag without its value', ['encrypt', 'hi', '--key'], /ERR_MISSING_VALUE: --key needs a value/],
     ['two TEXT arguments', ['encrypt', '--key', KEY, 'hello', 'world'], /ERR_EXTRA_ARGUMENT: /],
     ['bad hex TEXT', ['encrypt', '--key', KEY, '--in', 'hex', 'abcg'], /ERR_BAD_HEX: TEXT: .*position 3/],
-    ['bad base64 WIRE', ['decrypt', '--key', KEY, wire.replace('+', '-').slice(0, -2) + '-_'], /ERR_BAD_BASE64: WIRE: /],
-    ['--json with a value', ['decrypt', '--key', KEY, '--json=yes', wire], /ERR_BAD_OPTION_VALUE: --json takes no value/]
+    [
+      'bad base64 WIRE',
+      ['decrypt', '--key', KEY, wire.replace('+', '-').slice(0, -2) + '-_'],
+      /ERR_BAD_BASE64: WIRE: /
+    ],
+    [
+      '--json with a value',
+      ['decrypt', '--key', KEY, '--json=yes', wire],
+      /ERR_BAD_OPTION_VALUE: --json takes no value/
+    ]
   ];
   it.each(cases)('%s', async (_name, args, line) => {
     const r = await cli(args, 'not read');

@@ -71,7 +71,10 @@ const T = { hello: 1, chat: 2, ack: 3, join: 4, leave: 5, error: 6, bye: 7 }; //
 const S = { none: 0, cbc: 1 }; // §3.3
 
 /** A TCP server written here: `onConn` gets each socket and its incoming native frames or lines. */
-async function fakeServer(onConn: (s: Socket, unit: (cb: (u: Buffer) => void) => void) => void, framing: 'native' | 'line'): Promise<number> {
+async function fakeServer(
+  onConn: (s: Socket, unit: (cb: (u: Buffer) => void) => void) => void,
+  framing: 'native' | 'line'
+): Promise<number> {
   const server: Server = createServer((s) => {
     s.on('error', () => {});
     let buf = Buffer.alloc(0);
@@ -140,7 +143,15 @@ async function interactiveClient(args: string[]) {
 /** The reading of an escaped string, written from the escapes' definition (JS/Python literals). */
 function unescape(s: string): string {
   return s.replace(/\\(\\|n|r|t|x[0-9a-f]{2}|u[0-9a-f]{4})/g, (_, e: string) =>
-    e === '\\' ? '\\' : e === 'n' ? '\n' : e === 'r' ? '\r' : e === 't' ? '\t' : String.fromCharCode(parseInt(e.slice(1), 16))
+    e === '\\'
+      ? '\\'
+      : e === 'n'
+        ? '\n'
+        : e === 'r'
+          ? '\r'
+          : e === 't'
+            ? '\t'
+            : String.fromCharCode(parseInt(e.slice(1), 16))
   );
 }
 
@@ -152,7 +163,11 @@ describe('escapeTerminalText', () => {
     ['an OSC title (ESC ] … BEL)', '\x1b]0;pwned\x07', '\\x1b]0;pwned\\x07'],
     ['NUL and DEL', '\x00\x7f', '\\x00\\x7f'],
     ['C1 controls: CSI, OSC, NEL', '\u009b31m\u009d\u0085', '\\x9b31m\\x9d\\x85'],
-    ['bidi overrides and isolates', '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069', '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069'],
+    [
+      'bidi overrides and isolates',
+      '\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069',
+      '\\u202a\\u202b\\u202c\\u202d\\u202e\\u2066\\u2067\\u2068\\u2069'
+    ],
     ['a backslash, so that a typed "\\n" is not a line end', 'a\\nb', 'a\\\\nb'],
     ['text that needs nothing', 'héllo wörld ✓ 日本 👍🏽 "quotes" <b>', 'héllo wörld ✓ 日本 👍🏽 "quotes" <b>']
   ];
@@ -160,11 +175,20 @@ describe('escapeTerminalText', () => {
 
   it('any string: one printable line, and the escapes read back to exactly the input (nothing ambiguous)', () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('\\', 'n', 'x', 'u', '\n', '\x1b', '\u009b', '\u202e', '\u2069', '\x7f', '\t'), fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)), fc.integer({ min: 0, max: 0x10ffff }).map((cp) => String.fromCodePoint(cp))) }), (s) => {
-        const e = escapeTerminalText(s);
-        // eslint-disable-next-line no-control-regex -- control characters are what the test looks for
-        return !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(e) && unescape(e) === s;
-      }),
+      fc.property(
+        fc.string({
+          unit: fc.oneof(
+            fc.constantFrom('\\', 'n', 'x', 'u', '\n', '\x1b', '\u009b', '\u202e', '\u2069', '\x7f', '\t'),
+            fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)),
+            fc.integer({ min: 0, max: 0x10ffff }).map((cp) => String.fromCodePoint(cp))
+          )
+        }),
+        (s) => {
+          const e = escapeTerminalText(s);
+          // eslint-disable-next-line no-control-regex -- control characters are what the test looks for
+          return !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(e) && unescape(e) === s;
+        }
+      ),
       { numRuns: 500 }
     );
   });
@@ -179,7 +203,15 @@ describe('cbc-lab client: a peer cannot forge lines or send terminal escapes', (
     it(`${framing} framing: a "\\n" stays in its line; escapes, C1 and bidi in text and names are shown escaped`, async () => {
       const { server, port } = await startServer({ logPath: null });
       cleanups.push(() => server.close());
-      const c = await interactiveClient(['--port', String(port), '--key', KEY_HEX, '--framing', framing, ...(framing === 'native' ? ['--name', 'alice'] : [])]);
+      const c = await interactiveClient([
+        '--port',
+        String(port),
+        '--key',
+        KEY_HEX,
+        '--framing',
+        framing,
+        ...(framing === 'native' ? ['--name', 'alice'] : [])
+      ]);
       const watcher = await Recorder.open({ port, framing: 'native', name: 'watcher' });
       cleanups.push(() => watcher.client.destroy());
       if (framing === 'line') {
@@ -232,24 +264,55 @@ describe('cbc-lab client: a peer cannot forge lines or send terminal escapes', (
     }
   });
 
-  it('--message: the server\'s error message and code are shown escaped (native error frame)', async () => {
+  it("--message: the server's error message and code are shown escaped (native error frame)", async () => {
     const port = await fakeServer((s, unit) => {
       unit(() => {
         const body = JSON.stringify({ code: 'ERR_X\x1b[31m', message: 'no\x1b]0;t\x07\nalice: hi\u202e' });
         s.end(nativeFrame(T.error, S.none, 0, Buffer.from(body)));
       });
     }, 'native');
-    const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', 'native', '--name', 'a', '--message', 'hi']);
+    const r = await inProcess([
+      'client',
+      '--port',
+      String(port),
+      '--key',
+      KEY_HEX,
+      '--framing',
+      'native',
+      '--name',
+      'a',
+      '--message',
+      'hi'
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cbc-lab: ERR_X\\x1b[31m: the server refused our hello: no\\x1b]0;t\\x07\\nalice: hi\\u202e\n');
+    expect(r.stderr).toContain(
+      'cbc-lab: ERR_X\\x1b[31m: the server refused our hello: no\\x1b]0;t\\x07\\nalice: hi\\u202e\n'
+    );
     expect(r.stderr + r.stdout).not.toMatch(DANGEROUS);
   });
 
   it('--message: a bye reason is shown escaped', async () => {
-    const port = await fakeServer((s, unit) => unit(() => s.end(nativeFrame(T.bye, S.none, 0, Buffer.from('\u202eevil\nalice: x\x1b[0m')))), 'native');
-    const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', 'native', '--name', 'a', '--message', 'hi']);
+    const port = await fakeServer(
+      (s, unit) => unit(() => s.end(nativeFrame(T.bye, S.none, 0, Buffer.from('\u202eevil\nalice: x\x1b[0m')))),
+      'native'
+    );
+    const r = await inProcess([
+      'client',
+      '--port',
+      String(port),
+      '--key',
+      KEY_HEX,
+      '--framing',
+      'native',
+      '--name',
+      'a',
+      '--message',
+      'hi'
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cbc-lab: ERR_NO_REPLY: the server said bye before replying (\\u202eevil\\nalice: x\\x1b[0m)\n');
+    expect(r.stderr).toContain(
+      'cbc-lab: ERR_NO_REPLY: the server said bye before replying (\\u202eevil\\nalice: x\\x1b[0m)\n'
+    );
   });
 
   it('--show-wire: a line that is not ciphertext is printed escaped', async () => {
@@ -294,14 +357,16 @@ describe('cbc-lab client in a seed room: a peer with another key does not end th
     expect(await c.exited).toBe(0);
   }, 60_000);
 
-  it('--message, line framing: the first line after our message is the reply; an undecryptable line after a relayed one is someone else\'s', async () => {
-    const port = await fakeServer((s, unit) =>
-      unit(() => {
-        s.write(line(KEY, 'bob: a relay before the reply')); // a seed room's relay, in our key
-        s.write(wrongKeyPayload(OTHER_KEY, 'bad padding').toString('base64') + '\n');
-        s.write(line(KEY, ACK));
-      }),
-    'line');
+  it("--message, line framing: the first line after our message is the reply; an undecryptable line after a relayed one is someone else's", async () => {
+    const port = await fakeServer(
+      (s, unit) =>
+        unit(() => {
+          s.write(line(KEY, 'bob: a relay before the reply')); // a seed room's relay, in our key
+          s.write(wrongKeyPayload(OTHER_KEY, 'bad padding').toString('base64') + '\n');
+          s.write(line(KEY, ACK));
+        }),
+      'line'
+    );
     const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
     expect(r.stderr).toContain('! cannot decrypt a message: bad padding — that sender may use another key\n');
     expect(r.stdout).toBe(`Connected to server\nEncrypted message sent\nDecrypted reply: ${ACK}\n`);
@@ -309,10 +374,15 @@ describe('cbc-lab client in a seed room: a peer with another key does not end th
   });
 
   it('--message, line framing: a first line after our message that does not decrypt is our reply failing, exit 1', async () => {
-    const port = await fakeServer((s, unit) => unit(() => s.write(wrongKeyPayload(OTHER_KEY, 'bad padding').toString('base64') + '\n')), 'line');
+    const port = await fakeServer(
+      (s, unit) => unit(() => s.write(wrongKeyPayload(OTHER_KEY, 'bad padding').toString('base64') + '\n')),
+      'line'
+    );
     const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("cbc-lab: ERR_BAD_PADDING: cannot decrypt the server's reply: bad padding — do both sides use the same key?\n");
+    expect(r.stderr).toContain(
+      "cbc-lab: ERR_BAD_PADDING: cannot decrypt the server's reply: bad padding — do both sides use the same key?\n"
+    );
   });
 
   it('--message, native framing: undecryptable chat frames before the hello reply and before the ack are skipped; the type byte says which is the reply', async () => {
@@ -328,11 +398,25 @@ describe('cbc-lab client in a seed room: a peer with another key does not end th
         }
       });
     }, 'native');
-    const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', 'native', '--name', 'a', '--message', 'hi']);
+    const r = await inProcess([
+      'client',
+      '--port',
+      String(port),
+      '--key',
+      KEY_HEX,
+      '--framing',
+      'native',
+      '--name',
+      'a',
+      '--message',
+      'hi'
+    ]);
     expect(r.stdout).toBe(`Connected to server\nEncrypted message sent\nDecrypted reply: ${ACK}\n`);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('! cannot decrypt a message: bad padding — that sender may use another key\n');
-    expect(r.stderr).toContain('! cannot decrypt a message: the plaintext is not UTF-8 — that sender may use another key\n');
+    expect(r.stderr).toContain(
+      '! cannot decrypt a message: the plaintext is not UTF-8 — that sender may use another key\n'
+    );
   });
 
   it('--message, native framing: an ack that does not decrypt is our reply failing, exit 1', async () => {
@@ -343,8 +427,22 @@ describe('cbc-lab client in a seed room: a peer with another key does not end th
         else if (f[3] === T.chat) s.write(nativeFrame(T.ack, S.cbc, seq++, wrongKeyPayload(OTHER_KEY, 'bad padding')));
       });
     }, 'native');
-    const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', 'native', '--name', 'a', '--message', 'hi']);
+    const r = await inProcess([
+      'client',
+      '--port',
+      String(port),
+      '--key',
+      KEY_HEX,
+      '--framing',
+      'native',
+      '--name',
+      'a',
+      '--message',
+      'hi'
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("cbc-lab: ERR_BAD_PADDING: cannot decrypt the server's reply: bad padding — do both sides use the same key?\n");
+    expect(r.stderr).toContain(
+      "cbc-lab: ERR_BAD_PADDING: cannot decrypt the server's reply: bad padding — do both sides use the same key?\n"
+    );
   });
 });

@@ -56,17 +56,34 @@ function expectUsage(r: { code: number; stderr: string }, code: string) {
 
 describe('a key file that reads two ways is refused, naming both readings and --key-format', () => {
   const cases: [string, string, RegExp][] = [
-    ['32 hex digits, no line end (the seed key as bytes)', SEED_ASCII, /as hex, its 32 characters are a 16-byte AES-128 key; as raw bytes, they are a 32-byte AES-256 key/],
+    [
+      '32 hex digits, no line end (the seed key as bytes)',
+      SEED_ASCII,
+      /as hex, its 32 characters are a 16-byte AES-128 key; as raw bytes, they are a 32-byte AES-256 key/
+    ],
     ['32 hex digits and the line end echo writes', SEED_ASCII + '\n', /AES-128[\s\S]*AES-256/],
     ['32 hex digits and a Windows line end', SEED_ASCII + '\r\n', /AES-128[\s\S]*AES-256/],
-    ['16 hex digits: too short as hex, AES-128 as raw', '0123456789abcdef\n', /as hex, its 16 characters[^;]* are 8 bytes, too short for AES; as raw bytes, they are a 16-byte AES-128 key/],
-    ['24 hex digits: too short as hex, AES-192 as raw', '0123456789abcdef01234567', /12 bytes, too short for AES; as raw bytes, they are a 24-byte AES-192 key/]
+    [
+      '16 hex digits: too short as hex, AES-128 as raw',
+      '0123456789abcdef\n',
+      /as hex, its 16 characters[^;]* are 8 bytes, too short for AES; as raw bytes, they are a 16-byte AES-128 key/
+    ],
+    [
+      '24 hex digits: too short as hex, AES-192 as raw',
+      '0123456789abcdef01234567',
+      /12 bytes, too short for AES; as raw bytes, they are a 24-byte AES-192 key/
+    ]
   ];
   for (const [what, content, re] of cases) {
     it(what, async () => {
       const f = file(`ambiguous-${what.length}.key`, content);
       for (const cmd of ['client', 'server']) {
-        const r = await inProcess([cmd, '--key-file', f, ...(cmd === 'client' ? ['--message', 'hi'] : ['--log', 'none'])]);
+        const r = await inProcess([
+          cmd,
+          '--key-file',
+          f,
+          ...(cmd === 'client' ? ['--message', 'hi'] : ['--log', 'none'])
+        ]);
         expectUsage(r, 'ERR_AMBIGUOUS_KEY');
         expect(r.stderr).toMatch(re);
         expect(r.stderr).toContain(`--key-file ${f} reads two ways`);
@@ -95,7 +112,9 @@ describe('--key-format chooses, and the chosen key is the one on the wire', () =
     const echoed = file('echoed.key', SEED_ASCII + '\n');
     const r = await exchange(SEED_AS_RAW, ['--key-file', echoed, '--key-format', 'raw']);
     expectAck(r);
-    expect(r.stderr).toContain(`key: AES-256 (32 bytes, from --key-file ${echoed} read as raw bytes, the final line end left out)\n`);
+    expect(r.stderr).toContain(
+      `key: AES-256 (32 bytes, from --key-file ${echoed} read as raw bytes, the final line end left out)\n`
+    );
     // 32 random bytes that happen to end in 0x0a: a key of 32 bytes, not 31
     const bin = Buffer.concat([Buffer.from([0x00, 0xff, 0x1b]), Buffer.alloc(28, 0xab), Buffer.from([0x0a])]);
     expect(bin.length).toBe(32);
@@ -105,9 +124,19 @@ describe('--key-format chooses, and the chosen key is the one on the wire', () =
   });
 
   it('--key-format raw on a file that is no key as raw bytes says so', async () => {
-    const r = await inProcess(['client', '--key-file', file('hex64-raw.key', 'ab'.repeat(32) + '\n'), '--key-format', 'raw', '--message', 'x']);
+    const r = await inProcess([
+      'client',
+      '--key-file',
+      file('hex64-raw.key', 'ab'.repeat(32) + '\n'),
+      '--key-format',
+      'raw',
+      '--message',
+      'x'
+    ]);
     expectUsage(r, 'ERR_BAD_OPTION_VALUE');
-    expect(r.stderr).toMatch(/--key-file: expected 16, 24 or 32 raw bytes with --key-format raw, got \S+: 64 bytes without the final line end, not a key/);
+    expect(r.stderr).toMatch(
+      /--key-file: expected 16, 24 or 32 raw bytes with --key-format raw, got \S+: 64 bytes without the final line end, not a key/
+    );
   });
 });
 
@@ -126,17 +155,30 @@ describe('unambiguous key files need no --key-format', () => {
   it('16 or 24 characters that are not all hex: the raw bytes (AES-128, AES-192)', async () => {
     const r = await exchange(Buffer.from('my-secret-key-16'), ['--key-file', file('pass16.key', 'my-secret-key-16\n')]);
     expectAck(r);
-    expect(r.stderr).toMatch(/key: AES-128 \(16 bytes, from --key-file \S+ read as raw bytes, the final line end left out\)\n/);
-    const r2 = await exchange(Buffer.from('twenty-four characters!!'), ['--key-file', file('pass24.key', 'twenty-four characters!!')]);
+    expect(r.stderr).toMatch(
+      /key: AES-128 \(16 bytes, from --key-file \S+ read as raw bytes, the final line end left out\)\n/
+    );
+    const r2 = await exchange(Buffer.from('twenty-four characters!!'), [
+      '--key-file',
+      file('pass24.key', 'twenty-four characters!!')
+    ]);
     expectAck(r2);
     expect(r2.stderr).toMatch(/key: AES-192 \(24 bytes, from --key-file \S+ read as raw bytes\)\n/);
   });
 
   it('files that are no key either way: what is wrong, and what to do', async () => {
     const cases: [string, string, RegExp][] = [
-      ['short', 'abcd\n', /--key-file: expected 16, 24 or 32 bytes .*: 4 hex digits are 2 bytes, not a key; make one with `openssl rand -hex 32`/],
+      [
+        'short',
+        'abcd\n',
+        /--key-file: expected 16, 24 or 32 bytes .*: 4 hex digits are 2 bytes, not a key; make one with `openssl rand -hex 32`/
+      ],
       ['odd', SEED_ASCII.slice(1) + '\n', /an even number of hex digits \(two per byte\), got 31/],
-      ['0x', '0x' + SEED_ASCII + '\n', /34 bytes without the final line end, not a key as raw bytes, and not hex .*leave out the 0x prefix/],
+      [
+        '0x',
+        '0x' + SEED_ASCII + '\n',
+        /34 bytes without the final line end, not a key as raw bytes, and not hex .*leave out the 0x prefix/
+      ],
       ['empty', '', /--key-file: \S+ is empty; put a key in it, e\.g\. `openssl rand -hex 32 > /]
     ];
     for (const [name, content, re] of cases) {
@@ -166,12 +208,16 @@ describe('CBC_LAB_KEY, and which source wins', () => {
     const right = '00112233445566778899aabbccddeeff';
     const k = await exchange(Buffer.from(right, 'hex'), ['--key', right]);
     expectAck(k);
-    expect(k.stderr).toContain('key: AES-128 (16 bytes, from --key read as hex; CBC_LAB_KEY is set too and not used)\n');
+    expect(k.stderr).toContain(
+      'key: AES-128 (16 bytes, from --key read as hex; CBC_LAB_KEY is set too and not used)\n'
+    );
     const right64 = right.repeat(2); // what `openssl rand -hex 32 > key.txt` writes: not ambiguous
     const f = file('right.key', right64 + '\n');
     const kf = await exchange(Buffer.from(right64, 'hex'), ['--key-file', f]);
     expectAck(kf);
-    expect(kf.stderr).toContain(`key: AES-256 (32 bytes, from --key-file ${f} read as hex; CBC_LAB_KEY is set too and not used)\n`);
+    expect(kf.stderr).toContain(
+      `key: AES-256 (32 bytes, from --key-file ${f} read as hex; CBC_LAB_KEY is set too and not used)\n`
+    );
   });
 
   it('usage errors: two key flags, --key with --key-format raw, a bad or empty CBC_LAB_KEY, no key at all', async () => {
@@ -199,13 +245,17 @@ describe('CBC_LAB_KEY, and which source wins', () => {
     delete process.env.CBC_LAB_KEY;
     const none = await inProcess(['client', '--message', 'x']);
     expectUsage(none, 'ERR_MISSING_OPTION');
-    expect(none.stderr).toMatch(/a key is needed: --key <hex>, --key-file <path> or the environment variable CBC_LAB_KEY/);
+    expect(none.stderr).toMatch(
+      /a key is needed: --key <hex>, --key-file <path> or the environment variable CBC_LAB_KEY/
+    );
   });
 });
 
-describe('cbc-lab server reads the key the same way (its own environment, not the test process\'s)', () => {
+describe("cbc-lab server reads the key the same way (its own environment, not the test process's)", () => {
   async function serverCommand(args: string[], env: Record<string, string> = {}) {
-    const p = startInProcess(['server', '--port', '0', '--log', 'none', ...args], { env: { ...process.env, CBC_LAB_KEY: '', ...env } });
+    const p = startInProcess(['server', '--port', '0', '--log', 'none', ...args], {
+      env: { ...process.env, CBC_LAB_KEY: '', ...env }
+    });
     children.push(p);
     let code: number | null = null;
     const exited = p.exited.then((c) => (code = c));
@@ -215,10 +265,12 @@ describe('cbc-lab server reads the key the same way (its own environment, not th
     return { p: { kill: (sig: 'SIGTERM') => p.signal(sig) }, port: Number(m![1]), err: () => p.err(), exited };
   }
 
-  it('--key-file with --key-format raw: AES-256 from the seed\'s characters, said on stderr; a seed-keyed client is answered', async () => {
+  it("--key-file with --key-format raw: AES-256 from the seed's characters, said on stderr; a seed-keyed client is answered", async () => {
     const f = file('server-seed.key', SEED_ASCII + '\n');
     const s = await serverCommand(['--key-file', f, '--key-format', 'raw']);
-    expect(s.err()).toContain(`key: AES-256 (32 bytes, from --key-file ${f} read as raw bytes, the final line end left out)\n`);
+    expect(s.err()).toContain(
+      `key: AES-256 (32 bytes, from --key-file ${f} read as raw bytes, the final line end left out)\n`
+    );
     const c = await Recorder.open({ port: s.port, framing: 'line', key: SEED_AS_RAW });
     cleanups.push(() => c.client.destroy());
     c.client.send('hi');

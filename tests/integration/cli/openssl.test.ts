@@ -42,7 +42,17 @@ describe.each(KEY_BYTES)('AES-%i-byte key', (keyBytes) => {
         const expected = openssl({ keyHex: c.keyHex, ivHex: c.ivHex, nopad: c.nopad }, c.plaintext);
         const wire = Buffer.concat([Buffer.from(c.ivHex, 'hex'), expected]);
         // hex input so that the exact random bytes go in as the argument
-        const r = await cli(['encrypt', '--key', c.keyHex, '--iv', c.ivHex, '--in', 'hex', ...padArgs(c), c.plaintext.toString('hex')]);
+        const r = await cli([
+          'encrypt',
+          '--key',
+          c.keyHex,
+          '--iv',
+          c.ivHex,
+          '--in',
+          'hex',
+          ...padArgs(c),
+          c.plaintext.toString('hex')
+        ]);
         expect(r.stderr).toBe('');
         expect(r.code).toBe(0);
         expect(r.out).toBe(wire.toString('base64') + '\n');
@@ -52,7 +62,18 @@ describe.each(KEY_BYTES)('AES-%i-byte key', (keyBytes) => {
     // --out hex on two of them
     for (const c of [cases[0], cases[3]]) {
       const expected = openssl({ keyHex: c.keyHex, ivHex: c.ivHex }, c.plaintext);
-      const r = await cli(['encrypt', '--key', c.keyHex, '--iv', c.ivHex, '--in', 'hex', '--out', 'hex', c.plaintext.toString('hex')]);
+      const r = await cli([
+        'encrypt',
+        '--key',
+        c.keyHex,
+        '--iv',
+        c.ivHex,
+        '--in',
+        'hex',
+        '--out',
+        'hex',
+        c.plaintext.toString('hex')
+      ]);
       expect(r.code).toBe(0);
       expect(r.out).toBe(c.ivHex + expected.toString('hex') + '\n');
     }
@@ -84,10 +105,20 @@ describe.each(KEY_BYTES)('AES-%i-byte key', (keyBytes) => {
     // the other way round: our random-IV wire form, split and handed to openssl -d (from the real
     // bin for AES-128: a smoke test of its stdout pipe)
     const c = cases[4];
-    const ours = await (keyBytes === 16 ? spawnCli : cli)(['encrypt', '--key', c.keyHex, '--in', 'hex', c.plaintext.toString('hex')]);
+    const ours = await (keyBytes === 16 ? spawnCli : cli)([
+      'encrypt',
+      '--key',
+      c.keyHex,
+      '--in',
+      'hex',
+      c.plaintext.toString('hex')
+    ]);
     expect(ours.code).toBe(0);
     const wire = Buffer.from(ours.out.trim(), 'base64');
-    const back = openssl({ keyHex: c.keyHex, ivHex: wire.subarray(0, 16).toString('hex'), decrypt: true }, wire.subarray(16));
+    const back = openssl(
+      { keyHex: c.keyHex, ivHex: wire.subarray(0, 16).toString('hex'), decrypt: true },
+      wire.subarray(16)
+    );
     expect(back.equals(c.plaintext)).toBe(true);
   });
 

@@ -22,7 +22,9 @@ afterEach(async () => {
 async function spawnServer(extra: string[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-cli-'));
   const log = join(dir, 'chat.log');
-  const p = spawn(process.execPath, [CLI, 'server', '--port', '0', '--key', KEY_HEX, '--log', log, ...extra], { cwd: root });
+  const p = spawn(process.execPath, [CLI, 'server', '--port', '0', '--key', KEY_HEX, '--log', log, ...extra], {
+    cwd: root
+  });
   children.push(p);
   let stdout = '';
   p.stdout.on('data', (d) => (stdout += d));
@@ -40,7 +42,10 @@ describe('cbc-lab server: signals', () => {
       const { p, port, log, exited, out } = await spawnServer();
       const native = await Recorder.open({ port, framing: 'native', suite: 'gcm', name: 'n' });
       const line = await Recorder.open({ port, framing: 'line' });
-      cleanups.push(() => native.client.destroy(), () => line.client.destroy());
+      cleanups.push(
+        () => native.client.destroy(),
+        () => line.client.destroy()
+      );
       line.client.send('here');
       await line.until((m) => m.kind === 'ack', 'the ack');
       p.kill(signal);
@@ -49,7 +54,10 @@ describe('cbc-lab server: signals', () => {
       await line.until((m) => m.kind === 'bye', 'the line bye');
       expect(native.of('bye')[0]).toMatchObject({ text: 'server shutting down' });
       expect(out()).toMatch(/Server stopped/);
-      const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const lines = readFileSync(log, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l));
       expect(lines.at(-1)).toMatchObject({ event: 'shutdown', told: 2 });
       expect(readFileSync(log, 'utf8')).not.toContain('here');
     }, 30_000);
@@ -57,13 +65,18 @@ describe('cbc-lab server: signals', () => {
 });
 
 describe('cbc-lab client', () => {
-  it('--message: the seed client\'s three lines, exit 0 (against `cbc-lab server`, both in this process)', async () => {
+  it("--message: the seed client's three lines, exit 0 (against `cbc-lab server`, both in this process)", async () => {
     const server = startInProcess(['server', '--port', '0', '--key', KEY_HEX, '--log', 'none']);
-    cleanups.push(() => server.signal('SIGTERM'), () => server.exited);
+    cleanups.push(
+      () => server.signal('SIGTERM'),
+      () => server.exited
+    );
     await waitFor(() => /Server listening on/.test(server.out()), 'the server to listen', 15_000);
     const port = Number(/^Server listening on 127\.0\.0\.1:(\d+)$/m.exec(server.out())![1]);
     const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
-    expect(r.stdout).toBe('Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n');
+    expect(r.stdout).toBe(
+      'Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n'
+    );
     expect(r.code).toBe(0);
   }, 30_000);
 
@@ -71,7 +84,22 @@ describe('cbc-lab client', () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
     for (const suite of ['cbc', 'cbc-hmac', 'gcm']) {
-      const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', 'native', '--suite', suite, '--name', 'bo', '--message', 'yo', '--show-wire']);
+      const r = await inProcess([
+        'client',
+        '--port',
+        String(port),
+        '--key',
+        KEY_HEX,
+        '--framing',
+        'native',
+        '--suite',
+        suite,
+        '--name',
+        'bo',
+        '--message',
+        'yo',
+        '--show-wire'
+      ]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^→ wire: cbc10101/m); // hello
       expect(r.stdout).toMatch(/^← wire: cbc10103/m); // ack
@@ -82,23 +110,56 @@ describe('cbc-lab client', () => {
   it('--suite cbc-hmac|gcm or --name without --framing picks native framing; plain --message stays line', async () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
-    for (const extra of [['--suite', 'gcm'], ['--suite', 'cbc-hmac'], ['--name', 'zed']]) {
-      const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, ...extra, '--message', 'yo', '--show-wire']);
+    for (const extra of [
+      ['--suite', 'gcm'],
+      ['--suite', 'cbc-hmac'],
+      ['--name', 'zed']
+    ]) {
+      const r = await inProcess([
+        'client',
+        '--port',
+        String(port),
+        '--key',
+        KEY_HEX,
+        ...extra,
+        '--message',
+        'yo',
+        '--show-wire'
+      ]);
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toMatch(/^→ wire: cbc10101/m); // a native hello (docs/protocol.md §3: magic cb c1, version 1, type 1)
     }
-    const line = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'yo', '--show-wire']);
+    const line = await inProcess([
+      'client',
+      '--port',
+      String(port),
+      '--key',
+      KEY_HEX,
+      '--message',
+      'yo',
+      '--show-wire'
+    ]);
     expect(line.code, line.stderr).toBe(0);
     expect(line.stdout).not.toMatch(/wire: cbc1/);
   });
 
-  it('interactive: lines typed are sent, others\' messages appear decrypted, end of input says bye, exit 0', async () => {
+  it("interactive: lines typed are sent, others' messages appear decrypted, end of input says bye, exit 0", async () => {
     const { server, port } = await startServer({ logPath: null });
     cleanups.push(() => server.close());
     const rec = await Recorder.open({ port, framing: 'native', suite: 'gcm', name: 'rec' });
     cleanups.push(() => rec.client.destroy());
     for (const framing of ['native', 'line']) {
-      const p = startInProcess(['client', '--port', String(port), '--key', KEY_HEX, '--framing', framing, '--name', 'ivy']);
+      const p = startInProcess([
+        'client',
+        '--port',
+        String(port),
+        '--key',
+        KEY_HEX,
+        '--framing',
+        framing,
+        '--name',
+        'ivy'
+      ]);
       cleanups.push(() => p.stdin.end());
       const out = () => p.out();
       const exited = p.exited;
@@ -109,7 +170,10 @@ describe('cbc-lab client', () => {
       await waitFor(() => out().includes(`rec: hello ${framing}`), 'the reply shown', 5000);
       p.stdin.end();
       expect(await exited).toBe(0);
-      await rec.until((m) => m.kind === 'leave' && (framing === 'native' ? m.text === 'ivy' : m.text.startsWith('guest-')), 'the leave notice');
+      await rec.until(
+        (m) => m.kind === 'leave' && (framing === 'native' ? m.text === 'ivy' : m.text.startsWith('guest-')),
+        'the leave notice'
+      );
     }
   }, 60_000);
 
@@ -119,8 +183,22 @@ describe('cbc-lab client', () => {
     const r = await inProcess(['client', '--port', String(port), '--key', 'ff'.repeat(16), '--message', 'hi']);
     expect(r.code).toBe(1);
     // 255 times in 256 the server's reply fails the padding check; else it is not UTF-8
-    expect(r.stderr).toMatch(/cannot decrypt the server's reply: (bad padding|the plaintext is not UTF-8) — do both sides use the same key\?/);
-    const n = await inProcess(['client', '--port', String(port), '--key', 'ff'.repeat(16), '--framing', 'native', '--suite', 'cbc-hmac', '--message', 'hi']);
+    expect(r.stderr).toMatch(
+      /cannot decrypt the server's reply: (bad padding|the plaintext is not UTF-8) — do both sides use the same key\?/
+    );
+    const n = await inProcess([
+      'client',
+      '--port',
+      String(port),
+      '--key',
+      'ff'.repeat(16),
+      '--framing',
+      'native',
+      '--suite',
+      'cbc-hmac',
+      '--message',
+      'hi'
+    ]);
     expect(n.code).toBe(1);
     expect(n.stderr).toContain('bad MAC — do both sides use the same key?');
   });
@@ -130,7 +208,9 @@ describe('cbc-lab client', () => {
     await server.close();
     const r = await inProcess(['client', '--port', String(port), '--key', KEY_HEX, '--message', 'hi']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/ERR_CONNECT: cannot connect to 127\.0\.0\.1:\d+: connection refused: is `cbc-lab server` running there\?/);
+    expect(r.stderr).toMatch(
+      /ERR_CONNECT: cannot connect to 127\.0\.0\.1:\d+: connection refused: is `cbc-lab server` running there\?/
+    );
   });
 
   it('the port in use: the server exits 1 and says why', async () => {
@@ -151,16 +231,32 @@ describe('usage errors: exit 2 with the usage', () => {
     ['client without a key', ['client', '--message', 'x'], /ERR_MISSING_OPTION/],
     ['both key flags', ['server', '--key', KEY_HEX, '--key-file', shortKey], /either --key or --key-file/],
     ['a short key', ['server', '--key', 'abcd'], /expected 16, 24 or 32 bytes/],
-    ['a key that is not hex', ['client', '--key', 'zz'.repeat(16)], /ERR_BAD_OPTION_VALUE: --key: expected a hex digit/],
+    [
+      'a key that is not hex',
+      ['client', '--key', 'zz'.repeat(16)],
+      /ERR_BAD_OPTION_VALUE: --key: expected a hex digit/
+    ],
     ['a key file that is too short', ['server', '--key-file', shortKey], /--key-file: expected 16, 24 or 32 bytes/],
     ['a missing key file', ['server', '--key-file', join(dir, 'nope')], /cannot read .*ENOENT/],
     ['an unknown flag', ['server', '--key', KEY_HEX, '--verbose'], /ERR_UNKNOWN_OPTION/],
     ['a bad port', ['server', '--key', KEY_HEX, '--port', '70000'], /--port: expected a number 0\.\.65535/],
-    ['a bad max-clients', ['server', '--key', KEY_HEX, '--max-clients', '0'], /--max-clients: expected a whole number ≥ 1/],
+    [
+      'a bad max-clients',
+      ['server', '--key', KEY_HEX, '--max-clients', '0'],
+      /--max-clients: expected a whole number ≥ 1/
+    ],
     ['a bad idle timeout', ['server', '--key', KEY_HEX, '--idle-timeout', 'soon'], /--idle-timeout: expected seconds/],
     ['a bad framing', ['client', '--key', KEY_HEX, '--framing', 'json'], /--framing: expected line or native/],
-    ['a suite on line framing', ['client', '--key', KEY_HEX, '--framing', 'line', '--suite', 'gcm'], /--suite gcm needs --framing native/],
-    ['a bad name', ['client', '--key', KEY_HEX, '--framing', 'native', '--name', 'a:b'], /--name: expected 1 to 32 characters/],
+    [
+      'a suite on line framing',
+      ['client', '--key', KEY_HEX, '--framing', 'line', '--suite', 'gcm'],
+      /--suite gcm needs --framing native/
+    ],
+    [
+      'a bad name',
+      ['client', '--key', KEY_HEX, '--framing', 'native', '--name', 'a:b'],
+      /--name: expected 1 to 32 characters/
+    ],
     ['an empty message', ['client', '--key', KEY_HEX, '--message', ''], /--message: expected some text/],
     ['a stray argument', ['client', '--key', KEY_HEX, 'hello'], /ERR_EXTRA_ARGUMENT/]
   ];
@@ -189,7 +285,10 @@ describe('usage errors: exit 2 with the usage', () => {
     writeFileSync(hexFile, KEY_HEX + '\n');
     const rawFile = join(dir, 'raw.key');
     writeFileSync(rawFile, Buffer.from(KEY_HEX, 'hex'));
-    for (const [f, format] of [[hexFile, ['--key-format', 'hex']], [rawFile, []]] as const) {
+    for (const [f, format] of [
+      [hexFile, ['--key-format', 'hex']],
+      [rawFile, []]
+    ] as const) {
       const r = await inProcess(['client', '--port', String(port), '--key-file', f, ...format, '--message', 'hi']);
       expect(r.code, r.stderr).toBe(0);
     }

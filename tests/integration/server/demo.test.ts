@@ -2,7 +2,12 @@
 // one process, the capture API over real HTTP (docs/api.md), the pcapng read back by the real
 // tshark, and `npm start` itself (node --import tsx server/demo.ts) as a child process.
 import { spawn, spawnSync } from 'node:child_process';
-import { request as httpRequest, createServer as createHttpServer, type ClientRequest, type IncomingMessage } from 'node:http';
+import {
+  request as httpRequest,
+  createServer as createHttpServer,
+  type ClientRequest,
+  type IncomingMessage
+} from 'node:http';
 import { connect, createServer, type AddressInfo, type Server } from 'node:net';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,7 +55,11 @@ async function allFrames(web: string, limit = 1000): Promise<FramesPage> {
   }
 }
 
-async function until<T>(what: string, f: () => Promise<T | undefined | false> | T | undefined | false, ms = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  f: () => Promise<T | undefined | false> | T | undefined | false,
+  ms = 10_000
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await f();
@@ -61,7 +70,11 @@ async function until<T>(what: string, f: () => Promise<T | undefined | false> | 
 }
 
 /** A client whose written bytes we keep, and whose acks we can await. */
-async function chatter(port: number, key: Uint8Array, o: { name: string; framing: 'line' | 'native'; suite: SealedSuite }) {
+async function chatter(
+  port: number,
+  key: Uint8Array,
+  o: { name: string; framing: 'line' | 'native'; suite: SealedSuite }
+) {
   const c = new ChatClient({ port, key, ...o });
   const written: Buffer[] = [];
   let acks = 0;
@@ -122,8 +135,7 @@ function openStream(url: string, headers: Record<string, string> = {}) {
             else if (line.startsWith('event: ')) {
               ev.event = line.slice(7);
               any = true;
-            }
-            else if (line.startsWith('id: ')) ev.id = line.slice(4);
+            } else if (line.startsWith('id: ')) ev.id = line.slice(4);
             else if (line.startsWith('data: ')) {
               data.push(line.slice(6));
               any = true;
@@ -154,7 +166,9 @@ function openStream(url: string, headers: Record<string, string> = {}) {
       return res;
     },
     frames(): CapturedFrame[] {
-      return events.filter((e) => e.event === 'frames').flatMap((e) => (JSON.parse(e.data) as { frames: CapturedFrame[] }).frames);
+      return events
+        .filter((e) => e.event === 'frames')
+        .flatMap((e) => (JSON.parse(e.data) as { frames: CapturedFrame[] }).frames);
     },
     lastId(): string | undefined {
       return events.filter((e) => e.id !== undefined).at(-1)?.id;
@@ -177,7 +191,9 @@ function refused(port: number): Promise<boolean> {
 }
 
 function storeListeners(): number | undefined {
-  const handle = (globalThis as Record<symbol, { store?: { listeners?: unknown } } | undefined>)[Symbol.for('cbc-lab.demo')];
+  const handle = (globalThis as Record<symbol, { store?: { listeners?: unknown } } | undefined>)[
+    Symbol.for('cbc-lab.demo')
+  ];
   const l = handle?.store?.listeners;
   return l instanceof Set ? l.size : undefined;
 }
@@ -213,10 +229,14 @@ describe('npm start in process: bots chatting through the tap', () => {
     });
     const keys = deriveKeys(key);
     const lineFrame = page.frames.find((f) => f.framing === 'line' && f.dir === 'c2s')!;
-    expect(openLine(key, Buffer.from(lineFrame.bytes, 'base64').toString('latin1').replace(/\n$/, '')).toString()).toMatch(/\w/);
+    expect(
+      openLine(key, Buffer.from(lineFrame.bytes, 'base64').toString('latin1').replace(/\n$/, '')).toString()
+    ).toMatch(/\w/);
     const bobFrame = page.frames.find((f) => f.suite === 'cbc-hmac' && f.type === 'chat' && f.dir === 'c2s')!;
     const decoded: NativeFrame[] = [];
-    new FrameDecoder({ framing: 'native' }).push(Buffer.from(bobFrame.bytes, 'base64'), (f) => decoded.push(f as NativeFrame));
+    new FrameDecoder({ framing: 'native' }).push(Buffer.from(bobFrame.bytes, 'base64'), (f) =>
+      decoded.push(f as NativeFrame)
+    );
     expect(openFrame(keys, decoded[0]).toString()).toMatch(/\w/);
   });
 
@@ -232,14 +252,19 @@ describe('npm start in process: bots chatting through the tap', () => {
     const page = await until('the frames of carol and dave', async () => {
       const p = await allFrames(web, 37); // small pages: the walk crosses many page boundaries
       const hello = carol.written[0].toString('base64');
-      return p.frames.some((f) => f.bytes === hello) && p.frames.some((f) => f.bytes === dave.written.at(-1)!.toString('base64')) ? p : false;
+      return p.frames.some((f) => f.bytes === hello) &&
+        p.frames.some((f) => f.bytes === dave.written.at(-1)!.toString('base64'))
+        ? p
+        : false;
     });
     // seqs: 1, 2, 3 … with no gap and no repeat, however the pages fell
     expect(page.frames.map((f) => f.seq)).toEqual(page.frames.map((_, i) => i + 1));
     expect(page.last).toBeGreaterThanOrEqual(page.frames.length);
     for (const who of [carol, dave]) {
       const conn = page.frames.find((f) => f.bytes === who.written[0].toString('base64'))!.conn;
-      const sent = Buffer.concat(page.frames.filter((f) => f.conn === conn && f.dir === 'c2s').map((f) => Buffer.from(f.bytes, 'base64')));
+      const sent = Buffer.concat(
+        page.frames.filter((f) => f.conn === conn && f.dir === 'c2s').map((f) => Buffer.from(f.bytes, 'base64'))
+      );
       expect(sent.equals(Buffer.concat(who.written))).toBe(true);
       expect(page.connections.find((c) => c.conn === conn)?.server).toBe(`127.0.0.1:${demo.serverPort}`);
     }
@@ -268,7 +293,10 @@ describe('npm start in process: bots chatting through the tap', () => {
     if (before !== undefined) await until('the stream to unsubscribe', () => storeListeners() === before);
 
     // Frames keep flowing while we are away; the header wins over ?after=0.
-    await until('frames captured while we are away', async () => (await getJson<FramesPage>(`${web}/api/frames?limit=1`)).body.last > Number(lastId) + 3);
+    await until(
+      'frames captured while we are away',
+      async () => (await getJson<FramesPage>(`${web}/api/frames?limit=1`)).body.last > Number(lastId) + 3
+    );
     const second = openStream(`${web}/api/stream?after=0`, { 'last-event-id': lastId });
     expect((await second.ready).statusCode).toBe(200);
     const target = (await getJson<FramesPage>(`${web}/api/frames?limit=1`)).body.last + 6;
@@ -308,20 +336,30 @@ describe('npm start in process: bots chatting through the tap', () => {
 
   it('POST /api/send: the message goes through the tap as a participant and shows up in the frames', async () => {
     const text = `hello from the page ${Date.now()}`;
-    const res = await fetch(`${web}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text, name: 'tester', suite: 'cbc-hmac' }) });
+    const res = await fetch(`${web}/api/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text, name: 'tester', suite: 'cbc-hmac' })
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
     const keys = deriveKeys(key);
     const { frames, connections } = await allFrames(web);
-    const mine = frames.filter((f) => f.dir === 'c2s' && f.suite === 'cbc-hmac' && f.framing === 'native').filter((f) => {
-      const got: NativeFrame[] = [];
-      new FrameDecoder({ framing: 'native' }).push(Buffer.from(f.bytes, 'base64'), (x) => got.push(x as NativeFrame));
-      return got[0].type === 'chat' && openFrame(keys, got[0]).toString() === text;
-    });
+    const mine = frames
+      .filter((f) => f.dir === 'c2s' && f.suite === 'cbc-hmac' && f.framing === 'native')
+      .filter((f) => {
+        const got: NativeFrame[] = [];
+        new FrameDecoder({ framing: 'native' }).push(Buffer.from(f.bytes, 'base64'), (x) => got.push(x as NativeFrame));
+        return got[0].type === 'chat' && openFrame(keys, got[0]).toString() === text;
+      });
     expect(mine).toHaveLength(1);
     expect(connections.find((c) => c.conn === mine[0].conn)?.server).toBe(`127.0.0.1:${demo.serverPort}`);
     // default name and suite: "web", cbc
-    const res2 = await fetch(`${web}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'and again' }) });
+    const res2 = await fetch(`${web}/api/send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'and again' })
+    });
     expect(res2.status).toBe(200);
     const after = await allFrames(web);
     expect(after.frames.some((f) => f.dir === 'c2s' && f.type === 'hello' && f.suite === 'cbc')).toBe(true);
@@ -343,7 +381,9 @@ describe('npm start in process: bots chatting through the tap', () => {
       expect({ path, status, code: body.code }).toEqual({ path, status: 400, code: 'ERR_BAD_PARAM' });
       expect(body.message).toMatch(message);
     }
-    const { status, body } = await getJson<{ code: string; message: string }>(`${web}/api/stream`, { headers: { 'last-event-id': 'nope' } });
+    const { status, body } = await getJson<{ code: string; message: string }>(`${web}/api/stream`, {
+      headers: { 'last-event-id': 'nope' }
+    });
     expect([status, body.code]).toEqual([400, 'ERR_BAD_PARAM']);
     expect(body.message).toMatch(/Last-Event-ID/);
     // the limits themselves are fine
@@ -354,7 +394,8 @@ describe('npm start in process: bots chatting through the tap', () => {
   });
 
   it('bad send bodies answer 400 ERR_BAD_BODY; not JSON is refused', async () => {
-    const post = (body: string, type = 'application/json') => fetch(`${web}/api/send`, { method: 'POST', headers: { 'content-type': type }, body });
+    const post = (body: string, type = 'application/json') =>
+      fetch(`${web}/api/send`, { method: 'POST', headers: { 'content-type': type }, body });
     const cases: [string, RegExp][] = [
       ['{bad', /invalid JSON/],
       ['[1]', /expected a JSON object/],
@@ -401,7 +442,12 @@ describe('npm start in process: bots chatting through the tap', () => {
     const res = await fetch(`${web}/api/capture.json`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="cbc-lab-capture-.*\.json"$/);
-    const file = (await res.json()) as { format: string; version: number; frames: CapturedFrame[]; connections: CapturedConnection[] };
+    const file = (await res.json()) as {
+      format: string;
+      version: number;
+      frames: CapturedFrame[];
+      connections: CapturedConnection[];
+    };
     expect([file.format, file.version]).toEqual(['cbc-lab-capture', 1]);
     expect(file.frames.map((f) => f.seq)).toEqual(file.frames.map((_, i) => i + 1));
     expect(file.connections.length).toBeGreaterThanOrEqual(4);
@@ -415,7 +461,10 @@ describe('npm start in process: bots chatting through the tap', () => {
     await until('the stream to end', () => s.ended);
     for (const p of ports) expect(await refused(p)).toBe(true);
     // the bots said goodbye: their last frames are in the spool the tap finished
-    const spool = readFileSync(demo.spoolPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CapturedFrame);
+    const spool = readFileSync(demo.spoolPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CapturedFrame);
     expect(spool.some((f) => f.dir === 'c2s' && f.type === 'bye')).toBe(true);
     expect((globalThis as Record<symbol, unknown>)[Symbol.for('cbc-lab.demo')]).toBeUndefined();
   });
@@ -440,7 +489,10 @@ describe('the pcapng download, read by the real tshark', () => {
     writes.set('fred', fred.written);
     await erin.client.end();
     await fred.client.end();
-    await until('both connections closed in the capture', async () => (await allFrames(demo.webUrl)).connections.filter((c) => c.closed).length === 2);
+    await until(
+      'both connections closed in the capture',
+      async () => (await allFrames(demo.webUrl)).connections.filter((c) => c.closed).length === 2
+    );
   });
   afterAll(async () => {
     await demo?.stop();
@@ -455,22 +507,51 @@ describe('the pcapng download, read by the real tshark', () => {
     writeFileSync(file, Buffer.from(await res.arrayBuffer()));
     const { frames, connections } = await allFrames(demo.webUrl);
 
-    const r = spawnSync(TSHARK, ['-r', file, '-o', 'tcp.check_checksum:TRUE', '-d', `tcp.port==${demo.serverPort},data`, '-Y', 'tcp.len > 0', '-T', 'fields', '-e', 'tcp.stream', '-e', 'tcp.srcport', '-e', 'tcp.len'], { encoding: 'utf8' });
+    const r = spawnSync(
+      TSHARK,
+      [
+        '-r',
+        file,
+        '-o',
+        'tcp.check_checksum:TRUE',
+        '-d',
+        `tcp.port==${demo.serverPort},data`,
+        '-Y',
+        'tcp.len > 0',
+        '-T',
+        'fields',
+        '-e',
+        'tcp.stream',
+        '-e',
+        'tcp.srcport',
+        '-e',
+        'tcp.len'
+      ],
+      { encoding: 'utf8' }
+    );
     expect(r.status).toBe(0);
-    const packets = r.stdout.trim().split('\n').map((l) => l.split('\t').map(Number));
+    const packets = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => l.split('\t').map(Number));
     const streams = [...new Set(packets.map((p) => p[0]))].sort((a, b) => a - b);
     expect(streams).toHaveLength(connections.length);
     const followed = follow(file, streams);
     for (const [i, conn] of connections.entries()) {
       const f = followed.get(streams[i])!;
       expect(f.node0).toBe(conn.client);
-      const bytes = (dir: 'c2s' | 's2c') => Buffer.concat(frames.filter((x) => x.conn === conn.conn && x.dir === dir).map((x) => Buffer.from(x.bytes, 'base64')));
+      const bytes = (dir: 'c2s' | 's2c') =>
+        Buffer.concat(
+          frames.filter((x) => x.conn === conn.conn && x.dir === dir).map((x) => Buffer.from(x.bytes, 'base64'))
+        );
       expect(f.fromNode0.equals(bytes('c2s'))).toBe(true);
       expect(f.fromNode1.equals(bytes('s2c'))).toBe(true);
       // each message was one write, acked before the next: one client-to-server packet per write
       const clientPort = Number(conn.client.split(':').at(-1));
       const c2sPackets = packets.filter((p) => p[0] === streams[i] && p[1] === clientPort).length;
-      const who = [...writes.values()].find((w) => w[0].toString('base64') === frames.find((x) => x.conn === conn.conn && x.dir === 'c2s')!.bytes)!;
+      const who = [...writes.values()].find(
+        (w) => w[0].toString('base64') === frames.find((x) => x.conn === conn.conn && x.dir === 'c2s')!.bytes
+      )!;
       expect(c2sPackets).toBe(who.length);
       expect(f.fromNode0.equals(Buffer.concat(who))).toBe(true);
     }
@@ -486,14 +567,24 @@ describe('the pcapng download, read by the real tshark', () => {
     for (let i = 0; i < 1500; i++) gina.client.send(`flood ${i}`);
     await gina.say('the last one');
     await gina.client.end();
-    const page = await until('the whole flood in the capture', async () => {
-      const p = await allFrames(web, 10_000);
-      return p.connections.find((c) => c.client && p.frames.some((f) => f.conn === c.conn && f.bytes === gina.written[0].toString('base64')))?.closed ? p : false;
-    }, 20_000);
+    const page = await until(
+      'the whole flood in the capture',
+      async () => {
+        const p = await allFrames(web, 10_000);
+        return p.connections.find(
+          (c) => c.client && p.frames.some((f) => f.conn === c.conn && f.bytes === gina.written[0].toString('base64'))
+        )?.closed
+          ? p
+          : false;
+      },
+      20_000
+    );
     expect(page.frames.length).toBeGreaterThan(3000); // chats and acks
     expect(page.frames.map((f) => f.seq)).toEqual(page.frames.map((_, i) => i + 1));
     const conn = page.frames.find((f) => f.bytes === gina.written[0].toString('base64'))!.conn;
-    const sent = Buffer.concat(page.frames.filter((f) => f.conn === conn && f.dir === 'c2s').map((f) => Buffer.from(f.bytes, 'base64')));
+    const sent = Buffer.concat(
+      page.frames.filter((f) => f.conn === conn && f.dir === 'c2s').map((f) => Buffer.from(f.bytes, 'base64'))
+    );
     expect(sent.equals(Buffer.concat(gina.written))).toBe(true);
     // a stream opened now gets all of it as backlog (mostly from disk), in events of at most 1000
     const late = openStream(`${web}/api/stream?after=0`);
@@ -504,7 +595,8 @@ describe('the pcapng download, read by the real tshark', () => {
     live.destroy();
     for (const s of [late, live]) {
       expect(s.frames().slice(0, page.frames.length)).toEqual(page.frames);
-      for (const e of s.events.filter((e) => e.event === 'frames')) expect((JSON.parse(e.data) as { frames: unknown[] }).frames.length).toBeLessThanOrEqual(1000);
+      for (const e of s.events.filter((e) => e.event === 'frames'))
+        expect((JSON.parse(e.data) as { frames: unknown[] }).frames.length).toBeLessThanOrEqual(1000);
     }
   }, 60_000);
 });
@@ -516,7 +608,9 @@ describe('startDemo refusing to start', () => {
     const port = (blocker.address() as AddressInfo).port;
     const capDir = mkdtempSync(join(dir, 'refused-'));
     try {
-      const err = await startDemo({ webPort: port, chatPort: 0, captureDir: capDir, build: false }).catch((e: unknown) => e);
+      const err = await startDemo({ webPort: port, chatPort: 0, captureDir: capDir, build: false }).catch(
+        (e: unknown) => e
+      );
       expect(err).toMatchObject({ name: 'PortInUseError', code: 'ERR_PORT_IN_USE', flag: '--web-port', port });
       expect((err as Error).message).toMatch(/choose another with --web-port <port>$/);
       expect(readdirSync(capDir)).toEqual([]);
@@ -530,22 +624,34 @@ describe('startDemo refusing to start', () => {
   });
 
   it('a bad key is a RangeError before anything starts', async () => {
-    await expect(startDemo({ key: 'abcd', webPort: 0, chatPort: 0, build: false })).rejects.toThrow(/--key: expected 16, 24 or 32 bytes/);
+    await expect(startDemo({ key: 'abcd', webPort: 0, chatPort: 0, build: false })).rejects.toThrow(
+      /--key: expected 16, 24 or 32 bytes/
+    );
   });
 });
 
 describe('the web app without a demo', () => {
   it('answers 503 ERR_NO_CAPTURE on every capture endpoint', async () => {
-    const { handler } = (await import(/* @vite-ignore */ pathToFileURL(join(ROOT, 'build', 'handler.js')).href)) as { handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void };
+    const { handler } = (await import(/* @vite-ignore */ pathToFileURL(join(ROOT, 'build', 'handler.js')).href)) as {
+      handler: (req: IncomingMessage, res: import('node:http').ServerResponse) => void;
+    };
     const server = createHttpServer((req, res) => handler(req, res));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     try {
       for (const path of ['/api/demo', '/api/frames', '/api/stream', '/api/capture.pcapng', '/api/capture.json']) {
         const { status, body } = await getJson<{ code: string; message: string }>(`${base}${path}`);
-        expect({ path, status, body }).toEqual({ path, status: 503, body: { code: 'ERR_NO_CAPTURE', message: 'no capture is running: start the demo with npm start' } });
+        expect({ path, status, body }).toEqual({
+          path,
+          status: 503,
+          body: { code: 'ERR_NO_CAPTURE', message: 'no capture is running: start the demo with npm start' }
+        });
       }
-      const send = await fetch(`${base}/api/send`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text":"hi"}' });
+      const send = await fetch(`${base}/api/send`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"text":"hi"}'
+      });
       expect(send.status).toBe(503);
     } finally {
       server.closeAllConnections();
@@ -556,7 +662,8 @@ describe('the web app without a demo', () => {
 
 describe('node --import tsx server/demo.ts (what npm start runs)', () => {
   // package.json "start" runs node with tsx as a loader: no tsx process in between to lose a signal
-  const demoCmd = (args: string[]) => spawn(process.execPath, ['--import', 'tsx', 'server/demo.ts', ...args], { cwd: ROOT, env });
+  const demoCmd = (args: string[]) =>
+    spawn(process.execPath, ['--import', 'tsx', 'server/demo.ts', ...args], { cwd: ROOT, env });
   // beforeAll built the app: the children serve that build instead of rebuilding it under other tests' feet
   const env = { ...process.env, CBC_LAB_CAPTURE_DIR: dir, CBC_LAB_NO_BUILD: '1' };
 
@@ -597,14 +704,19 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
       const origin = url![1].replace(/\/live$/, '');
       expect(stdout).toMatch(new RegExp(`^\\s+Learn CBC:\\s+${origin}/learn\\b`, 'm'));
       expect(stdout).toMatch(new RegExp(`^\\s+Lessons:\\s+${origin}/lessons\\b`, 'm'));
-      for (const path of ['/learn', '/lessons']) expect({ path, status: (await fetch(origin + path)).status }).toEqual({ path, status: 200 });
+      for (const path of ['/learn', '/lessons'])
+        expect({ path, status: (await fetch(origin + path)).status }).toEqual({ path, status: 200 });
       expect(stdout).toMatch(/^\nCBC Lab demo is running/);
       // the web app is there (the /live page itself is tested with it) and the API knows the same key and port
       expect((await fetch(new URL('/', url![1]))).status).toBe(200);
       const info = (await (await fetch(new URL('/api/demo', url![1]))).json()) as { key: string; chatPort: number };
       expect(info).toMatchObject({ key: cmd![2], chatPort: Number(cmd![1]) });
       // the printed command's port and key let a person's client in, captured
-      const you = await chatter(Number(cmd![1]), Buffer.from(cmd![2], 'hex'), { name: 'you', framing: 'line', suite: 'cbc' });
+      const you = await chatter(Number(cmd![1]), Buffer.from(cmd![2], 'hex'), {
+        name: 'you',
+        framing: 'line',
+        suite: 'cbc'
+      });
       const heard: Incoming[] = [];
       you.client.on('message', (m: Incoming) => heard.push(m));
       await you.say('hello from the terminal');
@@ -640,7 +752,11 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
       const r = spawnSync(TSHARK, ['-r', resolve(ROOT, pcap), '-q', '-z', 'conv,tcp'], { encoding: 'utf8' });
       expect(r.status).toBe(0);
       // the connection is in the file, closed: SYN … FIN written before the exit
-      const fins = spawnSync(TSHARK, ['-r', resolve(ROOT, pcap), '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'tcp.stream'], { encoding: 'utf8' });
+      const fins = spawnSync(
+        TSHARK,
+        ['-r', resolve(ROOT, pcap), '-Y', 'tcp.flags.fin == 1', '-T', 'fields', '-e', 'tcp.stream'],
+        { encoding: 'utf8' }
+      );
       expect(fins.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(2);
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -648,7 +764,15 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
   }, 120_000);
 
   it('bad flags exit 2 with the usage (the first spawned, the rest as `cbc-lab demo` in this process)', async () => {
-    for (const [i, args] of [['--nope'], ['--web-port', 'abc'], ['--chat-port', '70000'], ['--key', 'abcd'], ['--key', 'zz'.repeat(16)], ['--no-bots=1'], ['extra']].entries()) {
+    for (const [i, args] of [
+      ['--nope'],
+      ['--web-port', 'abc'],
+      ['--chat-port', '70000'],
+      ['--key', 'abcd'],
+      ['--key', 'zz'.repeat(16)],
+      ['--no-bots=1'],
+      ['extra']
+    ].entries()) {
       const r = i === 0 ? await run(args) : await runInProcess(args);
       expect({ args, status: r.status }).toEqual({ args, status: 2 });
       expect(r.stderr).toMatch(/^cbc-lab demo: ERR_[A-Z_]+: .+\n\nusage: npm start -- /);
@@ -665,11 +789,17 @@ describe('node --import tsx server/demo.ts (what npm start runs)', () => {
     const port = (blocker.address() as AddressInfo).port;
     try {
       for (const flag of ['--web-port', '--chat-port']) {
-        const r = await runInProcess([flag, String(port), ...(flag === '--web-port' ? ['--chat-port', '0'] : ['--web-port', '0'])]);
+        const r = await runInProcess([
+          flag,
+          String(port),
+          ...(flag === '--web-port' ? ['--chat-port', '0'] : ['--web-port', '0'])
+        ]);
         expect(r.status).toBe(1);
         const lines = r.stderr.trim().split('\n');
         expect(lines).toHaveLength(1);
-        expect(lines[0]).toBe(`cbc-lab demo: ERR_PORT_IN_USE: port ${port} on 127.0.0.1 is in use (another program, or another npm start, is listening there); choose another with ${flag} <port>`);
+        expect(lines[0]).toBe(
+          `cbc-lab demo: ERR_PORT_IN_USE: port ${port} on 127.0.0.1 is in use (another program, or another npm start, is listening there); choose another with ${flag} <port>`
+        );
       }
     } finally {
       await new Promise((r) => blocker.close(r));
@@ -695,7 +825,11 @@ describe('npm start itself: every way of stopping it stops the whole demo', () =
    * npm and node) or bash (execs it, as macOS's /bin/sh does: npm is node's parent).
    */
   async function npmStart(scriptShell: string) {
-    const child = spawn('npm', ['start', `--script-shell=${scriptShell}`, '--', '--web-port', '0', '--chat-port', '0', '--no-bots'], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'npm',
+      ['start', `--script-shell=${scriptShell}`, '--', '--web-port', '0', '--chat-port', '0', '--no-bots'],
+      { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] }
+    );
     let stdout = '';
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
@@ -718,7 +852,8 @@ describe('npm start itself: every way of stopping it stops the whole demo', () =
       /** the demo process is gone, both its ports are closed, and it said it stopped cleanly */
       async stoppedCleanly() {
         await until('the demo process to exit', () => !alive(demoPid), 15_000);
-        for (const port of [webPort, chatPort]) expect({ port, refused: await refused(port) }).toEqual({ port, refused: true });
+        for (const port of [webPort, chatPort])
+          expect({ port, refused: await refused(port) }).toEqual({ port, refused: true });
         await until('the last line', () => /Stopped\. The capture is in /.test(stdout), 5_000);
         expect(stderr).not.toMatch(/again: exiting without a clean stop|took over 10 s|stopping failed/);
       },
@@ -760,7 +895,12 @@ describe('npm start itself: every way of stopping it stops the whole demo', () =
 
   // Ctrl-C and a closed terminal signal the whole foreground group: npm, the shell and node, and
   // npm forwards its SIGINT to its child as well (with bash that is node: the same signal twice).
-  for (const [sig, shell] of [['SIGINT', 'bash'], ['SIGINT', '/bin/sh'], ['SIGHUP', '/bin/sh'], ['SIGHUP', 'bash']] as const) {
+  for (const [sig, shell] of [
+    ['SIGINT', 'bash'],
+    ['SIGINT', '/bin/sh'],
+    ['SIGHUP', '/bin/sh'],
+    ['SIGHUP', 'bash']
+  ] as const) {
     it(`${sig} to the whole process group (${sig === 'SIGINT' ? 'Ctrl-C' : 'the terminal closed'}), script shell ${shell}: one clean stop`, async () => {
       const d = await npmStart(shell);
       try {
@@ -785,7 +925,9 @@ describe('the build step npm start runs (server/start.ts runQuietly): one line, 
   it('a build that succeeds prints only the note', () => {
     let out = '';
     let err = '';
-    expect(runQuietly('building the web app…', noisy(0), { out: (t) => (out += t), err: (t) => (err += t) })).toBe(true);
+    expect(runQuietly('building the web app…', noisy(0), { out: (t) => (out += t), err: (t) => (err += t) })).toBe(
+      true
+    );
     expect(out).toBe('building the web app…\n');
     expect(err).toBe('');
   });
@@ -793,7 +935,9 @@ describe('the build step npm start runs (server/start.ts runQuietly): one line, 
   it('a build that fails shows everything it printed, on stderr', () => {
     let out = '';
     let err = '';
-    expect(runQuietly('building the web app…', noisy(3), { out: (t) => (out += t), err: (t) => (err += t) })).toBe(false);
+    expect(runQuietly('building the web app…', noisy(3), { out: (t) => (out += t), err: (t) => (err += t) })).toBe(
+      false
+    );
     expect(out).toBe('building the web app…\n');
     expect(err).toContain('Run npm run preview to preview your production build locally.');
     expect(err).toContain('warning: a chunk is larger than 500 kB');

@@ -8,7 +8,13 @@ import { CodedError } from '../../../src/lib/errors/coded-error.ts';
 const FLAGS: readonly Flag[] = [
   { name: 'key', type: 'string', valueName: '<hex>', required: true, help: ['the key'] },
   { name: 'key-file', type: 'string', valueName: '<path>', alternative: true, help: ['a file'] },
-  { name: 'in', type: 'string', choices: ['utf8', 'hex'], default: 'utf8', help: ['how TEXT is written', 'second line'] },
+  {
+    name: 'in',
+    type: 'string',
+    choices: ['utf8', 'hex'],
+    default: 'utf8',
+    help: ['how TEXT is written', 'second line']
+  },
   { name: 'host', type: 'string', valueName: '<addr>', synopsis: '127.0.0.1', help: ['where'] },
   { name: 'json', type: 'boolean', help: ['as JSON'] }
 ];
@@ -65,7 +71,9 @@ describe('parseFlags', () => {
 
 describe('usageLine and optionsHelp', () => {
   it('the usage line: required flags bare, alternatives in one bracket, the synopsis value, the operands', () => {
-    expect(usageLine(FLAGS, '[TEXT]')).toBe('--key <hex> | --key-file <path> [--in utf8|hex] [--host 127.0.0.1] [--json] [TEXT]');
+    expect(usageLine(FLAGS, '[TEXT]')).toBe(
+      '--key <hex> | --key-file <path> [--in utf8|hex] [--host 127.0.0.1] [--json] [TEXT]'
+    );
   });
 
   it('the options: descriptions from the column on, a head too wide on a line of its own, -h last', () => {
