@@ -205,17 +205,17 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
 /** The seed client's exchange: hello (native), one message, its reply. */
 function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
-    let sent = false;
+    // awaiting-hello (native: the server's hello comes before we send), sent, then done
+    let state: 'awaiting-hello' | 'sent' | 'done' = 'awaiting-hello';
     let linesSinceSent = 0;
-    let done = false;
     const finish = (code: number, err?: string) => {
-      if (done) return;
-      done = true;
+      if (state === 'done') return;
+      state = 'done';
       if (err) io.stderr.write(err);
       void client.end().then(() => resolve(code));
     };
     const sendIt = () => {
-      sent = true;
+      state = 'sent';
       client.send(message);
       io.stdout.write('Encrypted message sent\n');
     };
@@ -225,6 +225,8 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
     );
     timer.unref();
     client.on('message', (m: Incoming) => {
+      if (state === 'done') return;
+      const sent = state === 'sent';
       // Line framing: the first line after our message is its reply (§8.2); native: the type says.
       const firstLine = client.framing === 'line' && sent && linesSinceSent++ === 0;
       if (m.kind === 'undecryptable') {
