@@ -2,8 +2,8 @@
 // A demo without bots (startDemo on free ports), headless Chromium on /live with the key box
 // filled, and one chat client sending at a fixed rate through the tap. Each message is stamped
 // in Node the moment it is written to the socket; the page records, for every frame, the moment
-// it appended it to its list (window.__cbcLive, performance.timeOrigin + performance.now(), both
-// wall-clock based on the same machine). Latency = page time − send time, per chat frame.
+// it appended it to its list (tests/e2e/live-probe.ts, added to the bench's page: the page ships no
+// hook; performance.timeOrigin + performance.now(), both wall-clock based on the same machine). Latency = page time − send time, per chat frame.
 // Lost = messages sent that the page never showed; the page's seqs are also checked to be
 // contiguous with no duplicate.
 import { performance } from 'node:perf_hooks';
@@ -14,6 +14,9 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ChatClient } from '../server/chat-client.ts';
 import type { Section } from './run.ts';
+import { addLiveProbe, type LiveProbe } from '../tests/e2e/live-probe.ts';
+
+type Probe = { __liveProbe: LiveProbe };
 
 const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const RATES = [100, 1000];
@@ -22,17 +25,6 @@ const SECONDS = 5;
 const WARMUP_SECONDS = 1;
 const TICK_MS = 10;
 const TARGET_P99_MS = 100;
-
-interface PageHook {
-  record: boolean;
-  arrivals: [number, number, number, string, number, number][];
-  renders: number[];
-  last(): number;
-  count(): number;
-  gaps(): number;
-  duplicates(): number;
-  contiguous(): boolean;
-}
 
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
@@ -101,9 +93,10 @@ export async function run(): Promise<Section> {
   const targets: string[] = [];
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await addLiveProbe(page);
     await page.goto(`${demo.webUrl}/live`);
     await page.locator('[data-status="live"]').waitFor({ timeout: 30_000 });
-    await page.evaluate(() => ((window as unknown as { __cbcLive: PageHook }).__cbcLive.record = true));
+    await page.evaluate(() => ((window as unknown as Probe).__liveProbe.record = true));
 
     for (const rate of RATES) {
       const total = rate * SECONDS;
@@ -115,26 +108,15 @@ export async function run(): Promise<Section> {
       for (;;) {
         const r = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1`)).json()) as { last: number };
         storeLast = r.last;
-        const pageLast = await page.evaluate(() => (window as unknown as { __cbcLive: PageHook }).__cbcLive.count());
-        const mine = await page.evaluate(() => (window as unknown as { __cbcLive: PageHook }).__cbcLive.arrivals.length);
-        if ((pageLast >= storeLast && mine > 0) || Date.now() > deadline) break;
+        const pageLast = await page.evaluate(() => (window as unknown as Probe).__liveProbe.count());
+        if (pageLast >= storeLast || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       await new Promise((r) => setTimeout(r, 300));
-      const arrivals = await page.evaluate(() => {
-        const h = (window as unknown as { __cbcLive: PageHook }).__cbcLive;
-        const a = h.arrivals;
-        h.arrivals = [];
-        return a;
-      });
-      const renders = await page.evaluate(() => {
-        const h = (window as unknown as { __cbcLive: PageHook }).__cbcLive;
-        const r = h.renders.slice().sort((x, y) => x - y);
-        h.renders = [];
-        return r;
-      });
+      const arrivals = await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeArrivals());
+      const renders = (await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeRenders())).sort((x, y) => x - y);
       const health = await page.evaluate(() => {
-        const h = (window as unknown as { __cbcLive: PageHook }).__cbcLive;
+        const h = (window as unknown as Probe).__liveProbe;
         return { gaps: h.gaps(), dups: h.duplicates(), contiguous: h.contiguous(), count: h.count() };
       });
       // this client's connection: the one whose c2s frames are the messages (hello first)

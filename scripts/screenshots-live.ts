@@ -28,7 +28,7 @@ async function main() {
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${demo.webUrl}/live`);
     await page.locator('[data-status="live"]').waitFor({ timeout: 15000 });
-    await page.waitForFunction(() => (window as unknown as { __cbcLive: { count(): number } }).__cbcLive.count() >= 12);
+    await page.waitForFunction(() => Number((document.querySelector('[data-testid="status"]') as HTMLElement | null)?.dataset.frames ?? 0) >= 12);
     // a chat frame bob sent (native cbc-hmac, client → server)
     await page.selectOption('[data-testid="filter-dir"]', 'c2s');
     await page.fill('[data-testid="filter-text"]', 'hmac tag');

@@ -11,6 +11,7 @@ import { spawnDemo, type FastDemo } from '../helpers/demo-child';
 import { ALICE_LINES, BOB_LINES } from '../../server/demo.ts';
 import { deriveKeys, sealFrame, sealLine } from '../../server/suites.ts';
 import type { CapturedFrame } from '../../src/lib/protocol/capture';
+import { addLiveProbe, type LiveProbe } from './live-probe';
 
 const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const WRONG = '703deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
@@ -22,15 +23,8 @@ let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
 
-interface Hook {
-  count(): number;
-  last(): number;
-  gaps(): number;
-  duplicates(): number;
-  drop(): void;
-  contiguous(): boolean;
-}
-const hook = <T>(p: Page, fn: (h: Hook) => T) => p.evaluate(`(${fn.toString()})(window.__cbcLive)`) as Promise<T>;
+type Hook = LiveProbe;
+const hook = <T>(p: Page, fn: (h: Hook) => T) => p.evaluate(`(${fn.toString()})(window.__liveProbe)`) as Promise<T>;
 
 async function allFrames(): Promise<CapturedFrame[]> {
   const out: CapturedFrame[] = [];
@@ -61,6 +55,7 @@ beforeAll(async () => {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await addLiveProbe(page);
   page.on('pageerror', (e) => pageErrors.push(e.message));
   // startDemo serves build/ in place, and other work in this checkout may rebuild it while we run:
   // load /learn once now so its chunks are loaded (server) and cached (browser) from this build.
@@ -76,9 +71,9 @@ afterAll(async () => {
 describe('/live against a running demo', () => {
   it('shows frames as the bots chat, live', async () => {
     await page.locator('[data-status="live"]').waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => (window as unknown as { __cbcLive: Hook }).__cbcLive.count() >= 4, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as unknown as { __liveProbe: Hook }).__liveProbe.count() >= 4, undefined, { timeout: 15_000 });
     const before = await hook(page, (h) => h.count());
-    await page.waitForFunction((n) => (window as unknown as { __cbcLive: Hook }).__cbcLive.count() > n, before, { timeout: 10_000 });
+    await page.waitForFunction((n) => (window as unknown as { __liveProbe: Hook }).__liveProbe.count() > n, before, { timeout: 10_000 });
     expect(await page.locator('[role="option"]').count()).toBeGreaterThan(0);
   });
 
@@ -193,13 +188,13 @@ describe('/live against a running demo', () => {
     await page.waitForTimeout(1500);
     const frames = await allFrames();
     const last = frames[frames.length - 1].seq;
-    await page.waitForFunction((n) => (window as unknown as { __cbcLive: Hook }).__cbcLive.last() >= n, last, { timeout: 10_000 });
+    await page.waitForFunction((n) => (window as unknown as { __liveProbe: Hook }).__liveProbe.last() >= n, last, { timeout: 10_000 });
     expect(await hook(page, (h) => h.gaps())).toBe(0);
     expect(await hook(page, (h) => h.duplicates())).toBe(0);
     // the page holds every frame the capture holds, once and in order: seqs 1..n with no hole
     expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i + 1));
     expect(await hook(page, (h) => h.contiguous())).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { __cbcLive: { count(): number } }).__cbcLive.count())).toBeGreaterThanOrEqual(last);
+    expect(await page.evaluate(() => (window as unknown as { __liveProbe: Hook }).__liveProbe.count())).toBeGreaterThanOrEqual(last);
   });
 
   it('the chat transcript shows the same frames as a conversation', async () => {

@@ -5,27 +5,13 @@
 // seq, and a gap makes it reopen the stream from the last seq it holds.
 import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
 import type { LoadedCapture } from '$lib/protocol/capture-load';
+import type { ConnEvent, FramesEvent } from '$lib/api/types';
 
 export type FeedStatus = 'connecting' | 'live' | 'behind' | 'reconnecting' | 'no-demo' | 'file';
 
 /** the server's largest event (src/routes/api/stream/sse.ts EVENT_MAX_FRAMES) */
 const FULL_EVENT = 1000;
 const RETRY_MS = 1500;
-
-interface Hook {
-  count: () => number;
-  last: () => number;
-  gaps: () => number;
-  duplicates: () => number;
-  /** set by the bench: [seq, performance.timeOrigin + performance.now() when the page had it, conn, dir, the tap's time] */
-  record: boolean;
-  arrivals: [number, number, number, string, number, number][];
-  renders: number[];
-  /** tests: the seqs held are first..first+n-1, each once, in order */
-  contiguous: () => boolean;
-  /** tests: cut the stream as a network failure would; the page reconnects from its last seq */
-  drop: () => void;
-}
 
 export class CaptureFeed {
   /** every frame, ascending seq; read it after reading `version` */
@@ -40,40 +26,18 @@ export class CaptureFeed {
   heldCount = $state(0);
   /** what was loaded when status is 'file' */
   source = $state<{ name: string; kind: string; notes: string[] } | null>(null);
+  /** times the stream skipped frames and was reopened from the last seq held */
+  gapCount = $state(0);
+  /** frames the stream sent again (seq at or below the last held), dropped */
+  duplicateCount = $state(0);
 
   private last = 0;
   private held: CapturedFrame[] = [];
   private incoming: CapturedFrame[] = [];
-  /** bench only: when the stream event carrying a frame arrived */
-  private receivedAt = new WeakMap<CapturedFrame, number>();
   private flushPending = false;
   private es: EventSource | null = null;
   private retry: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
-  private gaps = 0;
-  private dups = 0;
-  private hook: Hook | null = null;
-
-  constructor() {
-    if (typeof window !== 'undefined') {
-      this.hook = {
-        count: () => this.frames.length,
-        last: () => this.last,
-        gaps: () => this.gaps,
-        duplicates: () => this.dups,
-        record: false,
-        arrivals: [],
-        renders: [],
-        contiguous: () => this.frames.every((f, i) => i === 0 || f.seq === this.frames[i - 1].seq + 1),
-        drop: () => {
-          this.es?.close();
-          this.status = 'reconnecting';
-          this.scheduleReconnect();
-        }
-      };
-      (window as unknown as { __cbcLive: Hook }).__cbcLive = this.hook;
-    }
-  }
 
   get lastSeq(): number {
     return this.last;
@@ -106,12 +70,12 @@ export class CaptureFeed {
     };
     es.addEventListener('frames', (ev) => {
       if (this.es !== es) return;
-      const data = JSON.parse((ev as MessageEvent).data) as { frames: CapturedFrame[]; last?: number };
+      const data = JSON.parse((ev as MessageEvent).data) as FramesEvent;
       this.receive(data.frames, data.last);
     });
     es.addEventListener('conn', (ev) => {
       if (this.es !== es) return;
-      const c = JSON.parse((ev as MessageEvent).data) as CapturedConnection;
+      const c = JSON.parse((ev as MessageEvent).data) as ConnEvent;
       const next = new Map(this.connections);
       next.set(c.conn, c);
       this.connections = next;
@@ -156,18 +120,17 @@ export class CaptureFeed {
     for (const f of batch) {
       const expected = this.last + 1;
       if (f.seq < expected) {
-        this.dups++;
+        this.duplicateCount++;
         continue;
       }
       if (f.seq > expected && this.last > 0) {
         // the stream skipped frames we do not have: reopen it from the last one we hold
-        this.gaps++;
+        this.gapCount++;
         this.connect();
         return;
       }
       this.last = f.seq;
       newest = f.time;
-      if (this.hook?.record) this.receivedAt.set(f, performance.timeOrigin + performance.now());
       this.incoming.push(f);
     }
     if (newest) {
@@ -199,11 +162,6 @@ export class CaptureFeed {
     const batch = this.incoming;
     this.incoming = [];
     if (batch.length === 0) return;
-    if (this.hook?.record) {
-      const now = performance.timeOrigin + performance.now();
-      for (const f of batch) this.hook.arrivals.push([f.seq, now, f.conn, f.dir, f.time, this.receivedAt.get(f) ?? 0]);
-      this.receivedAt = new WeakMap();
-    }
     if (this.paused) {
       for (const f of batch) this.held.push(f);
       this.heldCount = this.held.length;
@@ -211,12 +169,6 @@ export class CaptureFeed {
     }
     for (const f of batch) this.frames.push(f);
     this.version++;
-    if (this.hook?.record) {
-      // bench: main-thread time of this batch's update, Svelte's DOM work included (it runs in
-      // the microtasks that follow), up to the next task
-      const t = performance.now();
-      setTimeout(() => this.hook!.renders.push(performance.now() - t), 0);
-    }
   }
 
   pause(): void {
