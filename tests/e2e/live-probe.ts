@@ -106,5 +106,7 @@ function install(): void {
 
 /** Add the probe to `page`; it is in place from the next navigation on. */
 export async function addLiveProbe(page: Page): Promise<void> {
-  await page.addInitScript(install);
+  // tsx compiles with esbuild's keepNames, which wraps named functions in a __name helper that
+  // exists only in Node: the page gets a stand-in
+  await page.addInitScript({ content: `var __name = (target) => target; (${install.toString()})();` });
 }
