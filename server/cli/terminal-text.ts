@@ -5,6 +5,8 @@
 // screen. So every character that a terminal acts on instead of drawing is written out as an
 // escape, in the notation of JavaScript and Python string literals.
 
+import { byteToHex } from '../../src/lib/crypto/bytes.ts';
+
 /** The escape for one code point, or undefined when it is printed as is. */
 function escapeOf(cp: number): string | undefined {
   switch (cp) {
@@ -18,7 +20,7 @@ function escapeOf(cp: number): string | undefined {
       return '\\t';
   }
   // C0 controls, DEL, C1 controls (U+0080–U+009F: 8-bit CSI U+009B, OSC U+009D, NEL U+0085 …)
-  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return `\\x${cp.toString(16).padStart(2, '0')}`;
+  if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) return `\\x${byteToHex(cp)}`;
   if (
     (cp >= 0x202a && cp <= 0x202e) || // LRE RLE PDF LRO RLO
     (cp >= 0x2066 && cp <= 0x2069) || // LRI RLI FSI PDI

@@ -73,6 +73,11 @@ export function byteToHex(b: number): string {
   return BYTE_TO_HEX[b & 255];
 }
 
+/** One byte as the messages write it: `0x` and two lower-case digits. */
+export function hexLiteral(b: number): string {
+  return '0x' + BYTE_TO_HEX[b & 255];
+}
+
 export const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const BASE64_VALUE = new Int16Array(128).fill(-1);
 for (let i = 0; i < 64; i++) BASE64_VALUE[BASE64_ALPHABET.charCodeAt(i)] = i;
@@ -257,6 +262,27 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
+}
+
+// Latin-1 strings, one char per byte (the ISO-8859-1 mapping, not TextDecoder('latin1'), which
+// is windows-1252 by the WHATWG Encoding Standard and maps 0x80-0x9f elsewhere). fromCharCode.apply
+// on 1 KiB pieces: one call per byte is slow, and a whole buffer as arguments (a spread of a
+// 1 MiB ciphertext) overflows the engine's argument limit with a RangeError.
+const LATIN1_PIECE = 1024;
+
+/** Bytes `from`..`to` as a string of one char per byte (U+0000-U+00FF). */
+export function bytesToLatin1(bytes: Uint8Array, from = 0, to = bytes.length): string {
+  let s = '';
+  for (let i = from; i < to; i += LATIN1_PIECE) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(to, i + LATIN1_PIECE)) as unknown as number[]);
+  }
+  return s;
+}
+
+/** A string of one char per byte back to bytes, written into `out` at `at`; each char's low 8 bits. */
+export function latin1ToBytes(text: string, out: Uint8Array = new Uint8Array(text.length), at = 0): Uint8Array {
+  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
+  return out;
 }
 
 export type Encoding = 'utf8' | 'hex' | 'base64';

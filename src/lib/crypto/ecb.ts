@@ -4,6 +4,7 @@
 // The picture lesson also needs raw CBC over whole blocks in resumable chunks (no padding, the
 // chain carried between calls), so the page can encrypt a 1 MiB image without freezing.
 import { createBlockCipher, type BlockCipher } from './aes-block';
+import { bytesToHex, bytesToLatin1, latin1ToBytes } from './bytes';
 import { PlaintextLengthError, IvLengthError } from './errors';
 import { BLOCK_SIZE } from './pkcs7';
 
@@ -73,8 +74,7 @@ export function blockRepeats(bytes: Uint8Array): BlockRepeats {
   const n = Math.floor(bytes.length / BLOCK_SIZE);
   const counts = new Map<string, number>();
   for (let b = 0; b < n; b++) {
-    let k = '';
-    for (let j = 0; j < BLOCK_SIZE; j++) k += String.fromCharCode(bytes[b * BLOCK_SIZE + j]);
+    const k = bytesToLatin1(bytes, b * BLOCK_SIZE, (b + 1) * BLOCK_SIZE);
     counts.set(k, (counts.get(k) ?? 0) + 1);
   }
   let repeated = 0;
@@ -84,9 +84,7 @@ export function blockRepeats(bytes: Uint8Array): BlockRepeats {
     if (!top || c > top.count) top = { hex: k, count: c };
   }
   if (top) {
-    let hex = '';
-    for (let j = 0; j < top.hex.length; j++) hex += top.hex.charCodeAt(j).toString(16).padStart(2, '0');
-    top = { hex, count: top.count };
+    top = { hex: bytesToHex(latin1ToBytes(top.hex)), count: top.count };
   }
   return { blocks: n, distinct: counts.size, repeated, top };
 }

@@ -4,6 +4,7 @@
 //   equal messages give equal ciphertexts, and
 //   plaintexts that agree in their first n blocks give ciphertexts that agree in their first n blocks.
 // An eavesdropper sees that without the key. Pure: takes frames, returns findings; no clock, no DOM.
+import { bytesToHex, bytesToLatin1 } from './bytes';
 import { BLOCK_SIZE } from './pkcs7';
 
 export interface IvFrame {
@@ -51,9 +52,7 @@ export interface IvReuseReport {
 }
 
 function hexOf(bytes: Uint8Array, from = 0, to = bytes.length): string {
-  let s = '';
-  for (let i = from; i < to; i++) s += bytes[i].toString(16).padStart(2, '0');
-  return s;
+  return bytesToHex(bytes.subarray(from, to));
 }
 
 /** Number of leading whole 16-byte blocks on which `a` and `b` agree. */
@@ -137,7 +136,7 @@ export interface IvFinding {
 
 function keyOf(bytes: Uint8Array, from: number, to: number): string {
   // a latin1 key: half the memory of hex, for 100,000 frames of blocks
-  return String.fromCharCode(...bytes.subarray(from, to));
+  return bytesToLatin1(bytes, from, to);
 }
 
 /**

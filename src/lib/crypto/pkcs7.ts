@@ -1,6 +1,7 @@
 // PKCS#7 padding, RFC 5652 §6.3: append k bytes of value k, 1 ≤ k ≤ 16, so that the length is a
 // multiple of the block size; an aligned input gets a whole extra block of 0x10. The check is
 // strict: every pad byte is compared (node-forge only reads the last byte).
+import { hexLiteral } from './bytes';
 import { PaddingError, type PaddingFault } from './errors';
 
 export const BLOCK_SIZE = 16;
@@ -40,7 +41,6 @@ export function checkPkcs7(padded: Uint8Array): PaddingCheck {
   const n = padded.length;
   const last = n - 1;
   const k = padded[last];
-  const hex = (b: number) => `0x${b.toString(16).padStart(2, '0')}`;
   if (k === 0) {
     return {
       ok: false,
@@ -58,7 +58,7 @@ export function checkPkcs7(padded: Uint8Array): PaddingCheck {
       position: last,
       expected: '0x01..0x10',
       actual: k,
-      message: `bad padding: the last byte (position ${last}) is ${hex(k)} = ${k}, but a PKCS#7 pad length is 1 to 16`
+      message: `bad padding: the last byte (position ${last}) is ${hexLiteral(k)} = ${k}, but a PKCS#7 pad length is 1 to 16`
     };
   }
   if (k > n) {
@@ -77,11 +77,11 @@ export function checkPkcs7(padded: Uint8Array): PaddingCheck {
         ok: false,
         fault: 'mismatch',
         position: i,
-        expected: hex(k),
+        expected: hexLiteral(k),
         actual: padded[i],
         message:
-          `bad padding: the last byte says ${k} pad bytes of ${hex(k)}, ` +
-          `but byte ${i} is ${hex(padded[i])}`
+          `bad padding: the last byte says ${k} pad bytes of ${hexLiteral(k)}, ` +
+          `but byte ${i} is ${hexLiteral(padded[i])}`
       };
     }
   }

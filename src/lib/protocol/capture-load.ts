@@ -3,7 +3,7 @@
 // the frames reassembled with the same decoder the tap uses), or a chat server's JSON-lines log
 // (server/chat/log.ts: ciphertext only, §8.5). Pure: bytes in, CapturedFrame[] out; errors
 // carry a stable code and say what to do.
-import { bytesToBase64, base64ToBytes } from '../crypto/bytes';
+import { bytesToBase64, base64ToBytes, hexLiteral } from '../crypto/bytes';
 import type { CapturedConnection, CapturedFrame, CaptureFile, Direction } from './capture';
 import { FrameDecoder, type Frame } from './decoder';
 import { lineForm } from './line-message';
@@ -43,7 +43,7 @@ export function loadCapture(input: Uint8Array, name = 'the file'): LoadedCapture
   let i = 0;
   while (i < input.length && (input[i] === 0x20 || input[i] === 0x0a || input[i] === 0x0d || input[i] === 0x09 || input[i] === 0xef || input[i] === 0xbb || input[i] === 0xbf)) i++;
   if (input[i] !== 0x7b /* { */) {
-    throw new CaptureLoadError('ERR_LOAD_FORMAT', `${name}: expected a pcapng/pcap capture, a CBC Lab capture (.json) or a chat server log (JSON lines), got something else (first byte 0x${(input[0] ?? 0).toString(16).padStart(2, '0')}); is this the right file?`);
+    throw new CaptureLoadError('ERR_LOAD_FORMAT', `${name}: expected a pcapng/pcap capture, a CBC Lab capture (.json) or a chat server log (JSON lines), got something else (first byte ${hexLiteral(input[0] ?? 0)}); is this the right file?`);
   }
   const text = utf8.decode(input);
   let whole: unknown;

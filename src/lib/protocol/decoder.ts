@@ -3,6 +3,7 @@
 // as a view of it, one that spans chunks is copied once. Limits are checked before buffering: the
 // native length field as soon as the header is complete, a line's length as it grows. After the
 // first error the decoder is spent and emits nothing more (§6.3).
+import { hexLiteral } from '../crypto/bytes';
 import { FrameError } from './errors';
 import {
   checkHeaderByte,
@@ -206,9 +207,9 @@ export class FrameDecoder {
         const seen = head.every(isTextByte) ? `text starting ${JSON.stringify(String.fromCharCode(b))}` : 'raw bytes (binary, not text)';
         throw new FrameError(
           'ERR_UNKNOWN_FRAMING',
-          `first byte 0x${b.toString(16).padStart(2, '0')}: got ${seen}, expected a native frame (0xcb) or base64 text (A-Z a-z 0-9 + /, or a JSON line "{"); ` +
+          `first byte ${hexLiteral(b)}: got ${seen}, expected a native frame (0xcb) or base64 text (A-Z a-z 0-9 + /, or a JSON line "{"); ` +
             'send base64.b64encode(iv + ciphertext) + b"\\n"; is this a CBC Lab client?',
-          { expected: '0xcb or a base64 character', actual: `0x${b.toString(16).padStart(2, '0')}`, position: this.offset }
+          { expected: '0xcb or a base64 character', actual: `${hexLiteral(b)}`, position: this.offset }
         );
       }
     }
@@ -334,7 +335,7 @@ export class FrameDecoder {
       const b = this.byteAt(at);
       throw new FrameError(
         'ERR_RAW_BYTES',
-        `line: got raw bytes (byte 0x${b.toString(16).padStart(2, '0')} at position ${this.offset + at} is not text), expected base64 text: ` +
+        `line: got raw bytes (byte ${hexLiteral(b)} at position ${this.offset + at} is not text), expected base64 text: ` +
           'send base64.b64encode(iv + ciphertext) + b"\\n" (hex or a JSON line also work: docs/protocol.md, section 5.5)',
         { expected: 'base64 text', actual: 'raw bytes', position: this.offset + at }
       );

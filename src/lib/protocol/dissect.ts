@@ -1,6 +1,7 @@
 // The dissector (docs/protocol.md §7): for any frame, the fields with their byte ranges and what
 // they mean. The inspector draws from this list; it never needs the key. It is total: a frame
 // that does not parse yields the fields up to the fault and the FrameError.
+import { latin1ToBytes } from '../crypto/bytes';
 import { FrameError } from './errors';
 import {
   decodeHeader,
@@ -119,7 +120,7 @@ function payloadFields(layout: PayloadLayout, base: number, fields: Field[], map
  * payload field also gives the decoded bytes of IV ‖ C it carries.
  */
 export function dissectLine(line: string | Uint8Array): Dissection {
-  const raw = typeof line === 'string' ? latin1Bytes(line) : line;
+  const raw = typeof line === 'string' ? latin1ToBytes(line) : line;
   const fields: Field[] = [];
   const out: Dissection = { framing: 'line', fields };
   let m: LineMessage;
@@ -173,12 +174,6 @@ function endingLength(style: LineStyle): number {
 
 function paddingField(start: number, end: number, pad: number): Field {
   return { name: 'base64-padding', start, end, meaning: `${pad} × "=": base64 padding, the last group carries ${3 - pad} byte${pad === 2 ? '' : 's'}` };
-}
-
-function latin1Bytes(s: string): Uint8Array {
-  const b = new Uint8Array(s.length);
-  for (let i = 0; i < s.length; i++) b[i] = s.charCodeAt(i);
-  return b;
 }
 
 /** Either framing, decided as the decoder does (§2). */

@@ -10,6 +10,7 @@
 //
 // The first magic byte is outside the base64 alphabet and above 0x7F, so the first byte of a
 // connection tells native from line framing (§2).
+import { hexLiteral } from '../crypto/bytes';
 import { FrameError } from './errors';
 import { OutOfRangeError } from '../errors/out-of-range';
 
@@ -119,12 +120,12 @@ export function readUint32(b: Uint8Array, o: number): number {
  */
 export function checkHeaderByte(index: number, b: number, streamOffset = index): void {
   if (index === 0 && b !== MAGIC_0) {
-    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xcb at offset ${streamOffset}, got 0x${hex(b)}; is the peer speaking CBC Lab's native framing?`, { expected: '0xcb', actual: `0x${hex(b)}`, position: streamOffset });
+    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xcb at offset ${streamOffset}, got ${hexLiteral(b)}; is the peer speaking CBC Lab's native framing?`, { expected: '0xcb', actual: `${hexLiteral(b)}`, position: streamOffset });
   }
   if (index === 1 && b !== MAGIC_1) {
     // at the very start, 0xcb then anything else is most likely raw bytes that began with 0xcb (§5.6)
     const start = streamOffset === 1 ? '; at the start of a connection this is most likely raw bytes (iv + ciphertext), expected base64 text: send base64.b64encode(iv + ciphertext) + b"\\n"' : '';
-    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xc1 at offset ${streamOffset}, got 0x${hex(b)}; is the peer speaking CBC Lab's native framing?${start}`, { expected: '0xc1', actual: `0x${hex(b)}`, position: streamOffset });
+    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xc1 at offset ${streamOffset}, got ${hexLiteral(b)}; is the peer speaking CBC Lab's native framing?${start}`, { expected: '0xc1', actual: `${hexLiteral(b)}`, position: streamOffset });
   }
   if (index === 2 && b !== VERSION) {
     throw new FrameError('ERR_BAD_VERSION', `native frame: expected version ${VERSION}, got ${b}; upgrade the older side`, { expected: VERSION, actual: b, position: streamOffset });
@@ -135,10 +136,6 @@ export function checkHeaderByte(index: number, b: number, streamOffset = index):
   if (index === 4 && b >= SUITES.length) {
     throw new FrameError('ERR_BAD_SUITE', `native frame: expected a suite 0..${SUITES.length - 1} (none, cbc, cbc-hmac, gcm), got ${b}`, { expected: `0..${SUITES.length - 1}`, actual: b, position: streamOffset });
   }
-}
-
-function hex(b: number): string {
-  return b.toString(16).padStart(2, '0');
 }
 
 /**

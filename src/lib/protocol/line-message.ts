@@ -4,7 +4,7 @@
 // bytes alone (the decoder has already cut the stream into messages, §6.5), so the server, the
 // client, the tap and the page all read a message the same way; `encodeLineMessage` writes an
 // answer in the form the peer used.
-import { base64ToBytes, bytesToBase64, bytesToHex, hexToBytes } from '../crypto/bytes';
+import { base64ToBytes, bytesToBase64, bytesToHex, bytesToLatin1, hexToBytes } from '../crypto/bytes';
 import { FrameError } from './errors';
 import { BLOCK_LENGTH, IV_LENGTH, type Range } from './frame';
 
@@ -57,12 +57,6 @@ function isHexDigit(c: number): boolean {
 }
 
 const HEX_TEXT = /^[0-9a-fA-F]+$/;
-
-function latin1(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 8192)));
-  return s;
-}
 
 /** The sizes a whole message may have (§5.1): an IV and whole blocks. */
 export function isMessageLength(n: number): boolean {
@@ -144,7 +138,7 @@ export function readLineMessage(raw: Uint8Array): LineMessage {
       ending = 'crlf';
     }
   }
-  const text = latin1(raw.subarray(0, end));
+  const text = bytesToLatin1(raw, 0, end);
   try {
     return readText(text, ending);
   } catch (err) {

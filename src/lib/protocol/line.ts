@@ -1,7 +1,7 @@
 // Line framing (docs/protocol.md §5), what the seed projects send: one message per line,
 // base64(IV ‖ AES-CBC-PKCS7(key, IV, UTF-8 text)) then "\n" (RFC 4648 §4, standard alphabet,
 // = padding). Nothing else is on the line; a "\r" before the "\n" is tolerated (§5.2).
-import { base64ToBytes, bytesToBase64, BASE64_ALPHABET } from '../crypto/bytes';
+import { base64ToBytes, bytesToBase64, bytesToLatin1, latin1ToBytes, BASE64_ALPHABET } from '../crypto/bytes';
 import { FrameError } from './errors';
 import { BLOCK_LENGTH, IV_LENGTH, DEFAULT_MAX_PAYLOAD } from './frame';
 
@@ -34,8 +34,7 @@ export function maxLineLength(maxPayload = DEFAULT_MAX_PAYLOAD): number {
 /** The line for wire bytes IV ‖ C: base64 then "\n". */
 export function encodeLine(wire: Uint8Array): Uint8Array {
   const text = bytesToBase64(wire);
-  const out = new Uint8Array(text.length + 1);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  const out = latin1ToBytes(text, new Uint8Array(text.length + 1));
   out[text.length] = NEWLINE;
   return out;
 }
@@ -56,9 +55,7 @@ export function lineText(bytes: Uint8Array): string {
   }
   // ASCII reads the same as UTF-8, and the native decoder is many times faster than a JS loop.
   if (!high) return ascii.decode(bytes.subarray(0, end));
-  let s = '';
-  for (let i = 0; i < end; i += 8192) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 8192)));
-  return s;
+  return bytesToLatin1(bytes, 0, end);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Encodings against Node's Buffer and TextDecoder: hex, base64 (RFC 4648 §4) and UTF-8 (RFC 3629).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CryptoError, base64ToBytes, bytesToBase64, bytesToHex, bytesToUtf8, firstInvalidUtf8, hexToBytes, utf8ToBytes } from '$lib/crypto';
+import { CryptoError, base64ToBytes, bytesToBase64, bytesToHex, bytesToLatin1, bytesToUtf8, firstInvalidUtf8, hexLiteral, hexToBytes, latin1ToBytes, utf8ToBytes } from '$lib/crypto';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -93,5 +93,30 @@ describe('UTF-8', () => {
       }),
       { numRuns: 1000 }
     );
+  });
+});
+
+describe('latin1 strings (one char per byte)', () => {
+  it('a 1 MiB input converts both ways, equal to Buffer latin1, without a RangeError', () => {
+    // A spread of this many arguments into String.fromCharCode throws RangeError in V8.
+    const big = new Uint8Array(1 << 20);
+    for (let i = 0; i < big.length; i++) big[i] = (i * 131 + 7) & 255;
+    const text = bytesToLatin1(big);
+    expect(text.length).toBe(big.length);
+    expect(text === Buffer.from(big).toString('latin1')).toBe(true);
+    expect(Buffer.from(latin1ToBytes(text)).equals(Buffer.from(big))).toBe(true);
+  });
+
+  it('a range from..to, and 0x80-0x9f as U+0080-U+009F (ISO-8859-1, not windows-1252)', () => {
+    const b = Uint8Array.from([0x41, 0x80, 0x9f, 0xff, 0x00]);
+    expect(bytesToLatin1(b, 1, 4)).toBe('\u0080\u009f\u00ff');
+    expect(bytesToLatin1(b, 2, 2)).toBe('');
+    const out = new Uint8Array(4);
+    latin1ToBytes('\u00ffZ', out, 1);
+    expect([...out]).toEqual([0, 0xff, 0x5a, 0]);
+  });
+
+  it('hexLiteral writes 0x and two lower-case digits', () => {
+    expect([0, 0x0a, 0xcb, 0xff].map(hexLiteral)).toEqual(['0x00', '0x0a', '0xcb', '0xff']);
   });
 });

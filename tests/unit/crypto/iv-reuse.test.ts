@@ -123,6 +123,16 @@ describe('IvReuseTracker (incremental)', () => {
     add(t, 1, frame('a', IV1, 'x'), 'cbc');
     expect(add(t, 2, { id: 'b', iv: IV1, ciphertext: new Uint8Array(16).fill(9) }, 'gcm')).toBeUndefined();
   });
+
+  it('a 1 MiB ciphertext is tracked whole (its key was a spread into fromCharCode: RangeError)', () => {
+    const t = new IvReuseTracker();
+    const big = new Uint8Array(1 << 20).fill(7);
+    // 65,536 equal blocks: every one after the first repeats block 0 of frame 1
+    const found = add(t, 1, { id: 'a', iv: IV1, ciphertext: big });
+    expect(found?.blocks.length).toBe((1 << 16) - 1);
+    expect(found?.blocks[0]).toEqual({ block: 1, firstId: 1, firstBlock: 0 });
+    expect(add(t, 2, { id: 'b', iv: IV1, ciphertext: big })?.ivFirstId).toBe(1);
+  });
 });
 
 describe('IvWatch (/live): IVs cut from captured frames without the key; relayed copies', async () => {

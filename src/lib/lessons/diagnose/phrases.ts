@@ -1,6 +1,6 @@
 // The diagnoser's words: cause titles, and the phrases its verdicts are built from. Each phrase
 // states a measured fact (a count of blocks, the PKCS#7 check's result) and nothing more.
-import type { Encoding } from '../../crypto/bytes';
+import { hexLiteral, type Encoding } from '../../crypto/bytes';
 import type { Cause } from '../../crypto/diagnose/causes';
 import type { Reading } from '../../crypto/diagnose/reading';
 import type { FieldName } from '../../crypto/diagnose/search';
@@ -48,7 +48,7 @@ export function describeBlocks(r: Reading): string {
 
 export function describePadding(p: PaddingCheck): string {
   return p.ok
-    ? `the PKCS#7 padding is valid (${p.padLength} ${plural(p.padLength, 'byte')} of 0x${p.padLength.toString(16).padStart(2, '0')})`
+    ? `the PKCS#7 padding is valid (${p.padLength} ${plural(p.padLength, 'byte')} of ${hexLiteral(p.padLength)})`
     : `the PKCS#7 check failed: ${p.message}`;
 }
 

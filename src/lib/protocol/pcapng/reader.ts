@@ -4,6 +4,7 @@
 // Every malformed input throws a PcapError naming the field and its byte offset, nothing else.
 
 import { BLOCK_EPB, BLOCK_IDB, BLOCK_SHB, BLOCK_SPB, BYTE_ORDER_MAGIC, IF_TSOFFSET, IF_TSRESOL, OPT_COMMENT, OPT_ENDOFOPT, pad4 } from './blocks';
+import { bytesToHex } from '../../crypto/bytes';
 import { PcapFormatError, PcapTruncatedError, PcapUnsupportedError } from './errors';
 import { decodeLinkLayer, type PcapPacket } from './link';
 
@@ -85,7 +86,7 @@ function readAny(input: Uint8Array, progress: Progress): PcapFile {
 }
 
 function notACapture(input: Uint8Array): PcapFormatError {
-  const head = Array.from(input.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
+  const head = bytesToHex(input.subarray(0, 4), ' ');
   return new PcapFormatError(
     `file header at offset 0: expected a pcapng Section Header Block (0a 0d 0d 0a) or a pcap magic ` +
       `(a1 b2 c3 d4), got ${head || 'an empty file'}; is this a capture file?`,
