@@ -6,6 +6,7 @@
 import { json } from '@sveltejs/kit';
 import type { CapturedFrame } from '$lib/protocol/capture';
 import type { ApiErrorBody } from '$lib/api/types';
+import { CodedError } from '$lib/errors/coded-error';
 
 export { DEMO_SYMBOL, SEND_SUITES, type DemoCaptureStore, type DemoHandle, type SendFailure, type SendSuite } from './demo-handle';
 import { DEMO_SYMBOL, type DemoCaptureStore, type DemoHandle } from './demo-handle';
@@ -25,8 +26,11 @@ export function noCapture(): Response {
   return apiError(503, 'ERR_NO_CAPTURE', 'no capture is running: start the demo with npm start');
 }
 
-export class BadParam extends Error {
-  readonly code = 'ERR_BAD_PARAM';
+/** A query parameter the route cannot take: answered 400 with this code and message. */
+export class BadParam extends CodedError<'ERR_BAD_PARAM'> {
+  constructor(message: string) {
+    super('ERR_BAD_PARAM', message);
+  }
 }
 
 /**

@@ -17,6 +17,7 @@ import { bytesToBase64, base64ToBytes } from '../crypto/bytes';
 import type { CapturedFrame } from '../protocol/capture';
 import type { DemoHandle } from './demo-handle';
 import type { ReplayResponse } from '../api/types';
+import { CodedError } from '../errors/coded-error';
 import { REJECTIONS, guessPayload } from '../crypto/padding-oracle';
 
 export { REJECTIONS, guessPayload };
@@ -28,13 +29,14 @@ export interface OracleAnswer {
   answer: string;
 }
 
-export class OracleError extends Error {
+/** An oracle query that could not be asked: answered with this code and HTTP status. */
+export class OracleError extends CodedError {
   constructor(
-    readonly code: string,
+    code: string,
     message: string,
     readonly status = 502
   ) {
-    super(message);
+    super(code, message);
   }
 }
 
