@@ -92,6 +92,9 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function toJson(value: unknown): Json {
   if (value instanceof Uint8Array) return bytesToHex(value);
   if (Array.isArray(value)) return value.map(toJson);
+  // as JSON.stringify does: a trace's blocks are views made when read, listed by their toJSON
+  if (typeof (value as { toJSON?: unknown } | null)?.toJSON === 'function')
+    return toJson((value as { toJSON(): unknown }).toJSON());
   if (value !== null && typeof value === 'object') {
     const out: { [k: string]: Json } = {};
     for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = toJson(v);

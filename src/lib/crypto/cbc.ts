@@ -1,8 +1,8 @@
 // AES-CBC as a trace (SP 800-38A §6.2):
 //   encrypt  C₁ = CIPH_K(P₁ ⊕ IV),  Cⱼ = CIPH_K(Pⱼ ⊕ Cⱼ₋₁)
 //   decrypt  P₁ = CIPH⁻¹_K(C₁) ⊕ IV, Pⱼ = CIPH⁻¹_K(Cⱼ) ⊕ Cⱼ₋₁
-// Every stage lands in one contiguous buffer; the per-block entries are subarray views into
-// those buffers, so a 1 MiB trace costs a few buffers of 1 MiB plus one small object per block.
+// Every stage lands in one contiguous buffer; the per-block entries read subarray views of those
+// buffers when asked, so a 1 MiB trace costs a few buffers of 1 MiB plus one small object per block.
 // The AES-CBC itself is node-forge's own mode with padding off (forge-aes.ts): every Cᵢ comes out
 // of it whole, and Xᵢ = Pᵢ ⊕ Cᵢ₋₁ is derived beside it, the same bytes forge's mode fed its cipher.
 import { checkKey, type KeySize } from './aes-block';
@@ -52,8 +52,7 @@ export interface EncryptTrace {
 }
 
 export type DecryptPadding =
-  | (PaddingInfo & { ok: true })
-  | { scheme: 'pkcs7'; ok: false; check: Extract<PaddingCheck, { ok: false }> };
+  (PaddingInfo & { ok: true }) | { scheme: 'pkcs7'; ok: false; check: Extract<PaddingCheck, { ok: false }> };
 
 export interface DecryptTrace {
   direction: 'decrypt';
@@ -87,41 +86,78 @@ export interface DecryptOptions {
   padding?: Padding;
 }
 
+// BLOCK_SIZE read once: in a CommonJS or vite-node transform every read of an imported binding is a
+// property get on the module object, and the loops below would pay one per byte.
+const B = BLOCK_SIZE;
+
 function checkIv(iv: Uint8Array): void {
   if (iv.length !== BLOCK_SIZE) throw new IvLengthError(iv.length);
 }
 
 /** Xᵢ = Pᵢ ⊕ Cᵢ₋₁ (C₀ = IV) for every block: CIPH_K's input when encrypting, CIPH⁻¹_K's output when decrypting. */
 function chainXor(padded: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-  const xored = new Uint8Array(padded.length);
-  for (let j = 0; j < BLOCK_SIZE && j < padded.length; j++) xored[j] = padded[j] ^ iv[j];
-  for (let o = BLOCK_SIZE; o < padded.length; o++) xored[o] = padded[o] ^ ciphertext[o - BLOCK_SIZE];
+  const n = padded.length;
+  const xored = new Uint8Array(n);
+  for (let j = 0; j < B && j < n; j++) xored[j] = padded[j] ^ iv[j];
+  if (padded.byteOffset % 4 === 0 && ciphertext.byteOffset % 4 === 0) {
+    // four bytes per step where both inputs are 4-byte aligned (they are ours, or a caller's view
+    // at a block boundary); XOR is bytewise, so the host's byte order does not matter
+    const p = new Int32Array(padded.buffer, padded.byteOffset, n >> 2);
+    const c = new Int32Array(ciphertext.buffer, ciphertext.byteOffset, n >> 2);
+    const x = new Int32Array(xored.buffer, 0, n >> 2);
+    for (let w = B >> 2; w < x.length; w++) x[w] = p[w] ^ c[w - (B >> 2)];
+  } else {
+    for (let o = B; o < n; o++) xored[o] = padded[o] ^ ciphertext[o - B];
+  }
   return xored;
 }
 
-function blockViews(
-  n: number,
-  iv: Uint8Array,
-  padded: Uint8Array,
-  xored: Uint8Array,
-  ciphertext: Uint8Array
-): BlockStep[] {
-  const blocks = new Array<BlockStep>(n);
-  // chainInput of block i+1 is Cᵢ itself (SP 800-38A §6.2), so it shares block i's cipherBlock
-  // view instead of making a fourth view per block: a 1 MiB trace has 65,536 blocks.
-  let chainInput = iv;
-  for (let i = 0; i < n; i++) {
-    const o = i * BLOCK_SIZE;
-    const cipherBlock = ciphertext.subarray(o, o + BLOCK_SIZE);
-    blocks[i] = {
-      index: i,
-      plaintextBlock: padded.subarray(o, o + BLOCK_SIZE),
-      chainInput,
-      xored: xored.subarray(o, o + BLOCK_SIZE),
-      cipherBlock
-    };
-    chainInput = cipherBlock;
+/** The trace's contiguous buffers, which every block of it reads its views from. */
+interface ChainBuffers {
+  iv: Uint8Array;
+  padded: Uint8Array;
+  xored: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+const at = (bytes: Uint8Array, i: number) => bytes.subarray(i * B, i * B + B);
+
+/**
+ * One block whose four fields are views made when read, not when the trace is built: a 1 MiB
+ * trace has 65,537 blocks, and three typed-array views each, made up front, took more time (and
+ * 20 MiB of heap) than forge's AES of the whole message. Each read gives a fresh view of the same
+ * bytes. `toJSON` lists the fields as own data, for serialisers that walk own properties.
+ */
+class ChainBlock implements BlockStep {
+  readonly #buffers: ChainBuffers;
+  constructor(
+    readonly index: number,
+    buffers: ChainBuffers
+  ) {
+    this.#buffers = buffers;
   }
+  get plaintextBlock(): Uint8Array {
+    return at(this.#buffers.padded, this.index);
+  }
+  /** Cᵢ₋₁ itself (SP 800-38A §6.2): a view of the ciphertext, or the IV for block 0 */
+  get chainInput(): Uint8Array {
+    return this.index === 0 ? this.#buffers.iv : at(this.#buffers.ciphertext, this.index - 1);
+  }
+  get xored(): Uint8Array {
+    return at(this.#buffers.xored, this.index);
+  }
+  get cipherBlock(): Uint8Array {
+    return at(this.#buffers.ciphertext, this.index);
+  }
+  toJSON(): BlockStep {
+    const { index, plaintextBlock, chainInput, xored, cipherBlock } = this;
+    return { index, plaintextBlock, chainInput, xored, cipherBlock };
+  }
+}
+
+function blockViews(n: number, buffers: ChainBuffers): BlockStep[] {
+  const blocks = new Array<BlockStep>(n);
+  for (let i = 0; i < n; i++) blocks[i] = new ChainBlock(i, buffers);
   return blocks;
 }
 
@@ -153,7 +189,7 @@ export function encryptTrace({ key, iv, plaintext, padding = 'pkcs7' }: EncryptO
       fullBlock: padLength === BLOCK_SIZE
     },
     padded,
-    blocks: blockViews(total / BLOCK_SIZE, iv, padded, xored, ciphertext),
+    blocks: blockViews(total / B, { iv, padded, xored, ciphertext }),
     ciphertext,
     wire: wireForm(iv, ciphertext)
   };
@@ -197,7 +233,7 @@ export function decryptTrace({ key, iv, ciphertext, padding = 'pkcs7' }: Decrypt
     iv,
     ciphertext,
     wire: wireForm(iv, ciphertext),
-    blocks: blockViews(total / BLOCK_SIZE, iv, padded, xored, ciphertext),
+    blocks: blockViews(total / B, { iv, padded, xored, ciphertext }),
     padded,
     padding: pad,
     plaintext

@@ -30,17 +30,28 @@ interface ForgeAes {
 
 const forge = forgeRoot as ForgeAes;
 
-// forge works on "binary strings", one char per byte. fromCharCode.apply on 1 KiB pieces: a long
-// argument list (or a spread) is several times slower, and a whole 1 MiB one overflows the stack.
+// forge works on "binary strings", one char per byte (U+0000-U+00FF). Bytes to such a string:
+// on a little-endian host, widen every byte to a 16-bit code unit (one native copy) and decode
+// that as UTF-16LE (WHATWG Encoding §14.3): units 0x00-0xFF are U+0000-U+00FF, never a surrogate
+// and never a BOM (U+FEFF), so the decode is exact, and about 3× faster than fromCharCode.apply.
+// Elsewhere fromCharCode.apply on pieces of 8 KiB: a whole 1 MiB argument list overflows the stack.
+// (TextDecoder('latin1') would be wrong: it is windows-1252, which moves 0x80-0x9F.)
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const utf16le = new TextDecoder('utf-16le');
+const PIECE = 8192;
+
 function toBinary(bytes: Uint8Array): string {
+  if (LITTLE_ENDIAN) return utf16le.decode(new Uint16Array(bytes));
   let s = '';
-  for (let i = 0; i < bytes.length; i += 1024) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 1024) as unknown as number[]);
+  for (let i = 0; i < bytes.length; i += PIECE)
+    s += String.fromCharCode.apply(null, bytes.subarray(i, i + PIECE) as unknown as number[]);
   return s;
 }
 
-function fromBinary(s: string, out: Uint8Array = new Uint8Array(s.length), at = 0): Uint8Array {
-  for (let i = 0; i < s.length; i++) out[at + i] = s.charCodeAt(i);
-  return out;
+/** forge's output string into `out` at `at`, one read of each char code. */
+function fromBinary(s: string, out: Uint8Array, at: number): void {
+  const n = s.length;
+  for (let i = 0; i < n; i++) out[at + i] = s.charCodeAt(i);
 }
 
 const CHUNK = 65536;
@@ -48,7 +59,10 @@ const CHUNK = 65536;
 const buffer = (bytes: Uint8Array) => forge.util.createBuffer(toBinary(bytes), 'raw');
 
 function create(algorithm: 'AES-CBC' | 'AES-ECB', direction: Direction, key: Uint8Array): ForgeCipher {
-  const c = direction === 'encrypt' ? forge.cipher.createCipher(algorithm, buffer(key)) : forge.cipher.createDecipher(algorithm, buffer(key));
+  const c =
+    direction === 'encrypt'
+      ? forge.cipher.createCipher(algorithm, buffer(key))
+      : forge.cipher.createDecipher(algorithm, buffer(key));
   c.mode.pad = false;
   c.mode.unpad = false;
   return c;
