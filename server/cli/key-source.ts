@@ -6,6 +6,7 @@
 // says which with --key-format, instead of CBC Lab guessing a key size the peer does not use.
 import { readFileSync } from 'node:fs';
 import { hexToBytes } from '../../src/lib/crypto/bytes.ts';
+import { isAesKeyLength } from '../../src/lib/crypto/key-length.ts';
 import { UsageError, type Flag, type ParsedFlags, type UsageErrorCode } from './flags.ts';
 
 /** Hex by default, --key-format raw for the raw characters; unlike --key, not shown by `ps`. */
@@ -51,8 +52,6 @@ export interface ResolvedKey {
   source: string;
 }
 
-const AES_SIZES = [16, 24, 32];
-const isKeySize = (n: number) => AES_SIZES.includes(n);
 const SIZES_TEXT = '16, 24 or 32 bytes (32, 48 or 64 hex digits)';
 const MAKE_ONE = 'make one with `openssl rand -hex 32`';
 
@@ -83,7 +82,7 @@ function hexReading(text: string, what: string): Reading & { looksHex: boolean }
     const looksHex = /^[0-9a-fA-F]+$/.test(digits); // an odd number of digits: hex text, cut short
     return { ok: false, problem: (err as Error).message.replace(`${what}: `, ''), looksHex };
   }
-  if (!isKeySize(bytes.length))
+  if (!isAesKeyLength(bytes.length))
     return { ok: false, problem: `${digits.length} hex digits are ${bytes.length} bytes, not a key`, looksHex: true };
   return { ok: true, key: bytes, note: '', looksHex: true };
 }
@@ -106,7 +105,7 @@ function rawReading(bytes: Uint8Array): Reading & { dropped: boolean } {
     }
   }
   const key = bytes.slice(0, end);
-  if (!isKeySize(key.length))
+  if (!isAesKeyLength(key.length))
     return {
       ok: false,
       problem: `${key.length} bytes${dropped ? ' without the final line end' : ''}, not a key`,
@@ -170,7 +169,7 @@ function keyFromHex(value: string, what: string): Uint8Array {
   } catch (err) {
     throw usage('ERR_BAD_OPTION_VALUE', (err as Error).message);
   }
-  if (!isKeySize(key.length))
+  if (!isAesKeyLength(key.length))
     throw usage('ERR_BAD_OPTION_VALUE', `${what}: expected ${SIZES_TEXT}, got ${key.length} bytes; ${MAKE_ONE}`);
   return key;
 }
@@ -228,7 +227,7 @@ export function resolveKey(f: ParsedFlags, env: Record<string, string | undefine
   }
   if (format === 'raw') {
     const key = new Uint8Array(Buffer.from(envValue, 'utf8'));
-    if (!isKeySize(key.length))
+    if (!isAesKeyLength(key.length))
       throw usage(
         'ERR_BAD_OPTION_VALUE',
         `${KEY_ENV}: expected 16, 24 or 32 raw bytes with --key-format raw, got ${key.length} bytes`

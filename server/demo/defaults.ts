@@ -2,6 +2,7 @@
 // them, and `cbc-lab demo` check its flags, without loading the chat server, the tap and the web app.
 import { randomBytes } from 'node:crypto';
 import { hexToBytes } from '../../src/lib/crypto/bytes.ts';
+import { checkKeyLength } from '../key-length.ts';
 
 export const DEFAULT_WEB_PORT = 3000;
 export const DEFAULT_CHAT_PORT = 5000;
@@ -14,8 +15,6 @@ export const DEMO_KEY_BYTES = 32;
 export function demoKey(key: Uint8Array | string | undefined): Uint8Array {
   if (key === undefined) return new Uint8Array(randomBytes(DEMO_KEY_BYTES));
   const bytes = typeof key === 'string' ? hexToBytes(key, '--key') : key;
-  if (bytes.length !== 16 && bytes.length !== 24 && bytes.length !== 32) {
-    throw new RangeError(`--key: expected 16, 24 or 32 bytes (32, 48 or 64 hex digits), got ${bytes.length} bytes`);
-  }
+  checkKeyLength(bytes, '--key');
   return bytes;
 }

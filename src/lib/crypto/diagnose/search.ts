@@ -4,6 +4,7 @@
 import { checkKey } from '../aes-block';
 import { bytesToBase64, bytesToHex, decodeText, utf8ToBytes, type Encoding } from '../bytes';
 import { CryptoError, IvLengthError } from '../errors';
+import { isAesKeyLength } from '../key-length';
 import { BLOCK_SIZE } from '../pkcs7';
 import type { Cause } from './causes';
 import { isGood, readDecryption, type Reading } from './reading';
@@ -116,7 +117,7 @@ function causesOf(
 export function tryReadings(input: DiagnoseInput): Attempt[] {
   const { expected } = input;
   const attempts: Attempt[] = [];
-  const keyCands = candidates(input.key.text, ENCODINGS, (b) => b.length === 16 || b.length === 24 || b.length === 32);
+  const keyCands = candidates(input.key.text, ENCODINGS, (b) => isAesKeyLength(b.length));
   const ivCands = candidates(input.iv.text, ENCODINGS, (b) => b.length === BLOCK_SIZE);
   const ctEncodings: Encoding[] = [
     'hex',
