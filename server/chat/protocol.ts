@@ -1,7 +1,7 @@
 // What a connection's bytes mean (docs/protocol.md §8.1–§8.3, §8.7): framing chosen by the first
 // byte or by silence, the hello, chat and bye, and one clear outcome for every bad input. Every
 // outcome is per connection; nothing one client sends can stop the others.
-import { FrameError, type Frame, type LineFrame, type NativeFrame, type SealedSuite } from '../../src/lib/protocol/index.ts';
+import { FrameError, NAME_MAX, nameFault, type Frame, type LineFrame, type NativeFrame, type SealedSuite } from '../../src/lib/protocol/index.ts';
 import { lineStyleLabel, styleKey } from '../../src/lib/protocol/line-message.ts';
 import { cbcDecrypt, openFrame, readLineMessageFast, utf8 } from '../suites.ts';
 import type { Broadcaster } from './broadcast.ts';
@@ -13,7 +13,6 @@ import type { Room } from './room.ts';
 
 /** §8.3: a relayed message carries "name: " in front; keep it under the receivers' limit. */
 const RELAY_OVERHEAD = 128;
-const NAME_MAX = 32;
 
 export class ChatProtocol {
   constructor(
@@ -249,12 +248,20 @@ export class ChatProtocol {
   }
 }
 
+/** What a hello's name must have, for the §3.2 rule it breaks (protocol/name.ts), or null. */
 function validName(name: string): string | null {
-  if (name.length === 0 || name.length > NAME_MAX) return `expected 1 to ${NAME_MAX} characters, got ${name.length}`;
-  if (name !== name.trim()) return 'no spaces at either end';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f-\u009f:\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029]/.test(name)) return 'no control characters (C0, C1, bidi), and no ":"';
-  // §8.2: a line client tells the server's notices and errors by their form; no name may take it
-  if (/^(\* |ERROR )/.test(name)) return 'no "* " or "ERROR " at the start (those lines are the server\'s)';
-  return null;
+  switch (nameFault(name)) {
+    case null:
+      return null;
+    case 'length':
+      return `expected 1 to ${NAME_MAX} characters, got ${name.length}`;
+    case 'spaces':
+      return 'no spaces at either end';
+    case 'c0-or-colon':
+    case 'c1-or-bidi':
+      return 'no control characters (C0, C1, bidi), and no ":"';
+    case 'server-line':
+      // §8.2: a line client tells the server's notices and errors by their form; no name may take it
+      return 'no "* " or "ERROR " at the start (those lines are the server\'s)';
+  }
 }

@@ -2,7 +2,7 @@
 // interactive chat (docs/protocol.md §9).
 import { createInterface } from 'node:readline';
 import { bytesToHex } from '../../../src/lib/crypto/bytes.ts';
-import { FRAME_TYPES, type FrameError, type SealedSuite } from '../../../src/lib/protocol/index.ts';
+import { FRAME_TYPES, isClientNameFault, nameFault, type FrameError, type SealedSuite } from '../../../src/lib/protocol/index.ts';
 import { ChatClient, type Incoming } from '../../chat-client.ts';
 import { DEFAULT_PORT } from '../../chat/options.ts';
 import { defineCommand, type Command } from '../command.ts';
@@ -168,9 +168,8 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
     const name = f.values.name ?? 'alice';
     if (framing === 'line' && f.values.name !== undefined)
       io.stderr.write('note: --name is sent only with --framing native; the server names a line client guest-N\n');
-    // the hello name rule of docs/protocol.md §3.2: a control character is what it refuses
-    // eslint-disable-next-line no-control-regex
-    if (name.length === 0 || name.length > 32 || /[\u0000-\u001f\u007f:]/.test(name) || name !== name.trim()) {
+    // the hello name rule of docs/protocol.md §3.2, the part a client checks before sending
+    if (isClientNameFault(nameFault(name))) {
       throw new UsageError(
         'ERR_BAD_OPTION_VALUE',
         `--name: expected 1 to 32 characters, no ":" and no spaces at either end, got ${JSON.stringify(name)}`

@@ -5,3 +5,4 @@ export * from './line';
 export * from './line-message';
 export * from './decoder';
 export * from './dissect';
+export * from './name';
