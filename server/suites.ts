@@ -5,6 +5,7 @@
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomFillSync, timingSafeEqual, type Decipher } from 'node:crypto';
 import { checkPkcs7 } from '../src/lib/crypto/pkcs7.ts';
 import { bytesToUtf8 } from '../src/lib/crypto/bytes.ts';
+import { checkKeyLength } from './key-length.ts';
 import {
   FrameError,
   encodeLine,
@@ -16,6 +17,9 @@ import {
   type LineMessage,
   type LineStyle,
   payloadLayout,
+  payloadParts,
+  suiteKeySchedule,
+  type Hkdf,
   writeHeader,
   GCM_NONCE_LENGTH,
   GCM_TAG_LENGTH,
@@ -35,22 +39,14 @@ export interface SuiteKeys {
   gcm: Buffer;
 }
 
-export const HKDF_INFO_CBC_HMAC = 'cbc-lab/1 cbc-hmac';
-export const HKDF_INFO_GCM = 'cbc-lab/1 gcm';
+const asBuffer = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+const nodeHkdf: Hkdf = (ikm, info, length) => new Uint8Array(hkdfSync('sha256', ikm, Buffer.alloc(0), info, length));
 
-/** §4.1: HKDF-SHA256, empty salt (RFC 5869 §2.2: HashLen zero bytes), info names the suite. */
+/** §4.1's schedule (protocol/suite-keys.ts) on node:crypto's HKDF-SHA256. */
 export function deriveKeys(psk: Uint8Array): SuiteKeys {
-  if (psk.length !== 16 && psk.length !== 24 && psk.length !== 32) {
-    throw new RangeError(`key: expected 16, 24 or 32 bytes (32, 48 or 64 hex digits), got ${psk.length} bytes`);
-  }
-  const k = psk.length;
-  const okm = Buffer.from(hkdfSync('sha256', psk, Buffer.alloc(0), HKDF_INFO_CBC_HMAC, k + 32));
-  return {
-    psk: Buffer.from(psk),
-    cbcHmacEnc: okm.subarray(0, k),
-    cbcHmacMac: okm.subarray(k),
-    gcm: Buffer.from(hkdfSync('sha256', psk, Buffer.alloc(0), HKDF_INFO_GCM, k))
-  };
+  checkKeyLength(psk, 'key');
+  const k = suiteKeySchedule(psk, nodeHkdf);
+  return { psk: asBuffer(k.psk), cbcHmacEnc: asBuffer(k.cbcHmacEnc), cbcHmacMac: asBuffer(k.cbcHmacMac), gcm: asBuffer(k.gcm) };
 }
 
 // IVs and nonces come from the CSPRNG in 4 KiB draws, handed out in slices: one call to
@@ -157,13 +153,12 @@ export function sealFrame(keys: SuiteKeys, o: SealOptions): Buffer {
 export function openFrame(keys: SuiteKeys, frame: NativeFrame): Buffer {
   if (frame.suite === 'none') return Buffer.from(frame.payload);
   const layout = payloadLayout(frame.suite, frame.payload.length);
-  const p = frame.payload;
-  const iv = p.subarray(layout.iv!.start, layout.iv!.end);
-  const ciphertext = p.subarray(layout.ciphertext.start, layout.ciphertext.end);
+  const { iv: ivOrNonce, ciphertext, tag } = payloadParts(frame.payload, layout);
+  const iv = ivOrNonce!;
   if (frame.suite === 'gcm') {
     const d = createDecipheriv(gcmName(keys.gcm), keys.gcm, iv, { authTagLength: GCM_TAG_LENGTH });
     d.setAAD(frame.header);
-    d.setAuthTag(p.subarray(layout.tag!.start, layout.tag!.end));
+    d.setAuthTag(tag!);
     const head = d.update(ciphertext);
     try {
       return Buffer.concat([head, d.final()]);
@@ -175,8 +170,7 @@ export function openFrame(keys: SuiteKeys, frame: NativeFrame): Buffer {
     // §4.3: verify before decrypting, in constant time, so bad padding is never observable.
     const macEnd = HEADER_LENGTH + layout.tag!.start;
     const expected = createHmac('sha256', keys.cbcHmacMac).update(frame.raw.subarray(0, macEnd)).digest();
-    const actual = p.subarray(layout.tag!.start, layout.tag!.end);
-    if (!timingSafeEqual(expected, actual)) {
+    if (!timingSafeEqual(expected, tag!)) {
       throw new FrameError('ERR_BAD_MAC', 'cbc-hmac: the HMAC-SHA256 tag does not match header ‖ IV ‖ ciphertext: the frame was altered, or the keys differ; nothing was decrypted', { fatal: false });
     }
     return cbcDecrypt(keys.cbcHmacEnc, iv, ciphertext);

@@ -6,6 +6,7 @@ import { FrameError } from './errors';
 import {
   decodeHeader,
   HEADER_LENGTH,
+  isNativeFrame,
   payloadLayout,
   readUint32,
   SUITE_MEANING,
@@ -179,7 +180,7 @@ function paddingField(start: number, end: number, pad: number): Field {
 /** Either framing, decided as the decoder does (§2). */
 export function dissect(frame: Uint8Array | string): Dissection {
   if (typeof frame === 'string') return dissectLine(frame);
-  if (frame[0] === 0xcb) return dissectNative(frame);
+  if (isNativeFrame(frame)) return dissectNative(frame);
   return dissectLine(frame);
 }
 

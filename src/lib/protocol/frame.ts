@@ -204,6 +204,24 @@ export const MIN_PAYLOAD: Record<Suite, number> = {
   gcm: GCM_NONCE_LENGTH + GCM_TAG_LENGTH
 };
 
+export interface PayloadParts {
+  /** IV (cbc, cbc-hmac) or nonce (gcm); null for none */
+  iv: Uint8Array | null;
+  ciphertext: Uint8Array;
+  tag: Uint8Array | null;
+}
+
+/** The parts of `payload` where `layout` puts them (views, no copy): IV or nonce ‖ C ‖ tag (§4). */
+export function payloadParts(payload: Uint8Array, layout: PayloadLayout): PayloadParts {
+  const cut = (r: Range | null) => (r ? payload.subarray(r.start, r.end) : null);
+  return { iv: cut(layout.iv), ciphertext: payload.subarray(layout.ciphertext.start, layout.ciphertext.end), tag: cut(layout.tag) };
+}
+
+/** §2: the first byte decides the framing; 0xCB starts a native frame, anything else a line. */
+export function isNativeFrame(wire: Uint8Array): boolean {
+  return wire.length > 0 && wire[0] === MAGIC_0;
+}
+
 /** Split a payload of `length` bytes by suite; ERR_PAYLOAD_LENGTH when it cannot be that suite. */
 export function payloadLayout(suite: Suite, length: number): PayloadLayout {
   const min = MIN_PAYLOAD[suite];

@@ -5,4 +5,5 @@ export * from './line';
 export * from './line-message';
 export * from './decoder';
 export * from './dissect';
+export * from './suite-keys';
 export * from './name';

@@ -18,11 +18,9 @@ import { bytesToBase64, bytesToHex, bytesToUtf8 } from '../crypto/bytes';
 import { constantTimeEqual, gcmOpen, hkdfSha256, hmacSha256 } from '../crypto/suite-crypto';
 import type { Registered } from '../errors/codes';
 import { FrameError } from './errors';
-import { decodeHeader, HEADER_LENGTH, payloadLayout, type PayloadLayout, type Suite } from './frame';
+import { decodeHeader, HEADER_LENGTH, isNativeFrame, payloadLayout, payloadParts, type PayloadLayout, type Suite } from './frame';
+import { suiteKeySchedule } from './suite-keys';
 import { readLineMessage } from './line-message';
-
-export const HKDF_INFO_CBC_HMAC = 'cbc-lab/1 cbc-hmac';
-export const HKDF_INFO_GCM = 'cbc-lab/1 gcm';
 
 export { constantTimeEqual, hkdfSha256 };
 
@@ -72,12 +70,10 @@ export type Opened =
       position?: number;
     });
 
-/** §4.1: the same derivation as server/suites.ts deriveKeys. Throws ERR_KEY_LENGTH (a CryptoError). */
+/** §4.1 (suite-keys.ts) with @noble's HKDF; server/suites.ts deriveKeys uses node:crypto's. Throws ERR_KEY_LENGTH (a CryptoError). */
 export function deriveOpenKeys(psk: Uint8Array): OpenKeys {
   checkKey(psk);
-  const k = psk.length;
-  const okm = hkdfSha256(psk, HKDF_INFO_CBC_HMAC, k + 32);
-  return { psk: psk.slice(), cbcHmacEnc: okm.slice(0, k), cbcHmacMac: okm.slice(k), gcm: hkdfSha256(psk, HKDF_INFO_GCM, k) };
+  return suiteKeySchedule(psk, hkdfSha256);
 }
 
 function text(b: Uint8Array): string | null {
@@ -113,7 +109,7 @@ function fail(base: OpenBase, code: OpenErrorCode, message: string): Opened {
  * Never throws for what is in the frame; the outcome says why it cannot be read.
  */
 export function openCaptured(wire: Uint8Array, keys: OpenKeys): Opened {
-  if (wire.length > 0 && wire[0] === 0xcb) return openNative(wire, keys);
+  if (isNativeFrame(wire)) return openNative(wire, keys);
   const base: OpenBase = { framing: 'line', suite: 'cbc', type: 'chat', iv: null, ciphertext: null, trace: null, cbcKey: null };
   let parts: { iv: Uint8Array; ciphertext: Uint8Array };
   try {
@@ -144,11 +140,12 @@ function openNative(frame: Uint8Array, keys: OpenKeys): Opened {
   if (layout.suite === 'none') {
     return { ...base, ok: true, plaintext: p, text: text(p), clear: true };
   }
-  const iv = p.subarray(layout.iv!.start, layout.iv!.end);
-  const ciphertext = p.subarray(layout.ciphertext.start, layout.ciphertext.end);
+  const parts = payloadParts(p, layout);
+  const iv = parts.iv!;
+  const ciphertext = parts.ciphertext;
   base = { ...base, iv, ciphertext };
   if (layout.suite === 'cbc') return cbc(base, keys.psk, iv, ciphertext);
-  const tag = p.subarray(layout.tag!.start, layout.tag!.end);
+  const tag = parts.tag!;
   if (layout.suite === 'cbc-hmac') {
     // §4.3: the tag covers header ‖ IV ‖ C; verify first, in constant time, decrypt only after.
     const expected = hmacSha256(keys.cbcHmacMac, frame.subarray(0, HEADER_LENGTH + layout.tag!.start));
