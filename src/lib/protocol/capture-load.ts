@@ -6,7 +6,7 @@
 import { bytesToBase64, base64ToBytes, hexLiteral } from '../crypto/bytes';
 import type { CapturedConnection, CapturedFrame, CaptureFile, Direction } from './capture';
 import { FrameDecoder, type Frame } from './decoder';
-import { lineForm } from './line-message';
+import { frameRecord, nsToMs, unknownRecord } from './capture-record';
 import { DEFAULT_LINE_PAUSE_MS } from './line';
 import { FrameError } from './errors';
 import { CodedError } from '../errors/coded-error';
@@ -94,16 +94,6 @@ interface Pending {
   frame: Omit<CapturedFrame, 'seq'>;
 }
 
-function capturedOf(f: Frame, time: number, conn: number, dir: Direction): Omit<CapturedFrame, 'seq'> {
-  const base = { time, conn, dir, length: f.raw.length, bytes: bytesToBase64(f.raw) };
-  const form = f.framing === 'line' ? lineForm(f.raw) : undefined;
-  return f.framing === 'line'
-    ? { ...base, framing: 'line', type: 'chat', suite: 'cbc', ...(form ? { form } : {}) }
-    : { ...base, framing: 'native', type: f.type, suite: f.suite, frameSeq: f.seq };
-}
-
-/** ns since the epoch → ms, keeping µs as a fraction. */
-const nsToMs = (ns: bigint) => Number(ns / 1000n) / 1000;
 
 function connIdOf(rec: TcpConversationRecord): number {
   for (const c of rec.comments) {
@@ -148,7 +138,7 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
       const decoder = new FrameDecoder();
       let failed = false;
       let lastTime = 0;
-      const onPause = (f: Frame) => pending.push({ time: lastTime, conn, dir, order: order++, frame: capturedOf(f, lastTime, conn, dir) });
+      const onPause = (f: Frame) => pending.push({ time: lastTime, conn, dir, order: order++, frame: frameRecord({ time: lastTime, conn, dir }, f) });
       for (const chunk of rec.chunks) {
         if (chunk.direction !== dir || failed) continue;
         const time = nsToMs(chunk.timestamp);
@@ -156,7 +146,7 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
           // §5.2: the capture's own clock says where a line stream paused, as the tap saw it live
           if (lastTime && time - lastTime >= DEFAULT_LINE_PAUSE_MS) decoder.pause(onPause);
           lastTime = time;
-          decoder.push(chunk.bytes, (f) => pending.push({ time, conn, dir, order: order++, frame: capturedOf(f, time, conn, dir) }));
+          decoder.push(chunk.bytes, (f) => pending.push({ time, conn, dir, order: order++, frame: frameRecord({ time, conn, dir }, f) }));
         } catch (err) {
           if (!(err instanceof FrameError)) throw err;
           failed = true;
@@ -179,8 +169,7 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
 
 /** The tap's rule: from the fault on, the bytes are captured as they were, marked with the code. */
 function undecodable(stream: Uint8Array, offset: number, err: FrameError, time: number, conn: number, dir: Direction): Omit<CapturedFrame, 'seq'> {
-  const rest = stream.subarray(offset);
-  return { time, conn, dir, framing: 'unknown', length: rest.length, bytes: bytesToBase64(rest), error: { code: err.code, message: err.message } };
+  return unknownRecord({ time, conn, dir }, stream.subarray(offset), err);
 }
 
 function number(pending: Pending[]): CapturedFrame[] {
