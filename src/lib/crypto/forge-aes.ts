@@ -34,14 +34,15 @@ const forge = forgeRoot as ForgeAes;
 // on a little-endian host, widen every byte to a 16-bit code unit (one native copy) and decode
 // that as UTF-16LE (WHATWG Encoding §14.3): units 0x00-0xFF are U+0000-U+00FF, never a surrogate
 // and never a BOM (U+FEFF), so the decode is exact, and about 3× faster than fromCharCode.apply.
-// Elsewhere fromCharCode.apply on pieces of 8 KiB: a whole 1 MiB argument list overflows the stack.
+// Up to 8 KiB (keys, IVs, short messages), and on other hosts, fromCharCode.apply on pieces of
+// 8 KiB, which costs less per call; a whole 1 MiB argument list would overflow the stack.
 // (TextDecoder('latin1') would be wrong: it is windows-1252, which moves 0x80-0x9F.)
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf16le = new TextDecoder('utf-16le');
 const PIECE = 8192;
 
 function toBinary(bytes: Uint8Array): string {
-  if (LITTLE_ENDIAN) return utf16le.decode(new Uint16Array(bytes));
+  if (LITTLE_ENDIAN && bytes.length > PIECE) return utf16le.decode(new Uint16Array(bytes));
   let s = '';
   for (let i = 0; i < bytes.length; i += PIECE)
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + PIECE) as unknown as number[]);
