@@ -1,15 +1,10 @@
 // Captures built with our own encoder for the pcapng tests: deterministic bytes, interleaved
 // connections, and what each connection carried (the expected side, kept apart from the reader).
+import { concatBytes } from '../../src/lib/crypto/bytes.ts';
 import { TCP_MAX_SEGMENT, TcpCaptureEncoder, type PcapDirection, type TcpEndpoint } from '../../src/lib/protocol/pcapng/index.ts';
 
 export function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes(...parts);
 }
 
 /** Deterministic bytes (xorshift32) so failures reproduce. */

@@ -4,6 +4,19 @@
 
 import { PcapArgumentError } from './errors';
 
+/** The IPv4 and TCP fields a segment is known by, as the writer takes them and the reader gives them back. */
+export interface TcpFields {
+  /** IPv4 addresses as dotted text */
+  src: string;
+  dst: string;
+  srcPort: number;
+  dstPort: number;
+  seq: number;
+  ack: number;
+  /** TCP control bits (RFC 9293 §3.1) */
+  flags: number;
+}
+
 export const ETHERTYPE_IPV4 = 0x0800;
 /** IEEE 802.1Q VLAN tag. */
 export const ETHERTYPE_VLAN = 0x8100;

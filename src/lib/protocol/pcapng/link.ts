@@ -2,7 +2,7 @@
 // (https://www.tcpdump.org/linktypes.html). Anything that is not IPv4 TCP (IPv6, UDP, a fragment,
 // a link type we do not read) gives undefined, and the reader counts it as skipped.
 
-import { ETH_HEADER, ETHERTYPE_IPV4, ETHERTYPE_QINQ, ETHERTYPE_VLAN, IPPROTO_TCP, IPV4_HEADER, TCP_HEADER, formatIpv4 } from './headers';
+import { ETH_HEADER, ETHERTYPE_IPV4, ETHERTYPE_QINQ, ETHERTYPE_VLAN, IPPROTO_TCP, IPV4_HEADER, TCP_HEADER, formatIpv4, type TcpFields } from './headers';
 
 /** tcpdump.org link-layer header types. */
 export const LINKTYPE_NULL = 0;
@@ -15,18 +15,11 @@ export const LINKTYPE_LINUX_SLL2 = 276;
 /** BSD loopback's address family for IPv4. */
 const AF_INET = 2;
 
-export interface PcapPacket {
+export interface PcapPacket extends TcpFields {
   /** 0-based index of the packet in the file (counting every packet, decoded or not). */
   index: number;
   /** Nanoseconds since 1970-01-01 UTC. */
   timestamp: bigint;
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
   /** The TCP payload: a view into the input, not a copy. */
   payload: Uint8Array;
   /** The capture holds fewer payload bytes than the IPv4 length says (snaplen). */

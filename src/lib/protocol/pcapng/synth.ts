@@ -14,7 +14,8 @@ import {
   TCP_HEADER,
   TCP_MAX_SEGMENT,
   checkPort,
-  parseIpv4
+  parseIpv4,
+  type TcpFields
 } from './headers';
 
 /** Window we advertise; every data segment is acknowledged before the next, so it never fills. */
@@ -45,14 +46,7 @@ function fold(acc: number): number {
   return ~acc & 0xffff;
 }
 
-export interface TcpSegment {
-  src: string;
-  dst: string;
-  srcPort: number;
-  dstPort: number;
-  seq: number;
-  ack: number;
-  flags: number;
+export interface TcpSegment extends TcpFields {
   /** IPv4 identification field. */
   ipId?: number;
   window?: number;
