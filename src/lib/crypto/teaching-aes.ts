@@ -232,19 +232,22 @@ function checkBlock(block: Uint8Array): void {
   if (block.length !== 16) throw new BlockLengthError(block.length);
 }
 
-/** Cipher(in, w) of §5.1 (Figure 5), every step kept. */
-export function encryptRounds(key: Uint8Array | KeyExpansion, block: Uint8Array): BlockRounds {
+/** What Cipher and InvCipher both start from: the checked block, the schedule, and the step log. */
+function startRounds(key: Uint8Array | KeyExpansion, block: Uint8Array) {
   checkBlock(block);
   const expansion = key instanceof Uint8Array ? expandKey(key) : key;
-  const { nr, roundKeys } = expansion;
   const steps: AesStep[] = [];
-  const fips: FipsRound[] = [];
-  const afterRound: Uint8Array[] = [];
+  /** log one step; returns its output, the next step's input */
   const push = (round: number, op: AesOp, before: Uint8Array, after: Uint8Array, roundKey?: Uint8Array) => {
     steps.push(roundKey ? { round, op, before, after, roundKey } : { round, op, before, after });
     return after;
   };
-  const input = block.slice();
+  return { expansion, nr: expansion.nr, roundKeys: expansion.roundKeys, steps, fips: [] as FipsRound[], afterRound: [] as Uint8Array[], push, input: block.slice() };
+}
+
+/** Cipher(in, w) of §5.1 (Figure 5), every step kept. */
+export function encryptRounds(key: Uint8Array | KeyExpansion, block: Uint8Array): BlockRounds {
+  const { expansion, nr, roundKeys, steps, fips, afterRound, push, input } = startRounds(key, block);
   let s = push(0, 'AddRoundKey', input, addRoundKey(input, roundKeys[0]), roundKeys[0]);
   fips.push({ round: 0, values: { input, k_sch: roundKeys[0] } });
   afterRound.push(s);
@@ -267,17 +270,7 @@ export function encryptRounds(key: Uint8Array | KeyExpansion, block: Uint8Array)
 
 /** InvCipher(in, w) of §5.3 (Figure 12), every step kept; round keys are used from the last back. */
 export function decryptRounds(key: Uint8Array | KeyExpansion, block: Uint8Array): BlockRounds {
-  checkBlock(block);
-  const expansion = key instanceof Uint8Array ? expandKey(key) : key;
-  const { nr, roundKeys } = expansion;
-  const steps: AesStep[] = [];
-  const fips: FipsRound[] = [];
-  const afterRound: Uint8Array[] = [];
-  const push = (round: number, op: AesOp, before: Uint8Array, after: Uint8Array, roundKey?: Uint8Array) => {
-    steps.push(roundKey ? { round, op, before, after, roundKey } : { round, op, before, after });
-    return after;
-  };
-  const input = block.slice();
+  const { expansion, nr, roundKeys, steps, fips, afterRound, push, input } = startRounds(key, block);
   // appendix C counts the inverse rounds upward too: round 0 adds round key Nr
   let s = push(0, 'AddRoundKey', input, addRoundKey(input, roundKeys[nr]), roundKeys[nr]);
   fips.push({ round: 0, values: { iinput: input, ik_sch: roundKeys[nr] } });
