@@ -1,7 +1,7 @@
 // A `cbc-lab` command: its declaration (name, flags, the prose of its --help) and `run`. The usage
 // line and the options of --help are written from the flags (./flags.ts), never by hand.
 import { EXIT_USAGE, errorLine, type CliIo } from './io.ts';
-import { UsageError, optionsHelp, usageLine, type Flag } from './flags.ts';
+import { UsageError, optionsHelp, parseFlags, usageLine, type Flag, type ParsedFlags } from './flags.ts';
 
 export interface CommandSpec {
   name: string;
@@ -50,6 +50,14 @@ export function usageReport(
 ): string {
   const line = command.errorPrefix ? errorLine(err).replace(/^cbc-lab: /, `${command.errorPrefix}: `) : errorLine(err);
   return `${line}\nusage: ${command.usage}\nRun \`${command.helpCommand ?? `cbc-lab ${command.name} --help`}\` for details.\n`;
+}
+
+/** `argv` read against the command's flags; with --help, its help printed and null (the caller exits 0). */
+export function flagsOrHelp(argv: readonly string[], command: Pick<Command, 'flags' | 'help'>, io: Pick<CliIo, 'stdout'>): ParsedFlags | null {
+  const f = parseFlags(argv, command.flags);
+  if (!f.help) return f;
+  io.stdout.write(command.help);
+  return null;
 }
 
 /** A command from its declaration and its work; a UsageError thrown by `run` reports the usage, exit 2. */

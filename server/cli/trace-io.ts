@@ -12,7 +12,7 @@ import {
 } from '../../src/lib/crypto/index.ts';
 import { CodedError } from '../../src/lib/errors/coded-error.ts';
 import { usageReport } from './command.ts';
-import { UsageError } from './flags.ts';
+import { UsageError, type Flag } from './flags.ts';
 import { EXIT_DATA, EXIT_USAGE, errorLine, readStdin, type CliIo } from './io.ts';
 
 // Codes that mean "what you typed is malformed" (exit 2) rather than "this data does not
@@ -62,6 +62,11 @@ export async function readInput(positionals: string[], io: CliIo, what: string, 
   return { bytes: await readStdin(io, json ? MAX_JSON_INPUT_BYTES : undefined) };
 }
 
+/** The input as text: the argument, or standard input one char per byte (hex and base64 are ASCII). */
+export function inputText(input: Input): string {
+  return input.text ?? Buffer.from(input.bytes!).toString('latin1');
+}
+
 /** Refuse a --json input over the limit before any decoding or tracing. */
 export function checkJsonInput(input: Input, json: boolean, command: string): void {
   if (!json) return;
@@ -69,6 +74,15 @@ export function checkJsonInput(input: Input, json: boolean, command: string): vo
   if (size > MAX_JSON_INPUT_BYTES)
     throw new InputTooLargeError(input.bytes ? undefined : size, MAX_JSON_INPUT_BYTES, command);
 }
+
+/** encrypt's and decrypt's --key: the AES key as hex. */
+export const KEY_HEX_FLAG: Flag = {
+  name: 'key',
+  type: 'string',
+  valueName: '<hex>',
+  required: true,
+  help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed']
+};
 
 export function keyFrom(hex: string | undefined): Uint8Array {
   if (hex === undefined) throw new UsageError('ERR_MISSING_OPTION', '--key is required: 32, 48 or 64 hex digits');

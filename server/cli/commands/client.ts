@@ -5,8 +5,8 @@ import { bytesToHex } from '../../../src/lib/crypto/bytes.ts';
 import { FRAME_TYPES, isClientNameFault, nameFault, type FrameError, type SealedSuite } from '../../../src/lib/protocol/index.ts';
 import { ChatClient, type Incoming } from '../../chat-client.ts';
 import { DEFAULT_PORT } from '../../chat/options.ts';
-import { defineCommand, type Command } from '../command.ts';
-import { UsageError, parseFlags, type Flag } from '../flags.ts';
+import { defineCommand, flagsOrHelp, type Command } from '../command.ts';
+import { UsageError, refuseOperands, type Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, stopSignals, type CliIo } from '../io.ts';
 import { KEY_ENV_HELP, KEY_FLAGS, keyLine, resolveKey } from '../key-source.ts';
 import { hostFlag, portFlag } from '../net-flags.ts';
@@ -141,16 +141,9 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
 `
   },
   async (argv, io) => {
-    const f = parseFlags(argv, FLAGS);
-    if (f.help) {
-      io.stdout.write(command.help);
-      return EXIT_OK;
-    }
-    if (f.positionals.length)
-      throw new UsageError(
-        'ERR_EXTRA_ARGUMENT',
-        `unexpected argument ${JSON.stringify(f.positionals[0])}; to send a message use --message TEXT`
-      );
+    const f = flagsOrHelp(argv, command, io);
+    if (!f) return EXIT_OK;
+    refuseOperands(f, 'to send a message use --message TEXT');
     const host = hostFlag(f.values.host!);
     const port = portFlag(f.values.port!);
     if (port === 0) throw new UsageError('ERR_BAD_OPTION_VALUE', "--port: expected the server's port 1..65535, got 0");

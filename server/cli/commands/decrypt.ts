@@ -11,19 +11,13 @@ import {
   splitWire,
   type Padding
 } from '../../../src/lib/crypto/index.ts';
-import { defineCommand, type Command } from '../command.ts';
-import { parseFlags, type Flag } from '../flags.ts';
+import { defineCommand, flagsOrHelp, type Command } from '../command.ts';
+import type { Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, errorLine } from '../io.ts';
-import { EXIT_HELP, checkJsonInput, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
+import { EXIT_HELP, KEY_HEX_FLAG, checkJsonInput, inputText, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
 
 const FLAGS: readonly Flag[] = [
-  {
-    name: 'key',
-    type: 'string',
-    valueName: '<hex>',
-    required: true,
-    help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed']
-  },
+  KEY_HEX_FLAG,
   {
     name: 'in',
     type: 'string',
@@ -72,17 +66,14 @@ ${EXIT_HELP}`
   },
   async (argv, io) => {
     try {
-      const flags = parseFlags(argv, FLAGS);
-      if (flags.help) {
-        io.stdout.write(command.help);
-        return EXIT_OK;
-      }
+      const flags = flagsOrHelp(argv, command, io);
+      if (!flags) return EXIT_OK;
       const json = flags.booleans.json === true;
       const key = keyFrom(flags.values.key);
       checkKey(key);
       const input = await readInput(flags.positionals, io, 'WIRE', json);
       checkJsonInput(input, json, 'decrypt');
-      const text = (input.text ?? Buffer.from(input.bytes!).toString('latin1')).trim();
+      const text = inputText(input).trim();
       const { iv, ciphertext } = splitWire(decodeText(text, flags.values.in as 'base64' | 'hex', 'WIRE'));
 
       const trace = decryptTrace({ key, iv, ciphertext, padding: flags.values.padding as Padding });

@@ -7,7 +7,7 @@ import { DEFAULT_CHAT_PORT, DEFAULT_WEB_PORT, demoKey } from '../../demo/default
 import { watchParent } from '../../demo/parent-watch.ts';
 import { PortInUseError, checkPortFree } from '../../demo/ports.ts';
 import { defineCommand, type Command } from '../command.ts';
-import { UsageError, parseFlags, type Flag } from '../flags.ts';
+import { UsageError, parseFlags, refuseOperands, type Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, stopSignals, type CliIo, type StopSignal } from '../io.ts';
 
 const FLAGS: readonly Flag[] = [
@@ -170,8 +170,7 @@ failed start, 2 a usage error.
   },
   async (argv, io) => {
     const f = parseFlags(argv, FLAGS);
-    if (f.positionals.length)
-      throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}`);
+    refuseOperands(f);
     const webPort = portValue('web-port', f.values['web-port']!);
     const chatPort = portValue('chat-port', f.values['chat-port']!);
     if (webPort !== 0 && webPort === chatPort)

@@ -8,19 +8,13 @@ import {
   hexToBytes,
   type Padding
 } from '../../../src/lib/crypto/index.ts';
-import { defineCommand, type Command } from '../command.ts';
-import { parseFlags, type Flag } from '../flags.ts';
+import { defineCommand, flagsOrHelp, type Command } from '../command.ts';
+import type { Flag } from '../flags.ts';
 import { EXIT_OK } from '../io.ts';
-import { EXIT_HELP, checkJsonInput, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
+import { EXIT_HELP, KEY_HEX_FLAG, checkJsonInput, inputText, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
 
 const FLAGS: readonly Flag[] = [
-  {
-    name: 'key',
-    type: 'string',
-    valueName: '<hex>',
-    required: true,
-    help: ['16, 24 or 32 bytes as hex (AES-128, -192, -256); spaces allowed']
-  },
+  KEY_HEX_FLAG,
   {
     name: 'iv',
     type: 'string',
@@ -85,11 +79,8 @@ ${EXIT_HELP}`
   },
   async (argv, io) => {
     try {
-      const flags = parseFlags(argv, FLAGS);
-      if (flags.help) {
-        io.stdout.write(command.help);
-        return EXIT_OK;
-      }
+      const flags = flagsOrHelp(argv, command, io);
+      if (!flags) return EXIT_OK;
       const json = flags.booleans.json === true;
       const key = keyFrom(flags.values.key);
       // A random IV is the caller's job (the engine reads no randomness): Web Crypto, not forge.
@@ -105,7 +96,7 @@ ${EXIT_HELP}`
       if (input.text !== undefined) plaintext = decodeText(input.text, inEnc, 'TEXT');
       else if (inEnc === 'utf8')
         plaintext = input.bytes!; // as-is, like openssl enc
-      else plaintext = decodeText(Buffer.from(input.bytes!).toString('latin1'), inEnc, 'stdin');
+      else plaintext = decodeText(inputText(input), inEnc, 'stdin');
 
       const trace = encryptTrace({ key, iv, plaintext, padding: flags.values.padding as Padding });
       if (json) printJson(io, trace);

@@ -1,10 +1,10 @@
 // `cbc-lab server`: the chat server of docs/protocol.md §8 on one TCP port, both framings.
 import { DEFAULT_IDLE_TIMEOUT_S, DEFAULT_MAX_CLIENTS, DEFAULT_PORT, startChatServer } from '../../chat/server.ts';
-import { defineCommand, type Command } from '../command.ts';
-import { UsageError, parseFlags, type Flag } from '../flags.ts';
+import { defineCommand, flagsOrHelp, type Command } from '../command.ts';
+import { UsageError, refuseOperands, type Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, untilStopped } from '../io.ts';
 import { KEY_ENV_HELP, KEY_FLAGS, keyLine, resolveKey } from '../key-source.ts';
-import { hostFlag, listenHint, portFlag } from '../net-flags.ts';
+import { hostFlag, listenErrorLine, portFlag } from '../net-flags.ts';
 
 const FLAGS: readonly Flag[] = [
   {
@@ -97,16 +97,9 @@ Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
 `
   },
   async (argv, io) => {
-    const f = parseFlags(argv, FLAGS);
-    if (f.help) {
-      io.stdout.write(command.help);
-      return EXIT_OK;
-    }
-    if (f.positionals.length)
-      throw new UsageError(
-        'ERR_EXTRA_ARGUMENT',
-        `unexpected argument ${JSON.stringify(f.positionals[0])}; the server takes only options`
-      );
+    const f = flagsOrHelp(argv, command, io);
+    if (!f) return EXIT_OK;
+    refuseOperands(f, 'the server takes only options');
     const host = hostFlag(f.values.host!);
     const port = portFlag(f.values.port!);
     const resolved = resolveKey(f, io.env);
@@ -128,9 +121,7 @@ Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
         paddingOracle
       });
     } catch (err) {
-      io.stderr.write(
-        `cbc-lab: ERR_LISTEN: cannot listen on ${host}:${port}: ${listenHint(err as NodeJS.ErrnoException, '--port')}\n`
-      );
+      io.stderr.write(listenErrorLine(err as NodeJS.ErrnoException, host, port, '--port'));
       return EXIT_DATA;
     }
     const { server, address } = started;

@@ -1,10 +1,10 @@
 // `cbc-lab tap`: the capture tap (server/tap/tap.ts) from the terminal, one line per captured frame.
 import type { CapturedConnection, CapturedFrame } from '../../../src/lib/protocol/capture.ts';
 import { startTap, type Tap } from '../../tap/tap.ts';
-import { defineCommand, type Command } from '../command.ts';
-import { UsageError, parseFlags, type Flag } from '../flags.ts';
+import { defineCommand, flagsOrHelp, type Command } from '../command.ts';
+import { UsageError, refuseOperands, type Flag } from '../flags.ts';
 import { EXIT_DATA, EXIT_OK, untilStopped } from '../io.ts';
-import { hostFlag, listenHint } from '../net-flags.ts';
+import { hostFlag, listenErrorLine } from '../net-flags.ts';
 
 const FLAGS: readonly Flag[] = [
   {
@@ -102,16 +102,9 @@ Exit status: 0 stopped by a signal, 1 could not listen or open the pcapng, 2 a u
 `
   },
   async (argv, io) => {
-    const f = parseFlags(argv, FLAGS);
-    if (f.help) {
-      io.stdout.write(command.help);
-      return EXIT_OK;
-    }
-    if (f.positionals.length)
-      throw new UsageError(
-        'ERR_EXTRA_ARGUMENT',
-        `unexpected argument ${JSON.stringify(f.positionals[0])}; the tap takes only options`
-      );
+    const f = flagsOrHelp(argv, command, io);
+    if (!f) return EXIT_OK;
+    refuseOperands(f, 'the tap takes only options');
     if (f.values.listen === undefined)
       throw new UsageError('ERR_MISSING_OPTION', '--listen <port> is needed: the port clients connect to');
     const listenPort = portValue('listen', f.values.listen, 0);
@@ -137,7 +130,7 @@ Exit status: 0 stopped by a signal, 1 could not listen or open the pcapng, 2 a u
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.syscall === 'listen') {
-        io.stderr.write(`cbc-lab: ERR_LISTEN: cannot listen on ${host}:${listenPort}: ${listenHint(e, '--listen')}\n`);
+        io.stderr.write(listenErrorLine(e, host, listenPort, '--listen'));
       } else {
         io.stderr.write(
           `cbc-lab: ERR_CAPTURE_FILE: cannot write ${e.path ?? 'the capture files'}: ${e.code ?? e.message}; check the --pcap and --json paths\n`
