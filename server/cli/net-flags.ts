@@ -1,5 +1,6 @@
 // The address flags `cbc-lab server`, `client` and `tap` share, checked after parsing (so that
 // --help with a bad value still prints the help, as every other flag's check does).
+import { listenFault } from '../listen-fault.ts';
 import { UsageError } from './flags.ts';
 
 export function portFlag(v: string, flag = 'port'): number {
@@ -19,9 +20,19 @@ export function hostFlag(v: string): string {
 
 /** Why a listen failed, in words that say what to do; `flag` names the port's flag. */
 export function listenHint(err: NodeJS.ErrnoException, flag: string): string {
-  if (err.code === 'EADDRINUSE')
-    return `the port is in use: ${flag === '--port' ? 'is another server running? pick another --port' : `pick another ${flag}`}`;
-  if (err.code === 'EADDRNOTAVAIL') return 'no such address on this machine';
-  if (err.code === 'EACCES') return 'permission denied: ports below 1024 need privileges';
-  return err.message;
+  switch (listenFault(err)) {
+    case 'in-use':
+      return `the port is in use: ${flag === '--port' ? 'is another server running? pick another --port' : `pick another ${flag}`}`;
+    case 'no-address':
+      return 'no such address on this machine';
+    case 'denied':
+      return 'permission denied: ports below 1024 need privileges';
+    case 'other':
+      return err.message;
+  }
+}
+
+/** The ERR_LISTEN line of `cbc-lab server` and `cbc-lab tap`. */
+export function listenErrorLine(err: NodeJS.ErrnoException, host: string, port: number | string, flag: string): string {
+  return `cbc-lab: ERR_LISTEN: cannot listen on ${host}:${port}: ${listenHint(err, flag)}\n`;
 }

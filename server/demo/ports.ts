@@ -2,6 +2,7 @@
 // and checked before the (slow) build.
 import { createServer } from 'node:net';
 import { CodedError } from '../../src/lib/errors/coded-error.ts';
+import { listenFault } from '../listen-fault.ts';
 
 /** A port that is taken: says which flag moves us elsewhere. */
 export class PortInUseError extends CodedError<'ERR_PORT_IN_USE'> {
@@ -22,9 +23,9 @@ export class PortInUseError extends CodedError<'ERR_PORT_IN_USE'> {
 }
 
 export function listenError(err: unknown, flag: string, port: number, host: string): Error {
-  const code = (err as NodeJS.ErrnoException)?.code;
-  if (code === 'EADDRINUSE') return new PortInUseError(flag, port, host);
-  if (code === 'EACCES')
+  const fault = listenFault(err);
+  if (fault === 'in-use') return new PortInUseError(flag, port, host);
+  if (fault === 'denied')
     return new Error(`port ${port} on ${host}: permission denied; choose a port above 1023 with ${flag} <port>`);
   return err instanceof Error ? err : new Error(String(err));
 }
