@@ -79,6 +79,6 @@ export {
   diagnoseSummaryFacts,
   type DiagnoseSummary,
   type DiagnoseSummaryFacts,
-  type Phrase,
   type PlantedFault
 } from './summary';
+export type { TextPhrase as Phrase } from '../phrase';

@@ -1,8 +1,8 @@
 // Lesson 6's "What just happened": what the diagnosis found, counted (diagnoseSummaryFacts), then
-// worded (diagnoseSummary). Strong phrases are marked, so a page renders them without parsing.
-// The page src/routes/lessons/why-decryption-failed/+page.svelte still words this itself; it
-// should render diagnoseSummary instead (the counts differ in one place: see `ruledOut`).
+// worded (diagnoseSummary). Strong phrases are marked (../phrase.ts), so the page renders them
+// without parsing.
 import type { Cause, Fit } from '../../crypto/diagnose/causes';
+import type { TextPhrase as Phrase } from '../phrase';
 import { plural } from '../words';
 import type { Diagnosis } from './index';
 import { CAUSE_TITLES, titleInSentence } from './phrases';
@@ -46,11 +46,6 @@ export function diagnoseSummaryFacts(d: Diagnosis, planted: PlantedFault | null)
     ruledOut: tested.filter((v) => v.fit === 'ruled-out').length,
     repaired: fix ? { textBlocks: fix.textBlocks, blocks: fix.blocks.length } : null
   };
-}
-
-export interface Phrase {
-  text: string;
-  strong?: true;
 }
 
 export interface DiagnoseSummary {

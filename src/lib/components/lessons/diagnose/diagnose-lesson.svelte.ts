@@ -1,7 +1,7 @@
 // Lesson 6's state: the three fields as typed (with their claimed encodings), an optional
 // expected plaintext, the good example the "plant a mistake" helper starts from, and the diagnosis.
 import { bytesToBase64, bytesToHex, concatBytes, type Encoding } from '$lib/crypto';
-import { diagnose, plantFault, FAULTS, type Diagnosis, type Fault, type GoodExample, type Reading } from '$lib/lessons/diagnose';
+import { diagnose, plantFault, FAULTS, type Diagnosis, type Fault, type GoodExample, type PlantedFault, type Reading } from '$lib/lessons/diagnose';
 
 const SAMPLES = [
   'Hello Client, message received securely',
@@ -65,12 +65,10 @@ export class DiagnoseLesson {
     this.edited = true;
   }
 
-  plantedLabel(): string | null {
-    return FAULTS.find((f) => f.fault === this.planted)?.label ?? null;
-  }
-
-  plantedCause() {
-    return FAULTS.find((f) => f.fault === this.planted)?.cause ?? null;
+  /** The fault the fields hold, while the learner has not edited them since planting it. */
+  plantedFault(): PlantedFault | null {
+    const f = this.edited ? undefined : FAULTS.find((x) => x.fault === this.planted);
+    return f ? { label: f.label, cause: f.cause, plaintext: this.good.plaintext } : null;
   }
 }
 
