@@ -38,6 +38,20 @@ describe('key derivation (RFC 5869) matches node:crypto', () => {
     expect(Buffer.from(a.gcm).equals(b.gcm)).toBe(true);
   });
 
+  // Both sides now share suite-keys.ts, so the schedule is checked here against §4.1's text
+  // written out with node:crypto alone.
+  it.each([16, 24, 32])('both follow §4.1 as written, by hkdfSync, for %i-byte keys', (n) => {
+    const psk = randomBytes(n);
+    const okm = Buffer.from(hkdfSync('sha256', psk, Buffer.alloc(0), 'cbc-lab/1 cbc-hmac', n + 32));
+    const gcm = Buffer.from(hkdfSync('sha256', psk, Buffer.alloc(0), 'cbc-lab/1 gcm', n));
+    for (const k of [deriveOpenKeys(psk), deriveKeys(psk)]) {
+      expect(Buffer.from(k.cbcHmacEnc).equals(okm.subarray(0, n))).toBe(true);
+      expect(Buffer.from(k.cbcHmacMac).equals(okm.subarray(n))).toBe(true);
+      expect(Buffer.from(k.gcm).equals(gcm)).toBe(true);
+      expect(Buffer.from(k.psk).equals(psk)).toBe(true);
+    }
+  });
+
   it('refuses a key of the wrong length with ERR_KEY_LENGTH', () => {
     expect(() => deriveOpenKeys(new Uint8Array(15))).toThrow(expect.objectContaining({ code: 'ERR_KEY_LENGTH' }));
   });
