@@ -23,7 +23,11 @@ export function nsToMs(ns: bigint): number {
 }
 
 /** A frame the decoder completed. `base64` lets Node pass its native encoder. */
-export function frameRecord<P extends RecordTime>(at: P, f: Frame, base64: (b: Uint8Array) => string = bytesToBase64): P & RecordFields {
+export function frameRecord<P extends RecordTime>(
+  at: P,
+  f: Frame,
+  base64: (b: Uint8Array) => string = bytesToBase64
+): P & RecordFields {
   const length = f.raw.length;
   const bytes = base64(f.raw);
   if (f.framing === 'line') {
@@ -40,5 +44,11 @@ export function unknownRecord<P extends RecordTime>(
   error: { code: string; message: string },
   base64: (b: Uint8Array) => string = bytesToBase64
 ): P & RecordFields {
-  return { ...at, framing: 'unknown', length: raw.length, bytes: base64(raw), error: { code: error.code, message: error.message } };
+  return {
+    ...at,
+    framing: 'unknown',
+    length: raw.length,
+    bytes: base64(raw),
+    error: { code: error.code, message: error.message }
+  };
 }

@@ -7,12 +7,10 @@ export const NAME_MAX = 32;
 
 export type NameFault = 'length' | 'spaces' | 'c0-or-colon' | 'c1-or-bidi' | 'server-line';
 
-/* eslint-disable no-control-regex -- control characters are what the rule refuses */
 const C0_OR_COLON = /[\u0000-\u001f\u007f:]/;
 // C1 (U+0080–U+009F: 8-bit CSI, OSC, NEL …), the bidi marks, embeddings, overrides and isolates
 // (Unicode UAX #9 §2), and the line and paragraph separators
 const C1_OR_BIDI = /[\u0080-\u009f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069\u2028\u2029]/;
-/* eslint-enable no-control-regex */
 
 /** The first way `name` breaks the §3.2 rule, or null when it is a name. */
 export function nameFault(name: string): NameFault | null {

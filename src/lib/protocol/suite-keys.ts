@@ -24,5 +24,10 @@ export function suiteKeySchedule(psk: Uint8Array, hkdf: Hkdf): SuiteKeyBytes {
   const k = psk.length;
   // the HMAC-SHA256 key is as long as its tag (RFC 2104 §3: at least L bytes)
   const okm = hkdf(psk, HKDF_INFO_CBC_HMAC, k + HMAC_TAG_LENGTH);
-  return { psk: new Uint8Array(psk), cbcHmacEnc: okm.subarray(0, k), cbcHmacMac: okm.subarray(k), gcm: hkdf(psk, HKDF_INFO_GCM, k) };
+  return {
+    psk: new Uint8Array(psk),
+    cbcHmacEnc: okm.subarray(0, k),
+    cbcHmacMac: okm.subarray(k),
+    gcm: hkdf(psk, HKDF_INFO_GCM, k)
+  };
 }
