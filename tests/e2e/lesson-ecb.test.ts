@@ -1,4 +1,4 @@
-// Lesson 3 in real Chromium: the bundled picture encrypted with ECB and CBC on canvases; from the
+// Lesson 4 in real Chromium: the bundled picture encrypted with ECB and CBC on canvases; from the
 // canvas pixels, equal plaintext blocks are equal under ECB and not under CBC; a dropped file works.
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -58,7 +58,7 @@ function blockCheck(page: Page) {
 }
 
 describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
-  it('the /lessons index links lessons 3, 4 and 6, and each page answers on the server', async () => {
+  it('the /lessons index links lessons 4, 5 and 6, and each page answers on the server', async () => {
     const html = await (await fetch(t.app.url + '/lessons')).text();
     for (const slug of ['ecb-vs-cbc', 'iv-mistakes', 'why-decryption-failed']) {
       expect(html).toContain(`href="/lessons/${slug}"`);

@@ -1,4 +1,4 @@
-// Lesson 4 in real Chromium: a reused IV shows equal first blocks and equal ciphertext; fresh IVs
+// Lesson 5 in real Chromium: a reused IV shows equal first blocks and equal ciphertext; fresh IVs
 // show none; the detector flags across sent frames. Ciphertext on the page is checked against node:crypto.
 import { createCipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';

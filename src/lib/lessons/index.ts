@@ -1,6 +1,8 @@
 // The lessons under /lessons. A lesson is listed here only once its page exists; the home page,
-// the nav and the /lessons index read this list. The words of the summaries computed in code sit
-// in src/lib/lessons/bit-flipping, padding-oracle and diagnose (lesson 6).
+// the nav and the /lessons index read this list, and a lesson's number is its place in it (the
+// crumb shows it; comments, tests and docs use the same). Each summary is counted and worded in
+// src/lib/lessons/<lesson>: bit-flipping (1), padding-oracle (2), ecb-vs-cbc (4), iv-reuse (5),
+// diagnose (6).
 export interface Lesson {
   slug: string;
   title: string;

@@ -1,4 +1,4 @@
-// Pixels as bytes for lesson 3. RGBA rows, 4 pixels per 16-byte AES block; the width is a
+// Pixels as bytes for lesson 4. RGBA rows, 4 pixels per 16-byte AES block; the width is a
 // multiple of 4 so a block never straddles two rows and the picture's columns line up with blocks.
 import { blockRepeats, type BlockRepeats } from '$lib/crypto/ecb';
 

@@ -1,4 +1,4 @@
-// Lesson 4's state: two messages under one key, one fixed IV or a fresh IV each, and every pair
+// Lesson 5's state: two messages under one key, one fixed IV or a fresh IV each, and every pair
 // the learner has sent. The page's experiment and its summary read the same object.
 import { bytesToHex, checkKey, CryptoError, encryptTrace, hexToBytes, utf8ToBytes, type EncryptTrace } from '$lib/crypto';
 import { equalLeadingBlocks, findIvReuse, type IvFrame, type IvReuseReport } from '$lib/crypto/iv-reuse';
