@@ -1,4 +1,4 @@
-// Headless Chromium pictures of lessons 3, 4 and 6 for docs/screenshots/, each after a small
+// Headless Chromium pictures of lessons 4, 5 and 6 for docs/screenshots/, each after a small
 // experiment so the picture shows the lesson doing its job. `npx tsx scripts/screenshots-lessons-2.ts`
 import type { Page } from 'playwright-core';
 import { startApp } from '../tests/e2e/harness.ts';

@@ -1,4 +1,4 @@
-// Screenshots of lesson 5, "Inside one AES block", for docs/screenshots/. Each shot is a deep
+// Screenshots of lesson 3, "Inside one AES block", for docs/screenshots/. Each shot is a deep
 // link (FIPS-197 appendix C), so what the picture shows can be reproduced in a browser.
 //   node --experimental-strip-types scripts/screenshots-lessons-aes.ts   (or: npx tsx …)
 import { startApp } from '../tests/e2e/harness.ts';

@@ -1,4 +1,4 @@
-// /live flags reused IVs (lesson 4) in real Chromium against a real demo: a raw TCP client sends
+// /live flags reused IVs (lesson 5) in real Chromium against a real demo: a raw TCP client sends
 // two hand-made line frames through the tap under the SAME IV (node:crypto, the demo key from
 // /api/demo); the page flags the second, names the first (clickable), shows the counter, and
 // leaves the bots' frames (fresh IVs, relayed copies) unflagged.

@@ -1,4 +1,4 @@
-// The pages whose URL holds their whole state (/learn, lesson 5) write it back as it changes.
+// The pages whose URL holds their whole state (/learn, lesson 3) write it back as it changes.
 import { replaceState } from '$app/navigation';
 import { page } from '$app/state';
 

@@ -1,4 +1,4 @@
-// ECB (lesson 3's anti-example) and the resumable raw CBC the picture lesson uses, against
+// ECB (lesson 4's anti-example) and the resumable raw CBC the picture lesson uses, against
 // node:crypto's aes-xxx-ecb and aes-xxx-cbc.
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';

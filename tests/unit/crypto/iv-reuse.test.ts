@@ -1,4 +1,4 @@
-// IV reuse (lesson 4, /live flags): frames made with node:crypto, found by findIvReuse.
+// IV reuse (lesson 5, /live flags): frames made with node:crypto, found by findIvReuse.
 import { createCipheriv } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';

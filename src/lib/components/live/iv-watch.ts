@@ -1,4 +1,4 @@
-// The /live inspector's IV-reuse flags (lesson 4): each sealed frame's IV or GCM nonce and its
+// The /live inspector's IV-reuse flags (lesson 5): each sealed frame's IV or GCM nonce and its
 // ciphertext, cut from the wire bytes without the key (docs/protocol.md §4, §5.1), fed to the
 // incremental IvReuseTracker as frames arrive, so a batch costs the batch, not the capture.
 //
