@@ -2,10 +2,11 @@
 // rows (one 16-byte block per row, each byte tagged with its field), the plaintext beside each
 // ciphertext block with its pad bytes, and a one-line preview. Pure; the components only render.
 import { readLineMessage } from '$lib/protocol/line-message';
-import { base64ToBytes, byteToHex } from '$lib/crypto/bytes';
+import { base64ToBytes, bytesToLatin1, byteToHex } from '$lib/crypto/bytes';
 import type { CapturedFrame } from '$lib/protocol/capture';
 import { dissect, type Dissection, type Field, type FieldName } from '$lib/protocol/dissect';
 import type { Opened } from '$lib/protocol/open';
+import { isNativeFrame } from '$lib/protocol/frame';
 
 export type ByteRole = 'header' | 'iv' | 'cipher' | 'mac' | 'clear' | 'b64' | 'b64pad' | 'line-end' | 'unknown';
 
@@ -106,15 +107,9 @@ export function frameBytes(f: CapturedFrame): Uint8Array {
   }
 }
 
-function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, Math.min(b.length, i + 8192)));
-  return s;
-}
-
 export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
   const wire = frameBytes(f);
-  const isLine = wire.length > 0 && wire[0] !== 0xcb && f.framing !== 'native';
+  const isLine = wire.length > 0 && !isNativeFrame(wire) && f.framing !== 'native';
   const dissection = dissect(wire);
   const fields = dissection.fields;
   let shown: Uint8Array = wire;
@@ -124,7 +119,7 @@ export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
   const form = isLine ? (f.form ?? dissection.form ?? null) : null;
   if (isLine) {
     const raw = form === 'raw bytes';
-    lineText = raw ? null : latin1(wire).replace(/\r?\n$/, '');
+    lineText = raw ? null : bytesToLatin1(wire).replace(/\r?\n$/, '');
     if (opened?.iv && opened.ciphertext) {
       shown = new Uint8Array(opened.iv.length + opened.ciphertext.length);
       shown.set(opened.iv);

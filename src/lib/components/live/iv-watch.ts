@@ -14,7 +14,7 @@
 import { base64ToBytes } from '$lib/crypto/bytes';
 import { IvReuseTracker, type IvFinding } from '$lib/crypto/iv-reuse';
 import type { CapturedFrame } from '$lib/protocol/capture';
-import { HEADER_LENGTH, payloadLayout, readUint32, SUITES, type Suite } from '$lib/protocol/frame';
+import { HEADER_LENGTH, isNativeFrame, payloadLayout, payloadParts, readUint32, SUITES, type Suite } from '$lib/protocol/frame';
 import { readLineMessage } from '$lib/protocol/line-message';
 
 export const RELAY_WINDOW_MS = 2000;
@@ -37,13 +37,14 @@ export function sealedParts(f: CapturedFrame): SealedParts | null {
   }
   try {
     if (f.framing === 'native') {
-      if (wire.length < HEADER_LENGTH || wire[0] !== 0xcb) return null;
+      if (wire.length < HEADER_LENGTH || !isNativeFrame(wire)) return null;
       const suite = SUITES[wire[4]] as Suite | undefined;
       if (!suite || suite === 'none') return null;
       const layout = payloadLayout(suite, readUint32(wire, 9));
-      const p = wire.subarray(HEADER_LENGTH);
-      if (!layout.iv || p.length < layout.ciphertext.end) return null;
-      return { domain: suite, iv: p.subarray(layout.iv.start, layout.iv.end), ciphertext: p.subarray(layout.ciphertext.start, layout.ciphertext.end) };
+      const payload = wire.subarray(HEADER_LENGTH);
+      if (payload.length < layout.ciphertext.end) return null;
+      const { iv, ciphertext } = payloadParts(payload, layout);
+      return iv ? { domain: suite, iv, ciphertext } : null;
     }
     const { iv, ciphertext } = readLineMessage(wire); // §5.5: any form of line message
     return { domain: 'cbc', iv, ciphertext };
