@@ -1,6 +1,7 @@
 // Shared bits of the /learn pictures: names of bytes as SP 800-38A writes them (P₁, C₁, IV),
 // their roles (which palette colour and border style), and a sentence for any byte.
 import type { Trace } from '$lib/crypto';
+import { hexLiteral } from '$lib/crypto/bytes';
 import type { ByteRef, ByteSpace, Lineage, Relation } from '$lib/viz/lineage';
 
 export type Role = 'plain' | 'pad' | 'iv' | 'xor' | 'cipher' | 'b64' | 'bad';
@@ -8,10 +9,6 @@ export type Role = 'plain' | 'pad' | 'iv' | 'xor' | 'cipher' | 'b64' | 'bad';
 const SUB = '₀₁₂₃₄₅₆₇₈₉';
 export function sub(n: number): string {
   return String(n).replace(/\d/g, (d) => SUB[Number(d)]);
-}
-
-export function hex2(b: number): string {
-  return b.toString(16).padStart(2, '0');
 }
 
 /** Padded length, and where the pad starts (or -1 when there is no valid pad to mark). */
@@ -66,7 +63,7 @@ export function nameOf(space: ByteSpace, index: number): string {
 
 function fmt(trace: Trace, r: ByteRef): string {
   const v = valueOf(trace, r.space, r.index);
-  return `${nameOf(r.space, r.index)} = ${typeof v === 'number' ? '0x' + hex2(v) : `'${v}'`}`;
+  return `${nameOf(r.space, r.index)} = ${typeof v === 'number' ? hexLiteral(v) : `'${v}'`}`;
 }
 
 const ORDER: ByteSpace[] = ['iv', 'p', 'x', 'c', 'b'];

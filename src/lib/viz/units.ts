@@ -1,6 +1,8 @@
 // What the learner typed, as units over the bytes they became: one UTF-8 character (1 to 4
 // bytes, RFC 3629 §3), two hex digits (1 byte) or four base64 characters (3 bytes, RFC 4648 §4).
 // Computed only for the window on screen, so a 1 MiB message costs nothing here.
+import { BASE64_ALPHABET, byteToHex } from '$lib/crypto/bytes';
+
 export type UnitEncoding = 'utf8' | 'hex' | 'base64';
 
 export interface TextUnit {
@@ -13,7 +15,6 @@ export interface TextUnit {
   invalid: boolean;
 }
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 
 function utf8Length(lead: number): number {
   if (lead < 0x80) return 1;
@@ -54,7 +55,7 @@ export function unitsInRange(
   if (start >= end) return out;
   if (encoding === 'hex') {
     for (let i = start; i < end; i++) {
-      out.push({ byteStart: i, byteEnd: i + 1, label: bytes[i].toString(16).padStart(2, '0'), multi: false, invalid: false });
+      out.push({ byteStart: i, byteEnd: i + 1, label: byteToHex(bytes[i]), multi: false, invalid: false });
     }
     return out;
   }
@@ -62,7 +63,7 @@ export function unitsInRange(
     for (let g = Math.floor(start / 3) * 3; g < end; g += 3) {
       const e = Math.min(g + 3, limit);
       const v = (bytes[g] << 16) | ((e - g > 1 ? bytes[g + 1] : 0) << 8) | (e - g > 2 ? bytes[g + 2] : 0);
-      const chars = [v >> 18, (v >> 12) & 63, (v >> 6) & 63, v & 63].map((s, k) => (k <= e - g ? B64[s] : '=')).join('');
+      const chars = [v >> 18, (v >> 12) & 63, (v >> 6) & 63, v & 63].map((s, k) => (k <= e - g ? BASE64_ALPHABET[s] : '=')).join('');
       out.push({ byteStart: g, byteEnd: e, label: chars, multi: e - g > 1, invalid: false });
     }
     return out;
