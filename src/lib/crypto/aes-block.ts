@@ -3,6 +3,7 @@
 // through the seam (forge-aes.ts); the key check is ours, so a bad key is an ERR_KEY_LENGTH.
 import { forgeBlock } from './forge-aes';
 import { KeyLengthError } from './errors';
+import { isAesKeyLength } from './key-length';
 
 export type KeySize = 128 | 192 | 256;
 
@@ -15,7 +16,7 @@ export interface BlockCipher {
 }
 
 export function checkKey(key: Uint8Array): KeySize {
-  if (key.length !== 16 && key.length !== 24 && key.length !== 32) throw new KeyLengthError(key.length);
+  if (!isAesKeyLength(key.length)) throw new KeyLengthError(key.length);
   return (key.length * 8) as KeySize;
 }
 

@@ -8,6 +8,7 @@ import {
   decryptTrace,
   encryptTrace,
   hexToBytes,
+  isAesKeyLength,
   parseWireBase64,
   type Encoding,
   type Padding,
@@ -54,7 +55,7 @@ const asError = (e: unknown, field: Field): CryptoError => asFieldError(e, field
 export function parseKey(text: string, bits: KeyBits): { key: Uint8Array | null; error?: CryptoError } {
   try {
     const key = hexToBytes(text.trim(), 'key');
-    if (key.length !== 16 && key.length !== 24 && key.length !== 32) return { key: null, error: new KeyLengthError(key.length) };
+    if (!isAesKeyLength(key.length)) return { key: null, error: new KeyLengthError(key.length) };
     if (key.length * 8 !== bits) {
       return {
         key: null,
