@@ -2,6 +2,7 @@
 // the fields they accept are their keys.
 import { SEND_SUITES, type SendSuite } from './types';
 import { base64Bytes, oneOf, optional, required, text, type Schema } from './schema';
+import { isClientNameFault, NAME_MAX, nameFault } from '../protocol/name';
 
 /** A POST body: its schema, and how messages list its fields and show an example. */
 export interface BodySpec<S extends Schema> {
@@ -12,14 +13,27 @@ export interface BodySpec<S extends Schema> {
 
 /** UTF-8 bytes of text: well under the server's relay limit (64 KiB payload less the "name: " prefix). */
 export const MAX_TEXT_BYTES = 4096;
-/** docs/protocol.md §8.1: a name is 1..32 characters, no spaces at either end, no control characters, no ":" */
-const NAME_MAX = 32;
 /** JSON may carry "\ud800" escapes that UTF-8 cannot encode */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-// eslint-disable-next-line no-control-regex
-const NAME_FORBIDDEN = /[\u0000-\u001f\u007f:]/;
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+/**
+ * The hello name rule (docs/protocol.md §3.2, protocol/name.ts), the part a client refuses before
+ * sending: the web sender is a client of the chat server, which refuses the rest itself.
+ */
+function nameMessage(name: string): string | null {
+  const fault = nameFault(name);
+  if (!isClientNameFault(fault)) return null;
+  switch (fault) {
+    case 'length':
+      return `name: expected 1 to ${NAME_MAX} characters, got ${name.length}`;
+    case 'spaces':
+      return 'name: expected no spaces at either end';
+    default: // 'c0-or-colon', the last of the client's faults
+      return 'name: expected no control characters and no ":"';
+  }
+}
 
 /** POST /api/send {text, name?, suite?} */
 export const SEND_BODY = {
@@ -37,11 +51,7 @@ export const SEND_BODY = {
     )
   ),
   name: optional(
-    text(
-      (s) => (s.length === 0 || s.length > NAME_MAX ? `name: expected 1 to ${NAME_MAX} characters, got ${s.length}` : null),
-      (s) => (s !== s.trim() ? 'name: expected no spaces at either end' : null),
-      (s) => (NAME_FORBIDDEN.test(s) ? 'name: expected no control characters and no ":"' : null)
-    ),
+    text(nameMessage),
     'web'
   ),
   suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite)
