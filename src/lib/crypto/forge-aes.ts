@@ -14,6 +14,7 @@
 import forgeRoot from 'node-forge/lib/forge.js';
 import 'node-forge/lib/aes.js'; // registers AES-ECB and AES-CBC with forge.cipher
 import type forgeTypes from 'node-forge';
+import { latin1ToBytes } from './bytes';
 
 type Direction = 'encrypt' | 'decrypt';
 
@@ -37,6 +38,7 @@ const forge = forgeRoot as ForgeAes;
 // Up to 8 KiB (keys, IVs, short messages), and on other hosts, fromCharCode.apply on pieces of
 // 8 KiB, which costs less per call; a whole 1 MiB argument list would overflow the stack.
 // (TextDecoder('latin1') would be wrong: it is windows-1252, which moves 0x80-0x9F.)
+// forge's output back to bytes: latin1ToBytes (bytes.ts), written in place into the caller's array.
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf16le = new TextDecoder('utf-16le');
 const PIECE = 8192;
@@ -47,12 +49,6 @@ function toBinary(bytes: Uint8Array): string {
   for (let i = 0; i < bytes.length; i += PIECE)
     s += String.fromCharCode.apply(null, bytes.subarray(i, i + PIECE) as unknown as number[]);
   return s;
-}
-
-/** forge's output string into `out` at `at`, one read of each char code. */
-function fromBinary(s: string, out: Uint8Array, at: number): void {
-  const n = s.length;
-  for (let i = 0; i < n; i++) out[at + i] = s.charCodeAt(i);
 }
 
 const CHUNK = 65536;
@@ -81,7 +77,7 @@ export function forgeCbc(direction: Direction, key: Uint8Array, iv: Uint8Array, 
   // stays cheap to append to and to read
   for (let o = 0; o < input.length; o += CHUNK) {
     c.update(buffer(input.subarray(o, o + CHUNK)));
-    fromBinary(c.output.getBytes(), out, o);
+    latin1ToBytes(c.output.getBytes(), out, o);
   }
   c.finish(); // no padding step, whole blocks in: nothing is left to write, and it cannot fail
   return out;
@@ -105,7 +101,7 @@ export function forgeBlock(key: Uint8Array): ForgeBlock {
         c.start();
       }
       c.update(buffer(src.subarray(srcOff, srcOff + 16 * count)));
-      fromBinary(c.output.getBytes(), dst, dstOff);
+      latin1ToBytes(c.output.getBytes(), dst, dstOff);
     }
   };
 }
