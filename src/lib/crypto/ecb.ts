@@ -1,5 +1,5 @@
 // ECB, shown as the anti-example (SP 800-38A §6.1: Cⱼ = CIPH_K(Pⱼ), every block on its own).
-// CBC Lab never sends ECB: it exists here so lesson 3 can show what it leaks. Equal plaintext
+// CBC Lab never sends ECB: it exists here so lesson 4 can show what it leaks. Equal plaintext
 // blocks give equal ciphertext blocks under one key, so the outline of a picture survives.
 // The picture lesson also needs raw CBC over whole blocks in resumable chunks (no padding, the
 // chain carried between calls), so the page can encrypt a 1 MiB image without freezing.

@@ -1,4 +1,4 @@
-// IV reuse across frames (lesson 4, and the /live inspector's flags). CBC needs an unpredictable
+// IV reuse across frames (lesson 5, and the /live inspector's flags). CBC needs an unpredictable
 // IV per message (SP 800-38A appendix C). With one key, C₁ = CIPH_K(P₁ ⊕ IV), and each later
 // block depends only on its own plaintext and the block before it, so under an equal IV:
 //   equal messages give equal ciphertexts, and

@@ -854,7 +854,9 @@ describe('npm start itself: every way of stopping it stops the whole demo', () =
         await until('the demo process to exit', () => !alive(demoPid), 15_000);
         for (const port of [webPort, chatPort])
           expect({ port, refused: await refused(port) }).toEqual({ port, refused: true });
-        await until('the last line', () => /Stopped\. The capture is in /.test(stdout), 5_000);
+        await until('the last line', () => /Stopped\. The capture is in /.test(stdout), 5_000).catch((err: Error) => {
+          throw new Error(`${err.message}\n--- stdout:\n${stdout}\n--- stderr:\n${stderr}`);
+        });
         expect(stderr).not.toMatch(/again: exiting without a clean stop|took over 10 s|stopping failed/);
       },
       kill() {
