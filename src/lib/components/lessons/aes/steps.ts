@@ -2,6 +2,7 @@
 // the key expansion one round key at a time (FIPS-197 §5.2), then the input, every
 // transformation of the cipher (§5.1) or inverse cipher (§5.3), and the output. Pure: the page
 // only moves a cursor through this list.
+import { byteToHex } from '$lib/crypto/bytes';
 import type { AesOp, AesStep, BlockRounds, KeyWord } from '$lib/crypto/teaching-aes';
 
 export type LessonStep =
@@ -61,10 +62,6 @@ export function changedMask(a: Uint8Array, b: Uint8Array): boolean[] {
 
 export const countTrue = (m: boolean[]) => m.reduce((n, v) => n + (v ? 1 : 0), 0);
 
-export function hex2(b: number): string {
-  return b.toString(16).padStart(2, '0');
-}
-
 /**
  * Where byte j of `after` came from, in one line: the explanation for one cell. The state is
  * column-major (FIPS-197 §3.4): j = r + 4c.
@@ -77,23 +74,23 @@ export function explainCell(step: AesStep, j: number): string {
   switch (step.op) {
     case 'SubBytes':
     case 'InvSubBytes':
-      return `${name} = ${step.op === 'SubBytes' ? 'S' : 'S⁻¹'}(${hex2(step.before[j])}) = ${hex2(a)}`;
+      return `${name} = ${step.op === 'SubBytes' ? 'S' : 'S⁻¹'}(${byteToHex(step.before[j])}) = ${byteToHex(a)}`;
     case 'ShiftRows': {
       const from = (c + r) % 4;
-      return `${name} = s[${r},${from}] = ${hex2(a)} (row ${r} moved ${r} left)`;
+      return `${name} = s[${r},${from}] = ${byteToHex(a)} (row ${r} moved ${r} left)`;
     }
     case 'InvShiftRows': {
       const from = (c - r + 4) % 4;
-      return `${name} = s[${r},${from}] = ${hex2(a)} (row ${r} moved ${r} right)`;
+      return `${name} = s[${r},${from}] = ${byteToHex(a)} (row ${r} moved ${r} right)`;
     }
     case 'MixColumns':
     case 'InvMixColumns': {
       const m = step.op === 'MixColumns' ? ['02', '03', '01', '01'] : ['0e', '0b', '0d', '09'];
-      const terms = [0, 1, 2, 3].map((k) => `${m[(k - r + 4) % 4]}•${hex2(step.before[k + 4 * c])}`);
-      return `${name} = ${terms.join(' ⊕ ')} = ${hex2(a)}`;
+      const terms = [0, 1, 2, 3].map((k) => `${m[(k - r + 4) % 4]}•${byteToHex(step.before[k + 4 * c])}`);
+      return `${name} = ${terms.join(' ⊕ ')} = ${byteToHex(a)}`;
     }
     case 'AddRoundKey':
-      return `${name} = ${hex2(step.before[j])} ⊕ ${hex2(step.roundKey![j])} = ${hex2(a)}`;
+      return `${name} = ${byteToHex(step.before[j])} ⊕ ${byteToHex(step.roundKey![j])} = ${byteToHex(a)}`;
   }
 }
 
