@@ -70,6 +70,6 @@ export function gridLayout(spec: GridSpec): GridLayout {
 export function rowWindow(center: number, total: number, size: number): [number, number] {
   if (total <= size) return [0, total];
   const before = Math.floor((size - 1) / 2);
-  let start = Math.max(0, Math.min(center - before, total - size));
+  const start = Math.max(0, Math.min(center - before, total - size));
   return [start, start + size];
 }

@@ -126,7 +126,7 @@ export function sampleText(n: number): string {
   const seed = 'Grüße aus Köln ☕, the quick brown fox jumps over the lazy dog; 1234567890 — ';
   const seedBytes = new TextEncoder().encode(seed).length;
   let s = seed.repeat(Math.floor(n / seedBytes));
-  let used = Math.floor(n / seedBytes) * seedBytes;
+  const used = Math.floor(n / seedBytes) * seedBytes;
   s += 'x'.repeat(n - used);
   return s;
 }

@@ -13,7 +13,6 @@ import { startInProcess, type InProcessCli } from '../../helpers/spawn-cli.ts';
 const OTHER_KEY = Buffer.from('ff'.repeat(16), 'hex');
 const ACK = 'Hello Client, message received securely'; // docs/protocol.md §8.2
 /** what no printed line may hold: C0 controls (but the line end), DEL, C1, bidi controls */
-// eslint-disable-next-line no-control-regex -- control characters are what the test looks for
 const DANGEROUS = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const children: InProcessCli[] = [];
@@ -185,7 +184,6 @@ describe('escapeTerminalText', () => {
         }),
         (s) => {
           const e = escapeTerminalText(s);
-          // eslint-disable-next-line no-control-regex -- control characters are what the test looks for
           return !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(e) && unescape(e) === s;
         }
       ),

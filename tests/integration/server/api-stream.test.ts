@@ -66,9 +66,15 @@ function read(stream: ReadableStream<Uint8Array>) {
         let any = false;
         for (const line of block.split('\n')) {
           if (line.startsWith(':')) comments.push(line);
-          else if (line.startsWith('event: ')) ((ev.event = line.slice(7)), (any = true));
+          else if (line.startsWith('event: ')) {
+            ev.event = line.slice(7);
+            any = true;
+          }
           else if (line.startsWith('id: ')) ev.id = line.slice(4);
-          else if (line.startsWith('data: ')) ((ev.data += line.slice(6)), (any = true));
+          else if (line.startsWith('data: ')) {
+            ev.data += line.slice(6);
+            any = true;
+          }
         }
         if (any) events.push(ev);
       }
