@@ -37,7 +37,11 @@ function quantile(sorted: number[], q: number): number {
  */
 function runSender(port: number, rate: number, warmup: number, total: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['--sender', String(port), String(rate), String(warmup), String(total)], { execArgv: ['--import', 'tsx'] });
+    const child = fork(
+      fileURLToPath(import.meta.url),
+      ['--sender', String(port), String(rate), String(warmup), String(total)],
+      { execArgv: ['--import', 'tsx'] }
+    );
     child.on('message', (m: { sentAt?: number[] }) => {
       if (m.sentAt) resolve(m.sentAt);
     });
@@ -47,7 +51,13 @@ function runSender(port: number, rate: number, warmup: number, total: number): P
 }
 
 async function sender(port: number, rate: number, warmup: number, total: number): Promise<void> {
-  const client = new ChatClient({ port, key: Buffer.from(KEY, 'hex'), name: `bench${rate}`, framing: 'native', suite: 'cbc-hmac' });
+  const client = new ChatClient({
+    port,
+    key: Buffer.from(KEY, 'hex'),
+    name: `bench${rate}`,
+    framing: 'native',
+    suite: 'cbc-hmac'
+  });
   await client.connect();
   await new Promise((r) => setTimeout(r, 300));
   const all = warmup + total;
@@ -87,7 +97,15 @@ export async function run(): Promise<Section> {
   const demo = await startDemo({ webPort: 0, chatPort: 0, key: KEY, bots: false, build: false });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
   });
   const rows: (string | number)[][] = [];
   const targets: string[] = [];
@@ -114,7 +132,9 @@ export async function run(): Promise<Section> {
       }
       await new Promise((r) => setTimeout(r, 300));
       const arrivals = await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeArrivals());
-      const renders = (await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeRenders())).sort((x, y) => x - y);
+      const renders = (await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeRenders())).sort(
+        (x, y) => x - y
+      );
       const health = await page.evaluate(() => {
         const h = (window as unknown as Probe).__liveProbe;
         return { gaps: h.gaps(), dups: h.duplicates(), contiguous: h.contiguous(), count: h.count() };
@@ -137,8 +157,19 @@ export async function run(): Promise<Section> {
       const p50 = quantile(lat, 0.5);
       const p99 = quantile(lat, 0.99);
       const wire = chat.length / span;
-      rows.push([rate, total, Math.round(wire), p50.toFixed(1), p99.toFixed(1), `${quantile(toTap, 0.99).toFixed(1)} / ${quantile(tapToEvent, 0.99).toFixed(1)} / ${quantile(eventToList, 0.99).toFixed(1)}`,
-        `${renders.length} × p50 ${quantile(renders, 0.5).toFixed(1)}, p99 ${quantile(renders, 0.99).toFixed(1)}`, lat.length ? lat[lat.length - 1].toFixed(1) : '-', lost, health.gaps + health.dups, health.contiguous && health.count >= storeLast ? 'yes' : 'NO']);
+      rows.push([
+        rate,
+        total,
+        Math.round(wire),
+        p50.toFixed(1),
+        p99.toFixed(1),
+        `${quantile(toTap, 0.99).toFixed(1)} / ${quantile(tapToEvent, 0.99).toFixed(1)} / ${quantile(eventToList, 0.99).toFixed(1)}`,
+        `${renders.length} × p50 ${quantile(renders, 0.5).toFixed(1)}, p99 ${quantile(renders, 0.99).toFixed(1)}`,
+        lat.length ? lat[lat.length - 1].toFixed(1) : '-',
+        lost,
+        health.gaps + health.dups,
+        health.contiguous && health.count >= storeLast ? 'yes' : 'NO'
+      ]);
       targets.push(
         `at ${rate} frames/s: p99 ≤ ${TARGET_P99_MS} ms: ${p99 <= TARGET_P99_MS ? 'met' : 'NOT met'} (p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms); ` +
           `frames lost = 0: ${lost === 0 && health.contiguous && health.gaps + health.dups === 0 ? 'met' : 'NOT met'} (${lost} lost)`
@@ -157,7 +188,19 @@ export async function run(): Promise<Section> {
       '(/live, key filled, list following the newest frame) stamps each frame when it appends it to its list (one batch per stream ' +
       'event). Latency is the difference, per message; lost = messages the page never showed. "seqs whole" checks that ' +
       'the page holds every captured frame, each once, in order.',
-    header: ['R (frames/s sent)', 'messages', 'chat frames/s reaching the page', 'p50 ms', 'p99 ms', 'p99 of send→tap / tap→page event / event→list, ms', 'list updates: count × main-thread ms', 'max ms', 'lost', 'gaps + dups', 'seqs whole'],
+    header: [
+      'R (frames/s sent)',
+      'messages',
+      'chat frames/s reaching the page',
+      'p50 ms',
+      'p99 ms',
+      'p99 of send→tap / tap→page event / event→list, ms',
+      'list updates: count × main-thread ms',
+      'max ms',
+      'lost',
+      'gaps + dups',
+      'seqs whole'
+    ],
     rows,
     targets
   };

@@ -42,7 +42,14 @@ async function main() {
     const mod = await SECTIONS[name]();
     const result = await mod.run();
     for (const s of Array.isArray(result) ? result : [result]) {
-      const md = [`## ${s.title}`, '', s.about, '', table(s), ...(s.targets?.length ? ['', ...s.targets.map((t) => `- ${t}`)] : [])].join('\n');
+      const md = [
+        `## ${s.title}`,
+        '',
+        s.about,
+        '',
+        table(s),
+        ...(s.targets?.length ? ['', ...s.targets.map((t) => `- ${t}`)] : [])
+      ].join('\n');
       console.log(`\n${md}\n`);
       out.push(md);
     }
@@ -55,7 +62,11 @@ async function main() {
       'The machine is shared and noisy: read the ratios (measured in the same run) rather than the absolute numbers.',
     ''
   ];
-  if (only.length === 0) writeFileSync(join(root, 'docs', 'benchmarks.md'), [...header, ...out].join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n');
+  if (only.length === 0)
+    writeFileSync(
+      join(root, 'docs', 'benchmarks.md'),
+      [...header, ...out].join('\n\n').replace(/\n{3,}/g, '\n\n') + '\n'
+    );
   else console.log('(a partial run: docs/benchmarks.md is written only when every section runs)');
 }
 

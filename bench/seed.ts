@@ -105,7 +105,11 @@ function seedServer(lifetimeS: number): ServerKind {
   return {
     name: 'seed (py_server.py)',
     async start() {
-      const child = spawn('python3', [join(SEED_DIR, 'py_server.py'), '--port', '0', '--lifetime', String(lifetimeS), '--mode', 'reencrypt'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(
+        'python3',
+        [join(SEED_DIR, 'py_server.py'), '--port', '0', '--lifetime', String(lifetimeS), '--mode', 'reencrypt'],
+        { stdio: ['ignore', 'pipe', 'ignore'] }
+      );
       return { child, port: await waitPort(child, 'py_server.py'), counters: async () => null };
     }
   };
@@ -115,7 +119,11 @@ function plainRelay(lifetimeS: number): ServerKind {
   return {
     name: 'plain Node relay (node_server.js cork=1)',
     async start() {
-      const child = spawn(process.execPath, [join(SEED_DIR, 'node_server.js'), 'framing=b64line', 'mode=reencrypt', 'cork=1', `lifetime=${lifetimeS}`], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const child = spawn(
+        process.execPath,
+        [join(SEED_DIR, 'node_server.js'), 'framing=b64line', 'mode=reencrypt', 'cork=1', `lifetime=${lifetimeS}`],
+        { stdio: ['ignore', 'pipe', 'ignore'] }
+      );
       return { child, port: await waitPort(child, 'node_server.js'), counters: async () => null };
     }
   };
@@ -126,7 +134,10 @@ function cbcLab(name: string, modulePath: string): ServerKind {
     name,
     start() {
       return new Promise((resolveStart, reject) => {
-        const child = fork(fileURLToPath(import.meta.url), ['--seed-child', modulePath], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+        const child = fork(fileURLToPath(import.meta.url), ['--seed-child', modulePath], {
+          execArgv: ['--import', 'tsx'],
+          stdio: ['ignore', 'ignore', 'inherit', 'ipc']
+        });
         child.once('error', reject);
         child.once('exit', (code) => reject(new Error(`the cbc-lab child exited with ${code}`)));
         child.once('message', (m: { port: number }) =>
@@ -236,7 +247,12 @@ class Probe {
     const t0 = performance.now();
     for (;;) {
       const quiet = performance.now() - this.lastAt;
-      if ((this.received - this.repeats >= (await owed()) && quiet > 300) || quiet > 1000 || performance.now() - t0 > 10_000) return;
+      if (
+        (this.received - this.repeats >= (await owed()) && quiet > 300) ||
+        quiet > 1000 ||
+        performance.now() - t0 > 10_000
+      )
+        return;
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -282,9 +298,24 @@ interface Measured {
 }
 
 /** node_load_text.js args: port= n= k= size= duration= rate= framing= (see its source) */
-function runLoad(port: number, n: number, k: number, durationS: number, rate: number): Promise<{ load: LoadResult; cpu: number; wall: number }> {
+function runLoad(
+  port: number,
+  n: number,
+  k: number,
+  durationS: number,
+  rate: number
+): Promise<{ load: LoadResult; cpu: number; wall: number }> {
   return new Promise((resolveRun, reject) => {
-    const args = [join(SEED_DIR, 'node_load_text.js'), `port=${port}`, `n=${n}`, `k=${k}`, `size=${MESSAGE_BYTES}`, `duration=${durationS}`, 'framing=b64line', ...(rate ? [`rate=${rate}`] : [])];
+    const args = [
+      join(SEED_DIR, 'node_load_text.js'),
+      `port=${port}`,
+      `n=${n}`,
+      `k=${k}`,
+      `size=${MESSAGE_BYTES}`,
+      `duration=${durationS}`,
+      'framing=b64line',
+      ...(rate ? [`rate=${rate}`] : [])
+    ];
     const t0 = performance.now();
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -313,7 +344,10 @@ async function measure(kind: ServerKind, n: number, mode: 'flood' | 'paced'): Pr
     probe = await Probe.open(server.port);
     const cpu0 = cpuSeconds(server.child.pid);
     const rate = mode === 'paced' ? PACED_RATE / n : 0;
-    const r = mode === 'flood' ? await runLoad(server.port, n, FLOOD_MAX_PER_SENDER, FLOOD_S, 0) : await runLoad(server.port, n, Math.round(rate * PACED_S), PACED_S + 2, rate);
+    const r =
+      mode === 'flood'
+        ? await runLoad(server.port, n, FLOOD_MAX_PER_SENDER, FLOOD_S, 0)
+        : await runLoad(server.port, n, Math.round(rate * PACED_S), PACED_S + 2, rate);
     const cpu1 = cpuSeconds(server.child.pid);
     // The load client quits once it has the count it expects, and cbc-lab sends more lines than
     // it counts (acks, notices), so what it wrote last may never have been read by the server:
@@ -339,7 +373,8 @@ async function measure(kind: ServerKind, n: number, mode: 'flood' | 'paced'): Pr
       probeExpected: expected,
       probeP99: percentile(probe.latencies, 0.99)
     };
-    if (process.env.BENCH_DEBUG) console.error(kind.name, mode, n, JSON.stringify({ ...m, gaps: probe.gaps, probeReceived: probe.received }));
+    if (process.env.BENCH_DEBUG)
+      console.error(kind.name, mode, n, JSON.stringify({ ...m, gaps: probe.gaps, probeReceived: probe.received }));
     return m;
   } finally {
     probe?.close();
@@ -362,18 +397,25 @@ function skipped(why: string): Section {
 const short = (m: Measured) => Math.max(0, m.load.expected - m.load.delivered);
 
 export async function run(): Promise<Section> {
-  for (const f of ['py_server.py', 'node_load_text.js', 'node_server.js']) if (!existsSync(join(SEED_DIR, f))) return skipped(`${join(SEED_DIR, f)} is not there (SEED_DIR=<dir> to point elsewhere)`);
+  for (const f of ['py_server.py', 'node_load_text.js', 'node_server.js'])
+    if (!existsSync(join(SEED_DIR, f)))
+      return skipped(`${join(SEED_DIR, f)} is not there (SEED_DIR=<dir> to point elsewhere)`);
   try {
     execFileSync('python3', ['-c', 'import cryptography']);
   } catch {
     return skipped('python3 with the `cryptography` package is needed for py_server.py');
   }
   const lifetime = FLOOD_S + PACED_S + 30; // py_server.py and node_server.js exit by themselves after this
-  const kinds: ServerKind[] = [seedServer(lifetime), cbcLab('cbc-lab server', join(root, 'server', 'chat', 'server.ts'))];
+  const kinds: ServerKind[] = [
+    seedServer(lifetime),
+    cbcLab('cbc-lab server', join(root, 'server', 'chat', 'server.ts'))
+  ];
   // BENCH_SEED_CANDIDATE=[label=]path[,…]: other chat/server.ts files, measured in the same run
   for (const entry of (process.env.BENCH_SEED_CANDIDATE ?? '').split(',').filter(Boolean)) {
     const at = entry.indexOf('=');
-    kinds.push(cbcLab(`cbc-lab (${at > 0 ? entry.slice(0, at) : entry})`, resolve(at > 0 ? entry.slice(at + 1) : entry)));
+    kinds.push(
+      cbcLab(`cbc-lab (${at > 0 ? entry.slice(0, at) : entry})`, resolve(at > 0 ? entry.slice(at + 1) : entry))
+    );
   }
   const relay = plainRelay(lifetime);
   const only = process.env.BENCH_SEED_ONLY;
@@ -418,7 +460,9 @@ export async function run(): Promise<Section> {
     const s50 = found.get(`flood/${kinds[0].name}/50`);
     if (f50 && s50) {
       const ratio = f50.load.delivered_per_s / s50.load.delivered_per_s;
-      targets.push(`${lab.name}: ≥ ${TARGET_RATIO}× the seed's deliveries/s at 50 clients flooding: ${mark(ratio >= TARGET_RATIO)} (${ratio.toFixed(2)}×: ${fmt(f50.load.delivered_per_s)} vs ${fmt(s50.load.delivered_per_s)}/s)`);
+      targets.push(
+        `${lab.name}: ≥ ${TARGET_RATIO}× the seed's deliveries/s at 50 clients flooding: ${mark(ratio >= TARGET_RATIO)} (${ratio.toFixed(2)}×: ${fmt(f50.load.delivered_per_s)} vs ${fmt(s50.load.delivered_per_s)}/s)`
+      );
     }
     const floods = CLIENTS.map((n) => ({ n, m: found.get(`flood/${lab.name}/${n}`)! })).filter((x) => x.m);
     if (floods.length) {
@@ -427,13 +471,19 @@ export async function run(): Promise<Section> {
       const bad = floods.filter(({ m }) => m.lost || m.repeats || m.dropped !== 0);
       targets.push(
         `${lab.name}: 0 messages lost or duplicated to a reader that keeps reading, no reader dropped, flooding with ${CLIENTS.join(', ')} clients: ${mark(bad.length === 0)}` +
-          (bad.length ? ` (${bad.map(({ n, m }) => `${n} clients: the checking reader missed ${fmt(m.lost)} and had ${fmt(m.repeats)} twice, ${m.dropped ?? '?'} readers dropped`).join('; ')})` : '')
+          (bad.length
+            ? ` (${bad.map(({ n, m }) => `${n} clients: the checking reader missed ${fmt(m.lost)} and had ${fmt(m.repeats)} twice, ${m.dropped ?? '?'} readers dropped`).join('; ')})`
+            : '')
       );
     }
     const p50 = found.get(`paced/${lab.name}/50`);
     if (p50) {
-      targets.push(`${lab.name}: p99 ≤ ${TARGET_P99_MS} ms at ${fmt(PACED_RATE)} messages/s in with 50 clients, as the load client measures it: ${mark((p50.load.lat_p99_ms ?? Infinity) <= TARGET_P99_MS)} (${ms(p50.load.lat_p99_ms)} ms)`);
-      targets.push(`${lab.name}: the same, as the checking reader measures it (every message, one socket, little else to do): ${mark((p50.probeP99 ?? Infinity) <= TARGET_P99_MS)} (${ms(p50.probeP99)} ms)`);
+      targets.push(
+        `${lab.name}: p99 ≤ ${TARGET_P99_MS} ms at ${fmt(PACED_RATE)} messages/s in with 50 clients, as the load client measures it: ${mark((p50.load.lat_p99_ms ?? Infinity) <= TARGET_P99_MS)} (${ms(p50.load.lat_p99_ms)} ms)`
+      );
+      targets.push(
+        `${lab.name}: the same, as the checking reader measures it (every message, one socket, little else to do): ${mark((p50.probeP99 ?? Infinity) <= TARGET_P99_MS)} (${ms(p50.probeP99)} ms)`
+      );
     }
   }
   const relay50 = found.get(`flood/${relay.name}/50`);
@@ -446,7 +496,10 @@ export async function run(): Promise<Section> {
     );
   }
   const relayPaced = found.get(`paced/${relay.name}/50`);
-  if (relayPaced) targets.push(`(the ceiling) the plain Node relay's p99 at ${fmt(PACED_RATE)} messages/s in with 50 clients: ${ms(relayPaced.load.lat_p99_ms)} ms (p50 ${ms(relayPaced.load.lat_p50_ms)} ms)`);
+  if (relayPaced)
+    targets.push(
+      `(the ceiling) the plain Node relay's p99 at ${fmt(PACED_RATE)} messages/s in with 50 clients: ${ms(relayPaced.load.lat_p99_ms)} ms (p50 ${ms(relayPaced.load.lat_p50_ms)} ms)`
+    );
   targets.push(`load average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores at the end`);
 
   return {
@@ -462,7 +515,23 @@ export async function run(): Promise<Section> {
       `missing / twice or out of order, of the messages it was owed (those the server read: cbc-lab counts them; the seed: every one sent). "Readers dropped" is cbc-lab's count of ERR_SLOW_READER. ` +
       `Latency: send → receipt, every 8th line a load-client socket gets; for cbc-lab it includes the first second of the reader that never sends, which the server holds until it takes it for a listener (§8.2). CPU: of one core, over the load client's wall time; server CPU per delivery is the figure least disturbed by other load on this shared machine. ` +
       `The plain Node relay (node_server.js: no backpressure, unbounded queues) shows what this load client on this machine reaches with next to no server work, in throughput and in latency.`,
-    header: ['load', 'server', 'clients', 'messages in/s', 'deliveries/s', 'vs seed', 'short', 'checking reader: missing / twice', 'readers dropped', 'p50 ms', 'p99 ms', 'checking reader p99 ms', 'server CPU', 'server CPU µs / delivery', 'load client CPU'],
+    header: [
+      'load',
+      'server',
+      'clients',
+      'messages in/s',
+      'deliveries/s',
+      'vs seed',
+      'short',
+      'checking reader: missing / twice',
+      'readers dropped',
+      'p50 ms',
+      'p99 ms',
+      'checking reader p99 ms',
+      'server CPU',
+      'server CPU µs / delivery',
+      'load client CPU'
+    ],
     rows,
     targets
   };

@@ -35,9 +35,30 @@ interface Workload {
 }
 
 const WORKLOADS: Workload[] = [
-  { name: 'chat messages (native gcm, 200 B text)', framing: 'native', suite: 'gcm', textBytes: 200, frames: 12_000, window: 2048 },
-  { name: 'seed-client lines (base64 cbc, 200 B text)', framing: 'line', suite: 'cbc', textBytes: 200, frames: 12_000, window: 2048 },
-  { name: 'bulk (native cbc-hmac, 16 KiB text)', framing: 'native', suite: 'cbc-hmac', textBytes: 16 * 1024, frames: 2_500, window: 256 }
+  {
+    name: 'chat messages (native gcm, 200 B text)',
+    framing: 'native',
+    suite: 'gcm',
+    textBytes: 200,
+    frames: 12_000,
+    window: 2048
+  },
+  {
+    name: 'seed-client lines (base64 cbc, 200 B text)',
+    framing: 'line',
+    suite: 'cbc',
+    textBytes: 200,
+    frames: 12_000,
+    window: 2048
+  },
+  {
+    name: 'bulk (native cbc-hmac, 16 KiB text)',
+    framing: 'native',
+    suite: 'cbc-hmac',
+    textBytes: 16 * 1024,
+    frames: 2_500,
+    window: 256
+  }
 ];
 
 interface Run {
@@ -56,12 +77,19 @@ function prepare(w: Workload): { hello: Buffer | null; stream: Buffer; ends: num
   const parts: Buffer[] = [];
   for (let i = 0; i < w.frames; i++) {
     text.write(String(i).padStart(8, '0'));
-    parts.push(w.framing === 'line' ? Buffer.from(sealLine(KEY, text)) : sealFrame(keys, { type: 'chat', suite: w.suite as 'gcm', seq: i + 1, plaintext: text }));
+    parts.push(
+      w.framing === 'line'
+        ? Buffer.from(sealLine(KEY, text))
+        : sealFrame(keys, { type: 'chat', suite: w.suite as 'gcm', seq: i + 1, plaintext: text })
+    );
   }
   const ends: number[] = [];
   let at = 0;
   for (const p of parts) ends.push((at += p.length));
-  const hello = w.framing === 'native' ? sealFrame(keys, { type: 'hello', suite: w.suite as 'gcm', seq: 0, plaintext: Buffer.from('bench') }) : null;
+  const hello =
+    w.framing === 'native'
+      ? sealFrame(keys, { type: 'hello', suite: w.suite as 'gcm', seq: 0, plaintext: Buffer.from('bench') })
+      : null;
   return { hello, stream: Buffer.concat(parts), ends };
 }
 
@@ -83,7 +111,11 @@ function drive(port: number, w: Workload, p: ReturnType<typeof prepare>): Promis
     };
     s.on('error', reject);
     if (process.env.BENCH_DEBUG) {
-      const t = setInterval(() => process.stderr.write(`  ${port}: sent ${sent} acked ${acked} pending ${decoder.pending} ${s.destroyed}\n`), 2000);
+      const t = setInterval(
+        () =>
+          process.stderr.write(`  ${port}: sent ${sent} acked ${acked} pending ${decoder.pending} ${s.destroyed}\n`),
+        2000
+      );
       s.on('close', () => clearInterval(t));
     }
     s.on('data', (chunk: Buffer) => {
@@ -123,9 +155,24 @@ function median(xs: number[]): number {
 }
 
 /** The tap in a child process, as `cbc-lab tap` runs it; resolves with its port. */
-function spawnTap(targetPort: number, dir: string): Promise<{ child: ChildProcess; port: number; cpu: () => Promise<number>; stop: () => Promise<string> }> {
+function spawnTap(
+  targetPort: number,
+  dir: string
+): Promise<{ child: ChildProcess; port: number; cpu: () => Promise<number>; stop: () => Promise<string> }> {
   const self = fileURLToPath(import.meta.url);
-  const child = spawn(process.execPath, [...(process.env.BENCH_TAP_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_TAP_PROF] : []), '--import', 'tsx', self, '--tap-child', String(targetPort), dir], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_TAP_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_TAP_PROF] : []),
+      '--import',
+      'tsx',
+      self,
+      '--tap-child',
+      String(targetPort),
+      dir
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] }
+  );
   return new Promise((resolve, reject) => {
     let buffered = '';
     let last = '';
@@ -163,7 +210,14 @@ function spawnTap(targetPort: number, dir: string): Promise<{ child: ChildProces
 
 async function tapChild(targetPort: number, dir: string): Promise<void> {
   // BENCH_TAP_NO_PCAP=1: no pcapng, to see what it costs
-  const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort, pcapPath: process.env.BENCH_TAP_NO_PCAP ? null : join(dir, 'bench.pcapng'), spoolPath: join(dir, 'bench.jsonl'), memoryBytes: process.env.BENCH_TAP_MEMBYTES ? Number(process.env.BENCH_TAP_MEMBYTES) : undefined });
+  const tap = await startTap({
+    listenPort: 0,
+    targetHost: '127.0.0.1',
+    targetPort,
+    pcapPath: process.env.BENCH_TAP_NO_PCAP ? null : join(dir, 'bench.pcapng'),
+    spoolPath: join(dir, 'bench.jsonl'),
+    memoryBytes: process.env.BENCH_TAP_MEMBYTES ? Number(process.env.BENCH_TAP_MEMBYTES) : undefined
+  });
   process.stdout.on('error', () => {}); // the parent may be gone first
   process.stdout.write(`port ${tap.port}\n`);
   process.stdin.setEncoding('utf8');
@@ -184,12 +238,20 @@ async function tapChild(targetPort: number, dir: string): Promise<void> {
 
 export async function run(): Promise<Section> {
   const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-bench-tap-'));
-  const { server, address } = await startChatServer({ key: KEY, port: 0, logPath: null, idleTimeout: 0, maxClients: 1000 });
+  const { server, address } = await startChatServer({
+    key: KEY,
+    port: 0,
+    logPath: null,
+    idleTimeout: 0,
+    maxClients: 1000
+  });
   const tap = await spawnTap(address.port, dir);
   const rows: (string | number)[][] = [];
   const targets: string[] = [];
   try {
-    for (const w of WORKLOADS.filter((x) => !process.env.BENCH_TAP_ONLY || x.name.startsWith(process.env.BENCH_TAP_ONLY))) {
+    for (const w of WORKLOADS.filter(
+      (x) => !process.env.BENCH_TAP_ONLY || x.name.startsWith(process.env.BENCH_TAP_ONLY)
+    )) {
       const p = prepare(w);
       await drive(address.port, { ...w, frames: Math.min(w.frames, 500) }, p); // warm up both paths
       await drive(tap.port, { ...w, frames: Math.min(w.frames, 500) }, p);
@@ -217,7 +279,7 @@ export async function run(): Promise<Section> {
       // the ratio of each back-to-back pair, then the median: a load spike hits one pair, not the result
       const ratio = median(direct.map((x, i) => x.seconds / tapped[i].seconds));
       const spread = direct.map((x, i) => x.seconds / tapped[i].seconds).sort((a, b) => a - b);
-      const mb = (x: number) => ((p.stream.length / x) / 1e6).toFixed(1);
+      const mb = (x: number) => (p.stream.length / x / 1e6).toFixed(1);
       const fps = (x: number) => Math.round(w.frames / x).toLocaleString('en-US');
       // CPU cost per frame: independent of how busy the shared machine is (within reason)
       const usPerFrame = (xs: number[]) => (median(xs) / w.frames).toFixed(1);
@@ -227,9 +289,11 @@ export async function run(): Promise<Section> {
         `${fps(t)} frames/s, ${mb(t)} MB/s`,
         `${(ratio * 100).toFixed(0)}% (${(spread[0] * 100).toFixed(0)}–${(spread[spread.length - 1] * 100).toFixed(0)}%)`,
         `${usPerFrame(direct.map((x) => x.cpuHere))} µs`,
-        `${usPerFrame(tapped.map((x) => x.cpuTap))} µs (${((median(tapped.map((x) => x.cpuTap)) / 1000) / (p.stream.length / 1e6)).toFixed(1)} ms/MB)`
+        `${usPerFrame(tapped.map((x) => x.cpuTap))} µs (${(median(tapped.map((x) => x.cpuTap)) / 1000 / (p.stream.length / 1e6)).toFixed(1)} ms/MB)`
       ]);
-      targets.push(`${w.name}: through the tap at ${(ratio * 100).toFixed(0)}% of direct (target ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'met' : 'not met'}`);
+      targets.push(
+        `${w.name}: through the tap at ${(ratio * 100).toFixed(0)}% of direct (target ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'met' : 'not met'}`
+      );
     }
   } finally {
     const stats = await tap.stop();
@@ -244,15 +308,26 @@ export async function run(): Promise<Section> {
       'which opens each one and answers with a sealed ack; the clock stops at the last ack. Direct: client → server. Tapped: client → tap → server, ' +
       'the tap in its own process (as `cbc-lab tap`) writing the pcapng and the JSON-lines spool and decoding frames both ways. ' +
       'Frames are sealed before the clock starts. Both paths are measured in the same run, back to back in pairs (alternating which goes first); ' +
-      'the ratio is the median of the pairs\' ratios, with their range. Load generator and tap share the machine\'s two cores with whatever else runs, ' +
+      "the ratio is the median of the pairs' ratios, with their range. Load generator and tap share the machine's two cores with whatever else runs, " +
       'so the last two columns give the CPU time each side spent per frame (each frame is also acked: the tap records both), which depends much less on the load.',
-    header: ['workload', 'direct (median)', 'through the tap (median)', 'tap / direct (median of pairs, range)', 'client + server CPU per frame', 'tap CPU per frame'],
+    header: [
+      'workload',
+      'direct (median)',
+      'through the tap (median)',
+      'tap / direct (median of pairs, range)',
+      'client + server CPU per frame',
+      'tap CPU per frame'
+    ],
     rows,
     targets
   };
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--tap-child')) {
+if (
+  process.argv[1] &&
+  import.meta.url === pathToFileURL(process.argv[1]).href &&
+  process.argv.includes('--tap-child')
+) {
   const i = process.argv.indexOf('--tap-child');
   void tapChild(Number(process.argv[i + 1]), process.argv[i + 2]);
 }

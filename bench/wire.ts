@@ -37,14 +37,30 @@ interface ChildStats {
 }
 
 if (process.argv.includes('--wire-child')) {
-  const opts = JSON.parse(process.argv[process.argv.indexOf('--wire-child') + 1]) as { log: string | null; batch: boolean };
-  const server = new ChatServer({ key: KEY, host: '127.0.0.1', port: 0, logPath: opts.log, idleTimeout: 0, maxClients: 1000, ...(opts.batch ? {} : { scheduleFlush: (flush: () => void) => flush() }) });
+  const opts = JSON.parse(process.argv[process.argv.indexOf('--wire-child') + 1]) as {
+    log: string | null;
+    batch: boolean;
+  };
+  const server = new ChatServer({
+    key: KEY,
+    host: '127.0.0.1',
+    port: 0,
+    logPath: opts.log,
+    idleTimeout: 0,
+    maxClients: 1000,
+    ...(opts.batch ? {} : { scheduleFlush: (flush: () => void) => flush() })
+  });
   const addr = await server.listen();
   process.send!({ port: addr.port });
   process.on('message', (m: string) => {
     if (m === 'stats') {
       const cpu = process.cpuUsage();
-      process.send!({ stats: server.stats, clients: server.clientCount, rss: process.memoryUsage().rss, cpu: cpu.user + cpu.system } satisfies ChildStats);
+      process.send!({
+        stats: server.stats,
+        clients: server.clientCount,
+        rss: process.memoryUsage().rss,
+        cpu: cpu.user + cpu.system
+      } satisfies ChildStats);
     }
     if (m === 'close') void server.close().then(() => process.exit(0));
   });
@@ -57,7 +73,14 @@ class ServerChild {
   ) {}
   static start(opts: { log: string | null; batch: boolean }): Promise<ServerChild> {
     return new Promise((resolve, reject) => {
-      const child = fork(fileURLToPath(import.meta.url), ['--wire-child', JSON.stringify(opts)], { execArgv: ['--import', 'tsx', ...(process.env.WIRE_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.WIRE_PROFILE] : [])], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const child = fork(fileURLToPath(import.meta.url), ['--wire-child', JSON.stringify(opts)], {
+        execArgv: [
+          '--import',
+          'tsx',
+          ...(process.env.WIRE_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.WIRE_PROFILE] : [])
+        ],
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc']
+      });
       child.once('message', (m: { port: number }) => resolve(new ServerChild(child, m.port)));
       child.once('error', reject);
       child.once('exit', (code) => reject(new Error(`the server child exited with ${code}`)));
@@ -142,7 +165,8 @@ class BenchClient {
     }
     this.acks++;
     // one client alone has nobody to relay to: its latency is the ack's round trip
-    if (this.observer && this.measuring && sentAt !== undefined && !this.relayTiming) this.latencies.push(performance.now() - sentAt);
+    if (this.observer && this.measuring && sentAt !== undefined && !this.relayTiming)
+      this.latencies.push(performance.now() - sentAt);
     if (this.onAckOnce) {
       const f = this.onAckOnce;
       this.onAckOnce = null;
@@ -174,7 +198,8 @@ class BenchClient {
         const len = nl - start;
         if (len === ACK_LINE) this.ack();
         else if (len === RELAY_LINE) {
-          if (this.observer && this.measuring && this.relayTiming) this.relay(openLine(KEY, buf.toString('latin1', start, nl)).toString());
+          if (this.observer && this.measuring && this.relayTiming)
+            this.relay(openLine(KEY, buf.toString('latin1', start, nl)).toString());
           else this.relays++;
         }
         start = nl + 1;
@@ -247,7 +272,11 @@ async function waitEmpty(server: ServerChild): Promise<void> {
   }
 }
 
-async function measure(server: ServerChild, clients: BenchClient[], drive: (stop: () => boolean) => void): Promise<Result> {
+async function measure(
+  server: ServerChild,
+  clients: BenchClient[],
+  drive: (stop: () => boolean) => void
+): Promise<Result> {
   let stopped = false;
   drive(() => stopped);
   await new Promise((r) => setTimeout(r, WARMUP_MS));
@@ -264,7 +293,15 @@ async function measure(server: ServerChild, clients: BenchClient[], drive: (stop
   const cpu1 = (await server.stats()).cpu;
   stopped = true;
   const lat = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
-  return { serverCpu: (cpu1 - cpu0) / 1e6 / secs, deliveries: (r1 - r0) / secs, acks: (a1 - a0) / secs, messagesIn: (a1 - a0) / secs, p50: percentile(lat, 50), p99: percentile(lat, 99), samples: lat.length };
+  return {
+    serverCpu: (cpu1 - cpu0) / 1e6 / secs,
+    deliveries: (r1 - r0) / secs,
+    acks: (a1 - a0) / secs,
+    messagesIn: (a1 - a0) / secs,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    samples: lat.length
+  };
 }
 
 async function flood(server: ServerChild, n: number, framing: Framing): Promise<Result> {
@@ -306,7 +343,9 @@ async function paced(server: ServerChild, n: number, framing: Framing): Promise<
  * A never-reading client next to 10 flooding ones: what does it cost the server? The flood uses
  * 1 KiB messages so that the kernel's socket buffers for the sloth fill within a second.
  */
-async function sloth(withSloth: boolean): Promise<{ peakRss: number; peakQueued: number; dropped: number; droppedAfter: number; deliveries: number }> {
+async function sloth(
+  withSloth: boolean
+): Promise<{ peakRss: number; peakQueued: number; dropped: number; droppedAfter: number; deliveries: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'cbc-lab-bench-'));
   const server = await ServerChild.start({ log: join(dir, 'chat.log'), batch: true });
   let slothSocket: Socket | null = null;
@@ -351,7 +390,13 @@ async function sloth(withSloth: boolean): Promise<{ peakRss: number; peakQueued:
     clearInterval(sampler);
     const st = await server.stats();
     for (const c of clients) c.close();
-    return { peakRss: Math.max(peakRss, st.rss), peakQueued: st.stats.peakQueuedBytes, dropped: st.stats.dropped, droppedAfter, deliveries };
+    return {
+      peakRss: Math.max(peakRss, st.rss),
+      peakQueued: st.stats.peakQueuedBytes,
+      dropped: st.stats.dropped,
+      droppedAfter,
+      deliveries
+    };
   } finally {
     slothSocket?.destroy();
     await server.close();
@@ -367,7 +412,18 @@ const MiB = (n: number) => (n / 2 ** 20).toFixed(1);
 
 function row(load: string, framing: string, n: number, r: Result): (string | number)[] {
   const d = n === 1 ? r.acks : r.deliveries;
-  return [load, framing, n, fmt(r.messagesIn), fmt(d), ms(r.p50), ms(r.p99), r.samples, `${Math.round(r.serverCpu * 100)}%`, fmt(d / Math.max(r.serverCpu, 0.01))];
+  return [
+    load,
+    framing,
+    n,
+    fmt(r.messagesIn),
+    fmt(d),
+    ms(r.p50),
+    ms(r.p99),
+    r.samples,
+    `${Math.round(r.serverCpu * 100)}%`,
+    fmt(d / Math.max(r.serverCpu, 0.01))
+  ];
 }
 
 export async function run(): Promise<Section[]> {
@@ -382,7 +438,14 @@ export async function run(): Promise<Section[]> {
         for (const n of [1, 10, 50]) {
           const r = mode === 'flood' ? await flood(server, n, framing) : await paced(server, n, framing);
           found.set(`${mode}/${framing}/${n}`, r);
-          rows.push(row(mode === 'flood' ? `flood (window ${WINDOW})` : `paced ${PACED_RATE}/s in`, framing === 'native' ? 'native cbc' : 'line', n, r));
+          rows.push(
+            row(
+              mode === 'flood' ? `flood (window ${WINDOW})` : `paced ${PACED_RATE}/s in`,
+              framing === 'native' ? 'native cbc' : 'line',
+              n,
+              r
+            )
+          );
         }
       }
     }
@@ -423,7 +486,18 @@ export async function run(): Promise<Section[]> {
         `Latency is send → arrival at another client, timed by one observer client that decrypts every relay it gets (1 client: the ack's round trip). ` +
         `Each row: ${WARMUP_MS} ms warm-up, ${MEASURE_MS} ms measured. "server CPU" is the server process's CPU time over the wall time (100% = one core); ` +
         `deliveries per server CPU-second is the figure least disturbed by other load on a shared machine. The last row turns write batching off to show what it is worth.`,
-      header: ['load', 'framing', 'clients', 'messages in/s', 'deliveries/s', 'p50 ms', 'p99 ms', 'latency samples', 'server CPU', 'deliveries per server CPU-s'],
+      header: [
+        'load',
+        'framing',
+        'clients',
+        'messages in/s',
+        'deliveries/s',
+        'p50 ms',
+        'p99 ms',
+        'latency samples',
+        'server CPU',
+        'deliveries per server CPU-s'
+      ],
       rows,
       targets: [
         `≥ 500,000 deliveries/s at 50 clients flooding 64-byte messages: native ${mark(nat50 >= 500_000)} (${fmt(nat50)}/s), line ${mark(line50 >= 500_000)} (${fmt(line50)}/s) ` +

@@ -28,20 +28,39 @@ async function forgery(browser: Browser, web: string, file: string) {
   await page.close();
 }
 
-async function paddingOracle(browser: Browser, web: string, width: number, height: number, file: string, macFile?: string) {
+async function paddingOracle(
+  browser: Browser,
+  web: string,
+  width: number,
+  height: number,
+  file: string,
+  macFile?: string
+) {
   const page = await browser.newPage({ viewport: { width, height } });
   page.on('pageerror', (e) => console.error('page error:', e.message));
   await page.goto(web + '/lessons/padding-oracle');
-  await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor().catch(async (err) => {
-    console.error('mode:', await page.locator('.lesson').getAttribute('data-mode'), 'ready:', await page.locator('.lesson').getAttribute('data-ready'));
-    throw err;
-  });
+  await page
+    .locator('.lesson[data-ready="true"][data-mode="live"]')
+    .waitFor()
+    .catch(async (err) => {
+      console.error(
+        'mode:',
+        await page.locator('.lesson').getAttribute('data-mode'),
+        'ready:',
+        await page.locator('.lesson').getAttribute('data-ready')
+      );
+      throw err;
+    });
   await page.locator('input[maxlength="64"]').fill('PIN 4071: meet at the north gate');
   await page.getByRole('button', { name: /Send it as the victim \(suite cbc\)/ }).click();
   await page.locator('[data-target="cbc"]').waitFor();
   await page.locator('#attack-cbc').getByRole('button', { name: 'Run the attack' }).click();
   // mid-attack: the first block done, the second under way
-  await page.waitForFunction(() => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 21, null, { timeout: 300_000 });
+  await page.waitForFunction(
+    () => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 21,
+    null,
+    { timeout: 300_000 }
+  );
   await page.evaluate(() => document.querySelector('#attack')!.scrollIntoView({ block: 'start' }));
   await page.waitForTimeout(100);
   await save(page, file);
@@ -62,10 +81,13 @@ async function paddingOracle(browser: Browser, web: string, width: number, heigh
   await page.close();
 }
 
-run(() => startDemoChild(['--no-bots', '--padding-oracle']), async (browser, demo) => {
-  await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping.png');
-  await bitFlipping(browser, demo.webUrl, 1920, 1080, 'lesson-bit-flipping-1080p.png');
-  await forgery(browser, demo.webUrl, 'lesson-bit-flipping-forgery.png');
-  await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
-  await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
-});
+run(
+  () => startDemoChild(['--no-bots', '--padding-oracle']),
+  async (browser, demo) => {
+    await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping.png');
+    await bitFlipping(browser, demo.webUrl, 1920, 1080, 'lesson-bit-flipping-1080p.png');
+    await forgery(browser, demo.webUrl, 'lesson-bit-flipping-forgery.png');
+    await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
+    await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
+  }
+);

@@ -71,9 +71,15 @@ for (const [w, h, suffix] of [
 
 run(startApp, async (browser, app) => {
   for (const s of shots) {
-    await shoot(browser, app.url + s.path, s, async (page) => {
-      await s.act(page);
-      await page.waitForTimeout(300);
-    }, s.path);
+    await shoot(
+      browser,
+      app.url + s.path,
+      s,
+      async (page) => {
+        await s.act(page);
+        await page.waitForTimeout(300);
+      },
+      s.path
+    );
   }
 });

@@ -21,14 +21,24 @@ async function main() {
   const demo = await startDemo({ webPort: 0, chatPort: 0, key: KEY, bots: true, botIntervalMs: 700 });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
   });
   try {
     await new Promise((r) => setTimeout(r, 6000));
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(`${demo.webUrl}/live`);
     await page.locator('[data-status="live"]').waitFor({ timeout: 15000 });
-    await page.waitForFunction(() => Number((document.querySelector('[data-testid="status"]') as HTMLElement | null)?.dataset.frames ?? 0) >= 12);
+    await page.waitForFunction(
+      () => Number((document.querySelector('[data-testid="status"]') as HTMLElement | null)?.dataset.frames ?? 0) >= 12
+    );
     // a chat frame bob sent (native cbc-hmac, client → server)
     await page.selectOption('[data-testid="filter-dir"]', 'c2s');
     await page.fill('[data-testid="filter-text"]', 'hmac tag');

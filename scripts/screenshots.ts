@@ -24,24 +24,66 @@ run(startApp, async (browser, app) => {
   await page0.close();
   const w = encodeURIComponent(wire);
   const shots: Shot[] = [
-    { file: 'learn-encrypt.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=5`, width: 1280, height: 720, hover: 'chain' },
+    {
+      file: 'learn-encrypt.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=5`,
+      width: 1280,
+      height: 720,
+      hover: 'chain'
+    },
     { file: 'learn-decrypt.png', path: `/learn?mode=decrypt&key=${KEY}&wire=${w}&step=5`, width: 1280, height: 720 },
-    { file: 'learn-padding-failure.png', path: `/learn?mode=decrypt&key=${WRONG_KEY}&wire=${w}&step=7`, width: 1280, height: 720 },
-    { file: 'learn-encrypt-1080p.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=2`, width: 1920, height: 1080 },
-    { file: 'learn-text.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=1`, width: 1280, height: 720 },
-    { file: 'learn-base64.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=9`, width: 1280, height: 720 },
-    { file: 'learn-1mib.png', path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&fill=1048576&step=30000`, width: 1920, height: 1080 },
-    { file: 'learn-bad-key.png', path: `/learn?mode=encrypt&key=2b7e1516&iv=${IV}&text=${TEXT}&step=5`, width: 1280, height: 720 }
+    {
+      file: 'learn-padding-failure.png',
+      path: `/learn?mode=decrypt&key=${WRONG_KEY}&wire=${w}&step=7`,
+      width: 1280,
+      height: 720
+    },
+    {
+      file: 'learn-encrypt-1080p.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=2`,
+      width: 1920,
+      height: 1080
+    },
+    {
+      file: 'learn-text.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=1`,
+      width: 1280,
+      height: 720
+    },
+    {
+      file: 'learn-base64.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=9`,
+      width: 1280,
+      height: 720
+    },
+    {
+      file: 'learn-1mib.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&fill=1048576&step=30000`,
+      width: 1920,
+      height: 1080
+    },
+    {
+      file: 'learn-bad-key.png',
+      path: `/learn?mode=encrypt&key=2b7e1516&iv=${IV}&text=${TEXT}&step=5`,
+      width: 1280,
+      height: 720
+    }
   ];
   for (const s of shots) {
-    await shoot(browser, app.url + s.path, s, async (page) => {
-      await page.locator('.stage.current').waitFor();
-      await page.waitForTimeout(400);
-      if (s.hover) {
-        const cell = page.locator('#pic-chain .cell.cipher').nth(20);
-        await cell.hover();
-        await page.waitForTimeout(150);
-      }
-    }, s.path.slice(0, 90));
+    await shoot(
+      browser,
+      app.url + s.path,
+      s,
+      async (page) => {
+        await page.locator('.stage.current').waitFor();
+        await page.waitForTimeout(400);
+        if (s.hover) {
+          const cell = page.locator('#pic-chain .cell.cipher').nth(20);
+          await cell.hover();
+          await page.waitForTimeout(150);
+        }
+      },
+      s.path.slice(0, 90)
+    );
   }
 });

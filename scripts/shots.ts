@@ -22,7 +22,13 @@ export interface Shot {
 }
 
 /** Open `url` at the shot's size once the network is idle, `act` on it, then save it. */
-export async function shoot(browser: Browser, url: string, shot: Shot, act: (page: Page) => Promise<void>, note?: string): Promise<void> {
+export async function shoot(
+  browser: Browser,
+  url: string,
+  shot: Shot,
+  act: (page: Page) => Promise<void>,
+  note?: string
+): Promise<void> {
   const page = await browser.newPage({ viewport: { width: shot.width, height: shot.height } });
   await page.goto(url, { waitUntil: 'networkidle' });
   await act(page);
@@ -31,7 +37,10 @@ export async function shoot(browser: Browser, url: string, shot: Shot, act: (pag
 }
 
 /** Start the server, then `shots` with one Chromium; stop both; exit 1 on any error. */
-export function run<S extends { stop(): Promise<void> }>(start: () => Promise<S>, shots: (browser: Browser, server: S) => Promise<void>): void {
+export function run<S extends { stop(): Promise<void> }>(
+  start: () => Promise<S>,
+  shots: (browser: Browser, server: S) => Promise<void>
+): void {
   (async () => {
     mkdirSync(OUT, { recursive: true });
     const server = await start();

@@ -3,13 +3,7 @@
 // tests and the bench drive it directly.
 import { connect as netConnect, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
-import {
-  FrameDecoder,
-  FrameError,
-  encodeFrame,
-  type Frame,
-  type SealedSuite
-} from '../src/lib/protocol/index.ts';
+import { FrameDecoder, FrameError, encodeFrame, type Frame, type SealedSuite } from '../src/lib/protocol/index.ts';
 import { deriveKeys, openFrame, openLineMessage, sealFrame, sealLine, utf8, type SuiteKeys } from './suites.ts';
 import { ACK_TEXT, DEFAULT_LINE_PAUSE_MS } from './chat/options.ts';
 import { lineStyleLabel, type LineStyle } from '../src/lib/protocol/line-message.ts';
@@ -27,7 +21,12 @@ export interface ChatClientOptions {
 }
 
 export type Incoming =
-  | { kind: 'hello' | 'ack' | 'chat' | 'join' | 'leave' | 'bye'; text: string; wire: Uint8Array | string; form?: string }
+  | {
+      kind: 'hello' | 'ack' | 'chat' | 'join' | 'leave' | 'bye';
+      text: string;
+      wire: Uint8Array | string;
+      form?: string;
+    }
   | { kind: 'error'; code: string; message: string; wire: Uint8Array | string }
   /** a frame that arrived but cannot be opened with our key */
   | { kind: 'undecryptable'; error: FrameError; wire: Uint8Array | string };
@@ -75,7 +74,15 @@ export class ChatClient extends EventEmitter {
           this.emitClose(null);
         });
         s.on('close', () => this.emitClose(null));
-        if (this.framing === 'native') this.write(sealFrame(this.keys, { type: 'hello', suite: this.suite, seq: this.seq++, plaintext: Buffer.from(this.name) }));
+        if (this.framing === 'native')
+          this.write(
+            sealFrame(this.keys, {
+              type: 'hello',
+              suite: this.suite,
+              seq: this.seq++,
+              plaintext: Buffer.from(this.name)
+            })
+          );
         resolve();
       });
     });
@@ -89,7 +96,11 @@ export class ChatClient extends EventEmitter {
   }
 
   private write(frame: Uint8Array): void {
-    this.emit('wire', 'out', this.framing === 'line' ? Buffer.from(frame).toString('latin1').replace(/\n$/, '') : frame);
+    this.emit(
+      'wire',
+      'out',
+      this.framing === 'line' ? Buffer.from(frame).toString('latin1').replace(/\n$/, '') : frame
+    );
     this.socket?.write(frame);
   }
 
@@ -105,7 +116,8 @@ export class ChatClient extends EventEmitter {
     return new Promise((resolve) => {
       const s = this.socket;
       if (!s || s.destroyed) return resolve();
-      if (this.framing === 'native' && !this.closed) this.write(encodeFrame({ type: 'bye', suite: 'none', seq: this.seq++, payload: new Uint8Array(0) }));
+      if (this.framing === 'native' && !this.closed)
+        this.write(encodeFrame({ type: 'bye', suite: 'none', seq: this.seq++, payload: new Uint8Array(0) }));
       s.end(() => resolve());
       setTimeout(() => {
         s.destroy();
@@ -168,7 +180,8 @@ export class ChatClient extends EventEmitter {
     this.emit('wire', 'in', f.raw);
     if (f.type === 'error' || f.type === 'bye') {
       const body = Buffer.from(f.payload).toString('utf8');
-      if (f.type === 'bye') return void this.emit('message', { kind: 'bye', text: body, wire: f.raw } satisfies Incoming);
+      if (f.type === 'bye')
+        return void this.emit('message', { kind: 'bye', text: body, wire: f.raw } satisfies Incoming);
       let code = 'ERR_UNKNOWN';
       let message = body;
       try {
@@ -185,13 +198,22 @@ export class ChatClient extends EventEmitter {
     try {
       text = utf8(openFrame(this.keys, f));
       // §3.5: the server's sequence numbers only go up on a connection
-      if (f.seq <= this.lastServerSeq) throw new FrameError('ERR_SEQUENCE', `expected a sequence number above ${this.lastServerSeq}, got ${f.seq}: a replayed frame`, { fatal: false });
+      if (f.seq <= this.lastServerSeq)
+        throw new FrameError(
+          'ERR_SEQUENCE',
+          `expected a sequence number above ${this.lastServerSeq}, got ${f.seq}: a replayed frame`,
+          { fatal: false }
+        );
       this.lastServerSeq = f.seq;
     } catch (err) {
       this.emit('message', { kind: 'undecryptable', error: err as FrameError, wire: f.raw } satisfies Incoming);
       return;
     }
-    this.emit('message', { kind: f.type as 'hello' | 'ack' | 'chat' | 'join' | 'leave', text, wire: f.raw } satisfies Incoming);
+    this.emit('message', {
+      kind: f.type as 'hello' | 'ack' | 'chat' | 'join' | 'leave',
+      text,
+      wire: f.raw
+    } satisfies Incoming);
   }
 }
 

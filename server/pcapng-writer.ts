@@ -21,7 +21,13 @@ export interface PcapngWriter {
   /** Bytes written so far (the file's length). */
   readonly bytesWritten: number;
   /** SYN, SYN/ACK, ACK for a new connection. Addresses as {ip, port} or "ip:port". */
-  open(connId: PcapConnId, client: TcpEndpoint | string, server: TcpEndpoint | string, ts?: PcapTimestamp, note?: string): void;
+  open(
+    connId: PcapConnId,
+    client: TcpEndpoint | string,
+    server: TcpEndpoint | string,
+    ts?: PcapTimestamp,
+    note?: string
+  ): void;
   /** One recorded chunk; split into segments of at most 65495 bytes. An empty chunk writes nothing. */
   data(connId: PcapConnId, direction: PcapDirection, bytes: Uint8Array, ts?: PcapTimestamp, note?: string): void;
   /** FIN/ACK, FIN/ACK, ACK; `by` is the side that closed first (default the client). */
@@ -62,7 +68,8 @@ export function openPcapngWriter(path: string, opts: PcapngWriterOptions = {}): 
       joined = blocks[i].buffer === first.buffer && blocks[i].byteOffset === end;
       end += blocks[i].length;
     }
-    if (joined) write(blocks.length === 1 ? first : new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset));
+    if (joined)
+      write(blocks.length === 1 ? first : new Uint8Array(first.buffer, first.byteOffset, end - first.byteOffset));
     else for (const b of blocks) write(b);
   };
   const endpoint = (e: TcpEndpoint | string): TcpEndpoint => (typeof e === 'string' ? parseEndpoint(e) : e);

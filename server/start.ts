@@ -73,11 +73,19 @@ function buildIsFresh(): { fresh: boolean; built: number } {
  * Run a slow step with its output held back: one line says what is happening, and the output is
  * shown (on stderr) only when the step fails. Returns whether it succeeded.
  */
-export function runQuietly(note: string, argv: string[], o: { cwd?: string; out?: (text: string) => void; err?: (text: string) => void } = {}): boolean {
+export function runQuietly(
+  note: string,
+  argv: string[],
+  o: { cwd?: string; out?: (text: string) => void; err?: (text: string) => void } = {}
+): boolean {
   const out = o.out ?? ((t: string) => void process.stdout.write(t));
   const err = o.err ?? ((t: string) => void process.stderr.write(t));
   out(`${note}\n`);
-  const res = spawnSync(argv[0], argv.slice(1), { cwd: o.cwd ?? root, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 256 * 1024 * 1024 });
+  const res = spawnSync(argv[0], argv.slice(1), {
+    cwd: o.cwd ?? root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 256 * 1024 * 1024
+  });
   if (res.status === 0) return true;
   const output = `${res.stdout ?? ''}${res.stderr ?? ''}`.trimEnd();
   if (output) err(`${output}\n`);
@@ -93,7 +101,9 @@ export function buildIfNeeded(): void {
     if (fresh) return;
     // vite's own output (the adapter's "Run npm run preview", the bundle sizes) is for `npm run
     // build`; here it would bury the demo's banner, so it is shown only when the build fails.
-    const note = built ? 'Sources changed since the last build: rebuilding the web app…' : 'Building the web app (first run, about a minute)…';
+    const note = built
+      ? 'Sources changed since the last build: rebuilding the web app…'
+      : 'Building the web app (first run, about a minute)…';
     const vite = join(root, 'node_modules', 'vite', 'bin', 'vite.js');
     if (!runQuietly(note, [process.execPath, vite, 'build', '--logLevel', 'warn'])) {
       throw new Error('the build failed (its output is above); run `npm install` first, then try again');

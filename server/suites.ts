@@ -2,7 +2,15 @@
 // src/lib/protocol only lays out bytes. Keys: the cbc suite and line framing use the pre-shared
 // key as is (the seeds do); cbc-hmac and gcm use keys derived from it with HKDF-SHA256 (RFC 5869),
 // so one key never serves two algorithms (§4.1).
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomFillSync, timingSafeEqual, type Decipher } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  hkdfSync,
+  randomFillSync,
+  timingSafeEqual,
+  type Decipher
+} from 'node:crypto';
 import { checkPkcs7 } from '../src/lib/crypto/pkcs7.ts';
 import { bytesToUtf8 } from '../src/lib/crypto/bytes.ts';
 import { checkKeyLength } from './key-length.ts';
@@ -46,7 +54,12 @@ const nodeHkdf: Hkdf = (ikm, info, length) => new Uint8Array(hkdfSync('sha256', 
 export function deriveKeys(psk: Uint8Array): SuiteKeys {
   checkKeyLength(psk, 'key');
   const k = suiteKeySchedule(psk, nodeHkdf);
-  return { psk: asBuffer(k.psk), cbcHmacEnc: asBuffer(k.cbcHmacEnc), cbcHmacMac: asBuffer(k.cbcHmacMac), gcm: asBuffer(k.gcm) };
+  return {
+    psk: asBuffer(k.psk),
+    cbcHmacEnc: asBuffer(k.cbcHmacEnc),
+    cbcHmacMac: asBuffer(k.cbcHmacMac),
+    gcm: asBuffer(k.gcm)
+  };
 }
 
 // IVs and nonces come from the CSPRNG in 4 KiB draws, handed out in slices: one call to
@@ -79,7 +92,11 @@ const ecbDecipher = new WeakMap<Uint8Array, Decipher>();
 /** AES-CBC decryption with the strict PKCS#7 check of the engine (RFC 5652 §6.3). */
 export function cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array): Buffer {
   if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) {
-    throw new FrameError('ERR_PAYLOAD_LENGTH', `cbc: expected whole 16-byte blocks, got ${ciphertext.length} bytes`, { expected: 'a multiple of 16', actual: ciphertext.length, fatal: false });
+    throw new FrameError('ERR_PAYLOAD_LENGTH', `cbc: expected whole 16-byte blocks, got ${ciphertext.length} bytes`, {
+      expected: 'a multiple of 16',
+      actual: ciphertext.length,
+      fatal: false
+    });
   }
   let d = ecbDecipher.get(key);
   if (!d) {
@@ -91,7 +108,13 @@ export function cbcDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Arr
   for (let i = padded.length - 1; i >= 16; i--) padded[i] ^= ciphertext[i - 16];
   for (let i = 0; i < 16; i++) padded[i] ^= iv[i];
   const check = checkPkcs7(padded);
-  if (!check.ok) throw new FrameError('ERR_BAD_PADDING', `${check.message}; do both sides use the same key?`, { expected: check.expected, actual: check.actual, position: check.position, fatal: false });
+  if (!check.ok)
+    throw new FrameError('ERR_BAD_PADDING', `${check.message}; do both sides use the same key?`, {
+      expected: check.expected,
+      actual: check.actual,
+      position: check.position,
+      fatal: false
+    });
   return padded.subarray(0, padded.length - check.padLength);
 }
 
@@ -163,7 +186,11 @@ export function openFrame(keys: SuiteKeys, frame: NativeFrame): Buffer {
     try {
       return Buffer.concat([head, d.final()]);
     } catch {
-      throw new FrameError('ERR_BAD_TAG', 'gcm: the tag does not match header, nonce and ciphertext: the frame was altered, or the keys differ; nothing was decrypted', { fatal: false });
+      throw new FrameError(
+        'ERR_BAD_TAG',
+        'gcm: the tag does not match header, nonce and ciphertext: the frame was altered, or the keys differ; nothing was decrypted',
+        { fatal: false }
+      );
     }
   }
   if (frame.suite === 'cbc-hmac') {
@@ -171,7 +198,11 @@ export function openFrame(keys: SuiteKeys, frame: NativeFrame): Buffer {
     const macEnd = HEADER_LENGTH + layout.tag!.start;
     const expected = createHmac('sha256', keys.cbcHmacMac).update(frame.raw.subarray(0, macEnd)).digest();
     if (!timingSafeEqual(expected, tag!)) {
-      throw new FrameError('ERR_BAD_MAC', 'cbc-hmac: the HMAC-SHA256 tag does not match header ‖ IV ‖ ciphertext: the frame was altered, or the keys differ; nothing was decrypted', { fatal: false });
+      throw new FrameError(
+        'ERR_BAD_MAC',
+        'cbc-hmac: the HMAC-SHA256 tag does not match header ‖ IV ‖ ciphertext: the frame was altered, or the keys differ; nothing was decrypted',
+        { fatal: false }
+      );
     }
     return cbcDecrypt(keys.cbcHmacEnc, iv, ciphertext);
   }
@@ -201,7 +232,14 @@ export function readLineMessageFast(raw: Uint8Array): LineMessage {
     const text = b.toString('latin1', 0, n - 1);
     const bytes = Buffer.from(text, 'base64');
     if (isMessageLength(bytes.length) && bytes.toString('base64') === text && !/^[0-9a-fA-F]+$/.test(text)) {
-      return { style: CANONICAL_STYLE, iv: bytes.subarray(0, IV_LENGTH), ciphertext: bytes.subarray(IV_LENGTH), bytes, ivText: { start: 0, end: 22 }, ciphertextText: { start: 21, end: n - 1 } };
+      return {
+        style: CANONICAL_STYLE,
+        iv: bytes.subarray(0, IV_LENGTH),
+        ciphertext: bytes.subarray(IV_LENGTH),
+        bytes,
+        ivText: { start: 0, end: 22 },
+        ciphertextText: { start: 21, end: n - 1 }
+      };
     }
   }
   return readLineMessage(raw);
@@ -214,8 +252,14 @@ export function openLineMessage(psk: Uint8Array, raw: Uint8Array): { plaintext: 
 }
 
 /** §5.5: `plaintext` sealed and written the way a peer wrote to us (the seeds' form natively). */
-export function sealLineStyled(psk: Uint8Array, plaintext: Uint8Array, style: LineStyle, iv: Uint8Array = freshRandom(IV_LENGTH)): Uint8Array {
+export function sealLineStyled(
+  psk: Uint8Array,
+  plaintext: Uint8Array,
+  style: LineStyle,
+  iv: Uint8Array = freshRandom(IV_LENGTH)
+): Uint8Array {
   const wire = Buffer.concat([iv, cbcEncrypt(psk, iv, plaintext)]);
-  if (style.encoding === 'base64' && !style.ivApart && style.ending !== 'crlf') return Buffer.from(wire.toString('base64') + '\n', 'latin1');
+  if (style.encoding === 'base64' && !style.ivApart && style.ending !== 'crlf')
+    return Buffer.from(wire.toString('base64') + '\n', 'latin1');
   return encodeLineMessage(wire, style);
 }

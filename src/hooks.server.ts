@@ -14,7 +14,9 @@ const ENDPOINT_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTI
 
 const endpointModules = import.meta.glob<Record<string, unknown>>('./routes/api/**/+server.ts');
 /** route id → its module loader, e.g. '/api/send' → ./routes/api/send/+server.ts */
-const endpoints = new Map(Object.entries(endpointModules).map(([file, load]) => [file.slice('./routes'.length, -'/+server.ts'.length), load]));
+const endpoints = new Map(
+  Object.entries(endpointModules).map(([file, load]) => [file.slice('./routes'.length, -'/+server.ts'.length), load])
+);
 const allowedCache = new Map<string, string[]>();
 
 /** The methods a route answers, as SvelteKit's 405 lists them: its exports, and HEAD wherever GET is. */
@@ -44,11 +46,18 @@ async function apiPrecheck(event: RequestEvent): Promise<Response | null> {
   const allowed = event.route.id ? await allowedMethods(event.route.id) : null;
   if (!allowed) {
     const known = [...endpoints.keys()].sort();
-    return apiError(404, 'ERR_NOT_FOUND', `path: expected one of ${known.join(', ')}, got ${JSON.stringify(url.pathname.slice(0, 200))}; the API is in docs/api.md`);
+    return apiError(
+      404,
+      'ERR_NOT_FOUND',
+      `path: expected one of ${known.join(', ')}, got ${JSON.stringify(url.pathname.slice(0, 200))}; the API is in docs/api.md`
+    );
   }
   if (!allowed.includes(request.method)) {
     const message = `method: expected ${orList(allowed)} for ${url.pathname}, got ${request.method}`;
-    return json({ code: 'ERR_METHOD_NOT_ALLOWED', message, allowed }, { status: 405, headers: { 'cache-control': 'no-store', allow: allowed.join(', ') } });
+    return json(
+      { code: 'ERR_METHOD_NOT_ALLOWED', message, allowed },
+      { status: 405, headers: { 'cache-control': 'no-store', allow: allowed.join(', ') } }
+    );
   }
   if (BODY_METHODS.has(request.method)) {
     const type = mediaType(request);
@@ -74,13 +83,19 @@ async function asJsonError(response: Response): Promise<Response> {
   const type = (response.headers.get('content-type') ?? '').toLowerCase();
   let message = '';
   if (type.startsWith('application/json')) {
-    const body = (await response.clone().json().catch(() => null)) as { code?: unknown; message?: unknown } | null;
+    const body = (await response
+      .clone()
+      .json()
+      .catch(() => null)) as { code?: unknown; message?: unknown } | null;
     if (typeof body?.code === 'string') return response;
     if (typeof body?.message === 'string') message = body.message;
   } else if (type.startsWith('text/plain')) {
     message = (await response.text()).slice(0, 300);
   }
-  const body: Record<string, unknown> = { code: codeFor(response.status), message: message || `the request failed with status ${response.status}` };
+  const body: Record<string, unknown> = {
+    code: codeFor(response.status),
+    message: message || `the request failed with status ${response.status}`
+  };
   const headers: Record<string, string> = { 'cache-control': 'no-store' };
   const allow = response.headers.get('allow');
   if (allow) {
@@ -118,7 +133,11 @@ export const handleError: HandleServerError = ({ error, event, status, message }
   // A bug, not a bad request: say so in the terminal (never to the client), once, without the stack.
   if (status >= 500) {
     const e = error as Error | undefined;
-    process.stderr.write(`cbc-lab web: ${event.request.method} ${event.url.pathname}: ${e?.message ?? String(error)}\n`);
+    process.stderr.write(
+      `cbc-lab web: ${event.request.method} ${event.url.pathname}: ${e?.message ?? String(error)}\n`
+    );
   }
-  return { message: status >= 500 ? 'internal error: the server failed to answer; the demo terminal says why' : message };
+  return {
+    message: status >= 500 ? 'internal error: the server failed to answer; the demo terminal says why' : message
+  };
 };

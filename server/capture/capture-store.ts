@@ -146,7 +146,12 @@ export class CaptureStore {
 
   /** The whole capture as the JSON file of src/lib/protocol/capture.ts (frames read back from the spool). */
   toCaptureFile(): CaptureFile {
-    return { format: 'cbc-lab-capture', version: 1, connections: this.connections(), frames: this.frames(0, Number.MAX_SAFE_INTEGER) };
+    return {
+      format: 'cbc-lab-capture',
+      version: 1,
+      connections: this.connections(),
+      frames: this.frames(0, Number.MAX_SAFE_INTEGER)
+    };
   }
 
   /** Deliver pending batches now (the tap calls this when it closes). */

@@ -112,7 +112,10 @@ export class Spool {
     const sizes = lines.map((l, i) => (frames[i].error ? Buffer.byteLength(l) : l.length));
     const text = lines.length === 1 ? lines[0] : lines.join('');
     let at = this.length;
-    this.write(text, sizes.reduce((a, b) => a + b, 0));
+    this.write(
+      text,
+      sizes.reduce((a, b) => a + b, 0)
+    );
     for (let i = 0; i < frames.length; i++) {
       this.seqs.push(frames[i].seq);
       this.offsets.push(at);
@@ -123,7 +126,8 @@ export class Spool {
   /** Index range [from, to) of the spool, parsed. */
   read(from: number, to: number): CapturedFrame[] {
     if (this.error) throw this.error;
-    if (this.fd === null && this.tempDir) throw new SpoolError(`capture spool ${this.path}: closed and removed; older frames cannot be read back`);
+    if (this.fd === null && this.tempDir)
+      throw new SpoolError(`capture spool ${this.path}: closed and removed; older frames cannot be read back`);
     const start = this.offsets.data[from];
     const end = to < this.offsets.length ? this.offsets.data[to] : this.length;
     const buf = Buffer.allocUnsafe(end - start);
@@ -133,12 +137,17 @@ export class Spool {
     try {
       fd = this.fd ?? openSync(this.path, 'r');
     } catch (err) {
-      throw new SpoolError(`capture spool ${this.path}: cannot be read back (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+      throw new SpoolError(
+        `capture spool ${this.path}: cannot be read back (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`
+      );
     }
     try {
       while (got < buf.length) {
         const n = readSync(fd, buf, got, buf.length - got, start + got);
-        if (n === 0) throw new SpoolError(`capture spool ${this.path}: ends at byte ${start + got}, expected ${end}; was it truncated?`);
+        if (n === 0)
+          throw new SpoolError(
+            `capture spool ${this.path}: ends at byte ${start + got}, expected ${end}; was it truncated?`
+          );
         got += n;
       }
     } finally {
@@ -166,7 +175,10 @@ export class Spool {
 
   private write(text: string, length: number): void {
     if (this.fd === null || this.error) {
-      if (!this.error) this.error = new SpoolError(`capture spool ${this.path}: closed; frames from now on are kept in memory only (up to the bound)`);
+      if (!this.error)
+        this.error = new SpoolError(
+          `capture spool ${this.path}: closed; frames from now on are kept in memory only (up to the bound)`
+        );
       return;
     }
     try {
@@ -178,7 +190,9 @@ export class Spool {
       }
       this.length += length;
     } catch (err) {
-      this.error = new SpoolError(`capture spool ${this.path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); frames from now on are kept in memory only (up to the bound)`);
+      this.error = new SpoolError(
+        `capture spool ${this.path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); frames from now on are kept in memory only (up to the bound)`
+      );
     }
   }
 }

@@ -34,7 +34,12 @@ export class Outbox {
       this.queue.push(last);
       this.queuedBytes += last.length;
     }
-    const data = this.queue.length === 0 ? null : this.queue.length === 1 ? this.queue[0] : Buffer.concat(this.queue, this.queuedBytes);
+    const data =
+      this.queue.length === 0
+        ? null
+        : this.queue.length === 1
+          ? this.queue[0]
+          : Buffer.concat(this.queue, this.queuedBytes);
     this.queue = [];
     this.queuedBytes = 0;
     return data;
@@ -161,7 +166,12 @@ export class Broadcaster {
   /** A write to this socket completed: progress (§8.6). */
   private written(c: Conn): void {
     c.outbox.writesDone++;
-    if (c.outbox.backlogSince !== null && c.open && c.outbox.queuedBytes + c.socket.writableLength <= this.limits.highWater) this.unbacklog(c);
+    if (
+      c.outbox.backlogSince !== null &&
+      c.open &&
+      c.outbox.queuedBytes + c.socket.writableLength <= this.limits.highWater
+    )
+      this.unbacklog(c);
   }
 
   /** The socket's 'drain'. */
@@ -223,7 +233,14 @@ export class Broadcaster {
 
   private dropSlow(c: Conn): void {
     this.stats.dropped++;
-    this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SLOW_READER', fatal: true, queued: c.outbox.queuedBytes + c.socket.writableLength });
+    this.log.write({
+      event: 'error',
+      conn: c.id,
+      peer: c.peer,
+      code: 'ERR_SLOW_READER',
+      fatal: true,
+      queued: c.outbox.queuedBytes + c.socket.writableLength
+    });
     c.outbox.take();
     this.drop(c);
     c.socket.destroy();

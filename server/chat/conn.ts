@@ -94,7 +94,8 @@ export class Conn {
   /** Move on in the life above; a step it does not allow is a bug in the server. */
   to(next: ConnState): void {
     if (next === this.current) return;
-    if (!NEXT[this.current].includes(next)) throw new Error(`connection ${this.id}: ${this.current} cannot become ${next}`);
+    if (!NEXT[this.current].includes(next))
+      throw new Error(`connection ${this.id}: ${this.current} cannot become ${next}`);
     this.current = next;
   }
 }

@@ -25,7 +25,8 @@ export class Frames {
 
   /** A frame for one connection; line clients get the text a seed client would print (§8.2). */
   seal(c: Conn, type: OutType, text: string, seq = this.nextSeq()): Buffer {
-    if (c.framing === 'line') return Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(lineText(type, text)), c.style));
+    if (c.framing === 'line')
+      return Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(lineText(type, text)), c.style));
     return sealFrame(this.keys, { type, suite: c.suite!, seq, plaintext: Buffer.from(text) });
   }
 
@@ -37,38 +38,82 @@ export class Frames {
   errorFrame(c: Conn, e: FrameError): Buffer {
     if (c.framing === 'line') {
       // §5.4: line framing has no error frame; an encrypted "ERROR CODE: message" line takes its place
-      return this.logOut(c, 'error', Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`), c.style)));
+      return this.logOut(
+        c,
+        'error',
+        Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(`ERROR ${e.code}: ${e.message}`), c.style))
+      );
     }
     const payload = Buffer.from(JSON.stringify({ code: e.code, message: e.message }));
     // §8.5: an error frame is in the clear and its message may quote decrypted bytes: log only its header
     const frame = Buffer.from(encodeFrame({ type: 'error', suite: 'none', seq: this.nextSeq(), payload }));
-    this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: 'native', type: 'error', suite: 'none', seq: frame.readUInt32BE(5), code: e.code, wire: frame.subarray(0, 13).toString('base64') });
+    this.log.write({
+      conn: c.id,
+      peer: c.peer,
+      dir: 'out',
+      framing: 'native',
+      type: 'error',
+      suite: 'none',
+      seq: frame.readUInt32BE(5),
+      code: e.code,
+      wire: frame.subarray(0, 13).toString('base64')
+    });
     return frame;
   }
 
   /** §8.8: what a connection is told when the server shuts down; null for one that cannot read it yet. */
   bye(c: Conn, reason: string): Buffer | null {
     let bye: Buffer | null = null;
-    if (c.framing === 'native' && c.suite) bye = Buffer.from(encodeFrame({ type: 'bye', suite: 'none', seq: this.nextSeq(), payload: Buffer.from(reason) }));
-    else if (c.framing === 'line' && c.state === 'in-room') bye = Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(`* ${reason}: bye`), c.style));
+    if (c.framing === 'native' && c.suite)
+      bye = Buffer.from(encodeFrame({ type: 'bye', suite: 'none', seq: this.nextSeq(), payload: Buffer.from(reason) }));
+    else if (c.framing === 'line' && c.state === 'in-room')
+      bye = Buffer.from(sealLineStyled(this.keys.psk, Buffer.from(`* ${reason}: bye`), c.style));
     return bye && this.logOut(c, 'bye', bye);
   }
 
   /** §8.5: a frame for one connection, logged as it goes on the wire. */
   logOut(c: Conn, type: string, frame: Buffer): Buffer {
     const line = c.framing === 'line';
-    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite, seq: line ? undefined : frame.readUInt32BE(5), wire: wireText(line, frame) });
+    if (this.log.enabled)
+      this.log.write({
+        conn: c.id,
+        peer: c.peer,
+        dir: 'out',
+        framing: line ? 'line' : 'native',
+        type,
+        suite: line ? 'cbc' : frame[4] === 0 ? 'none' : c.suite,
+        seq: line ? undefined : frame.readUInt32BE(5),
+        wire: wireText(line, frame)
+      });
     return frame;
   }
 
   /** §8.5: one frame sealed once and sent to the connections `to`, logged once. */
   logRelay(to: number[], groupKey: string, type: string, seq: number, frame: Buffer): void {
     const line = groupKey.startsWith('line');
-    this.log.write({ conn: to, dir: 'out', framing: line ? 'line' : 'native', type, suite: line ? 'cbc' : groupKey, seq: line ? undefined : seq, wire: wireText(line, frame) });
+    this.log.write({
+      conn: to,
+      dir: 'out',
+      framing: line ? 'line' : 'native',
+      type,
+      suite: line ? 'cbc' : groupKey,
+      seq: line ? undefined : seq,
+      wire: wireText(line, frame)
+    });
   }
 
   logIn(c: Conn, f: NativeFrame): void {
-    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'native', type: f.type, suite: f.suite, seq: f.seq, wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64') });
+    if (this.log.enabled)
+      this.log.write({
+        conn: c.id,
+        peer: c.peer,
+        dir: 'in',
+        framing: 'native',
+        type: f.type,
+        suite: f.suite,
+        seq: f.seq,
+        wire: Buffer.from(f.raw.buffer, f.raw.byteOffset, f.raw.length).toString('base64')
+      });
   }
 }
 

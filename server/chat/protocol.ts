@@ -1,7 +1,15 @@
 // What a connection's bytes mean (docs/protocol.md §8.1–§8.3, §8.7): framing chosen by the first
 // byte or by silence, the hello, chat and bye, and one clear outcome for every bad input. Every
 // outcome is per connection; nothing one client sends can stop the others.
-import { FrameError, NAME_MAX, nameFault, type Frame, type LineFrame, type NativeFrame, type SealedSuite } from '../../src/lib/protocol/index.ts';
+import {
+  FrameError,
+  NAME_MAX,
+  nameFault,
+  type Frame,
+  type LineFrame,
+  type NativeFrame,
+  type SealedSuite
+} from '../../src/lib/protocol/index.ts';
 import { lineStyleLabel, styleKey } from '../../src/lib/protocol/line-message.ts';
 import { cbcDecrypt, openFrame, readLineMessageFast, utf8 } from '../suites.ts';
 import type { Broadcaster } from './broadcast.ts';
@@ -65,7 +73,11 @@ export class ChatProtocol {
 
   /** §8.7: no complete frame for idleTimeout seconds (a trickle of bytes does not count). */
   idleTimeout(c: Conn): void {
-    const e = new FrameError('ERR_IDLE_TIMEOUT', `no complete frame for ${this.limits.idleMs / 1000} s; closing the connection`, { fatal: true });
+    const e = new FrameError(
+      'ERR_IDLE_TIMEOUT',
+      `no complete frame for ${this.limits.idleMs / 1000} s; closing the connection`,
+      { fatal: true }
+    );
     this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true });
     c.framing ??= c.decoder.framing;
     this.finish(c, c.framing === null ? null : this.frames.errorFrame(c, e));
@@ -82,7 +94,10 @@ export class ChatProtocol {
   }
 
   private onStreamError(c: Conn, err: unknown): void {
-    const e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
+    const e =
+      err instanceof FrameError
+        ? err
+        : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
     this.stats.errors++;
     this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, fatal: true, position: e.position });
     c.framing ??= c.decoder.framing; // the first frame may have failed after its first byte chose the framing
@@ -90,7 +105,13 @@ export class ChatProtocol {
     if (c.framing === null || neverFramed || e.code === 'ERR_RAW_BYTES' || e.code === 'ERR_LATE_HELLO') {
       // §2.3, §5.6: nothing we can frame, or a peer that cannot read our lines; say so in one
       // line of plain ASCII, which a terminal or a seed program prints as it is, then close.
-      this.finish(c, Buffer.from(`cbc-lab: ${e.code}: ${e.message.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?')}\n`, 'latin1'));
+      this.finish(
+        c,
+        Buffer.from(
+          `cbc-lab: ${e.code}: ${e.message.replace(/§/g, 'section ').replace(/[^\x20-\x7e]/g, '?')}\n`,
+          'latin1'
+        )
+      );
       return;
     }
     this.finish(c, this.frames.errorFrame(c, e));
@@ -109,14 +130,28 @@ export class ChatProtocol {
       if (f.framing === 'line') this.onLine(c, f);
       else this.onNative(c, f);
     } catch (err) {
-      let e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
+      let e =
+        err instanceof FrameError
+          ? err
+          : new FrameError('ERR_INTERNAL', `internal error: ${(err as Error)?.message ?? err}`);
       const cause = e.code;
       if (!this.limits.paddingOracle && (e.code === 'ERR_BAD_PADDING' || e.code === 'ERR_BAD_UTF8')) {
         // §6.4: one answer for every way decryption can fail, so the reply is no padding oracle
-        e = new FrameError('ERR_DECRYPT', `cannot decrypt ${f.framing === 'native' && f.type === 'hello' ? 'the hello' : 'the message'}: bad padding or not UTF-8 text; do both sides use the same key?`, { fatal: e.fatal });
+        e = new FrameError(
+          'ERR_DECRYPT',
+          `cannot decrypt ${f.framing === 'native' && f.type === 'hello' ? 'the hello' : 'the message'}: bad padding or not UTF-8 text; do both sides use the same key?`,
+          { fatal: e.fatal }
+        );
       }
       this.stats.errors++;
-      this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: e.code, ...(cause !== e.code ? { cause } : {}), fatal: e.fatal });
+      this.log.write({
+        event: 'error',
+        conn: c.id,
+        peer: c.peer,
+        code: e.code,
+        ...(cause !== e.code ? { cause } : {}),
+        fatal: e.fatal
+      });
       if (e.fatal) this.finish(c, this.frames.errorFrame(c, e));
       else this.out.send(c, this.frames.errorFrame(c, e));
     }
@@ -129,7 +164,11 @@ export class ChatProtocol {
   private onFraming(c: Conn, framing: 'line' | 'native'): void {
     if (c.framing === 'line' && framing === 'native') {
       const after = this.limits.clock.monotonic() - c.connectedAt;
-      throw new FrameError('ERR_LATE_HELLO', `a native hello came ${Math.round(after)} ms after connecting; after ${this.limits.graceMs} ms of silence this connection was taken for a line listener (docs/protocol.md, section 8.2): send the hello at once`, { fatal: true });
+      throw new FrameError(
+        'ERR_LATE_HELLO',
+        `a native hello came ${Math.round(after)} ms after connecting; after ${this.limits.graceMs} ms of silence this connection was taken for a line listener (docs/protocol.md, section 8.2): send the hello at once`,
+        { fatal: true }
+      );
     }
     c.framing = framing;
     if (!c.open) return;
@@ -148,7 +187,10 @@ export class ChatProtocol {
     if (full === null) return true;
     this.log.write({ event: 'error', conn: c.id, peer: c.peer, code: 'ERR_SERVER_FULL', fatal: true });
     c.framing ??= 'line';
-    this.finish(c, this.frames.errorFrame(c, new FrameError('ERR_SERVER_FULL', `the room is full (${full}); try again later`)));
+    this.finish(
+      c,
+      this.frames.errorFrame(c, new FrameError('ERR_SERVER_FULL', `the room is full (${full}); try again later`))
+    );
     return false;
   }
 
@@ -158,11 +200,26 @@ export class ChatProtocol {
       m = readLineMessageFast(f.raw);
     } catch (err) {
       // §8.5: what is not a message may be anything (a cleartext line typed into nc): its code only
-      this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', length: f.raw.length, code: (err as FrameError).code });
+      this.log.write({
+        conn: c.id,
+        peer: c.peer,
+        dir: 'in',
+        framing: 'line',
+        length: f.raw.length,
+        code: (err as FrameError).code
+      });
       throw err;
     }
     const form = lineStyleLabel(m.style);
-    if (this.log.enabled) this.log.write({ conn: c.id, peer: c.peer, dir: 'in', framing: 'line', ...(form !== 'line' ? { form } : {}), wire: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('base64') });
+    if (this.log.enabled)
+      this.log.write({
+        conn: c.id,
+        peer: c.peer,
+        dir: 'in',
+        framing: 'line',
+        ...(form !== 'line' ? { form } : {}),
+        wire: Buffer.from(m.bytes.buffer, m.bytes.byteOffset, m.bytes.length).toString('base64')
+      });
     if (m.style !== c.style) {
       c.style = m.style;
       c.groupKey = `line:${styleKey(m.style)}`;
@@ -176,7 +233,12 @@ export class ChatProtocol {
     this.frames.logIn(c, f);
     if (c.state === 'native-hello-wait') {
       // §8.1: a native connection starts with a hello; without one nothing else can be read.
-      if (f.type !== 'hello') throw new FrameError('ERR_UNEXPECTED_TYPE', `expected a hello frame first, got ${f.type}`, { expected: 'hello', actual: f.type, fatal: true });
+      if (f.type !== 'hello')
+        throw new FrameError('ERR_UNEXPECTED_TYPE', `expected a hello frame first, got ${f.type}`, {
+          expected: 'hello',
+          actual: f.type,
+          fatal: true
+        });
       let name: string;
       try {
         name = utf8(openFrame(this.frames.keys, f));
@@ -196,12 +258,20 @@ export class ChatProtocol {
       return;
     }
     if (f.suite !== 'none' && f.suite !== c.suite) {
-      throw new FrameError('ERR_SUITE_MISMATCH', `expected suite ${c.suite} as chosen in the hello, got ${f.suite}`, { expected: c.suite!, actual: f.suite, fatal: false });
+      throw new FrameError('ERR_SUITE_MISMATCH', `expected suite ${c.suite} as chosen in the hello, got ${f.suite}`, {
+        expected: c.suite!,
+        actual: f.suite,
+        fatal: false
+      });
     }
     // Open first (for cbc-hmac and gcm that authenticates the seq), then check the seq (§3.5).
     const plaintext = f.type === 'chat' ? openFrame(this.frames.keys, f) : null;
     if (f.seq < c.nextSeq) {
-      throw new FrameError('ERR_SEQUENCE', `expected a sequence number of at least ${c.nextSeq}, got ${f.seq}: a replayed or reordered frame`, { expected: `≥ ${c.nextSeq}`, actual: f.seq, fatal: false });
+      throw new FrameError(
+        'ERR_SEQUENCE',
+        `expected a sequence number of at least ${c.nextSeq}, got ${f.seq}: a replayed or reordered frame`,
+        { expected: `≥ ${c.nextSeq}`, actual: f.seq, fatal: false }
+      );
     }
     c.nextSeq = f.seq + 1;
     switch (f.type) {
@@ -217,7 +287,11 @@ export class ChatProtocol {
       case 'error':
         return; // logged above; a client's complaint needs no answer
       default:
-        throw new FrameError('ERR_UNEXPECTED_TYPE', `a client may send chat, bye or error after its hello, got ${f.type}`, { expected: 'chat, bye or error', actual: f.type, fatal: false });
+        throw new FrameError(
+          'ERR_UNEXPECTED_TYPE',
+          `a client may send chat, bye or error after its hello, got ${f.type}`,
+          { expected: 'chat, bye or error', actual: f.type, fatal: false }
+        );
     }
   }
 
@@ -225,7 +299,11 @@ export class ChatProtocol {
     const n = Buffer.byteLength(text);
     const most = this.limits.maxPayload - RELAY_OVERHEAD;
     if (n > most) {
-      throw new FrameError('ERR_FRAME_TOO_LARGE', `message: expected at most ${most} bytes of text so that it can be relayed, got ${n}; send it in parts`, { expected: most, actual: n, fatal: false });
+      throw new FrameError(
+        'ERR_FRAME_TOO_LARGE',
+        `message: expected at most ${most} bytes of text so that it can be relayed, got ${n}; send it in parts`,
+        { expected: most, actual: n, fatal: false }
+      );
     }
   }
 

@@ -60,7 +60,13 @@ export class Room {
 
   /** How many connections are in each state: what the server is doing, at a glance. */
   stateCounts(): Record<ConnState, number> {
-    const counts: Record<ConnState, number> = { pending: 0, 'native-hello-wait': 0, 'in-room': 0, closing: 0, closed: 0 };
+    const counts: Record<ConnState, number> = {
+      pending: 0,
+      'native-hello-wait': 0,
+      'in-room': 0,
+      closing: 0,
+      closed: 0
+    };
     for (const c of this.conns) counts[c.state]++;
     return counts;
   }

@@ -8,7 +8,13 @@ import { Broadcaster } from './broadcast.ts';
 import { Conn, type ConnState } from './conn.ts';
 import { Frames } from './frames.ts';
 import { JsonLog } from './log.ts';
-import { CLOSE_DEADLINE_MS, resolveOptions, type ChatLimits, type ChatServerOptions, type ChatStats } from './options.ts';
+import {
+  CLOSE_DEADLINE_MS,
+  resolveOptions,
+  type ChatLimits,
+  type ChatServerOptions,
+  type ChatStats
+} from './options.ts';
 import { ChatProtocol } from './protocol.ts';
 import { Room } from './room.ts';
 
@@ -115,7 +121,8 @@ export class ChatServer {
     if (idleMs <= 0 || this.out.inputPaused) return;
     for (const c of this.room.conns) {
       // §8.7: only an unfinished frame times out; a listener with nothing pending stays
-      if (!c.open || c.outbox.backlogSince !== null || c.decoder.pending === 0 || now - c.lastFrameAt <= idleMs) continue;
+      if (!c.open || c.outbox.backlogSince !== null || c.decoder.pending === 0 || now - c.lastFrameAt <= idleMs)
+        continue;
       this.protocol.idleTimeout(c);
     }
   }

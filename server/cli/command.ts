@@ -53,7 +53,11 @@ export function usageReport(
 }
 
 /** `argv` read against the command's flags; with --help, its help printed and null (the caller exits 0). */
-export function flagsOrHelp(argv: readonly string[], command: Pick<Command, 'flags' | 'help'>, io: Pick<CliIo, 'stdout'>): ParsedFlags | null {
+export function flagsOrHelp(
+  argv: readonly string[],
+  command: Pick<Command, 'flags' | 'help'>,
+  io: Pick<CliIo, 'stdout'>
+): ParsedFlags | null {
   const f = parseFlags(argv, command.flags);
   if (!f.help) return f;
   io.stdout.write(command.help);

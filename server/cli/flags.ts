@@ -54,7 +54,10 @@ export interface ParsedFlags {
 /** ERR_EXTRA_ARGUMENT for the first operand of a command that takes none; `hint` says what to do instead. */
 export function refuseOperands(f: ParsedFlags, hint?: string): void {
   if (f.positionals.length)
-    throw new UsageError('ERR_EXTRA_ARGUMENT', `unexpected argument ${JSON.stringify(f.positionals[0])}${hint ? `; ${hint}` : ''}`);
+    throw new UsageError(
+      'ERR_EXTRA_ARGUMENT',
+      `unexpected argument ${JSON.stringify(f.positionals[0])}${hint ? `; ${hint}` : ''}`
+    );
 }
 
 const HELP_FLAG: Flag = { name: 'help', type: 'boolean', help: ['this text'] };

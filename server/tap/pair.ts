@@ -91,8 +91,16 @@ export class Pair {
       },
       countError: () => void ctx.stats.errors++
     };
-    const options = { maxPayload: ctx.maxPayload, linePauseMs: ctx.linePauseMs, clock: ctx.clock, wallMs: () => nsToMs(ctx.nanos()) };
-    this.streams = { c2s: new DirectionStream(id, 'c2s', out, options), s2c: new DirectionStream(id, 's2c', out, options) };
+    const options = {
+      maxPayload: ctx.maxPayload,
+      linePauseMs: ctx.linePauseMs,
+      clock: ctx.clock,
+      wallMs: () => nsToMs(ctx.nanos())
+    };
+    this.streams = {
+      c2s: new DirectionStream(id, 'c2s', out, options),
+      s2c: new DirectionStream(id, 's2c', out, options)
+    };
     this.done = new Promise<void>((resolve) => (this.resolveDone = resolve));
   }
 
@@ -101,7 +109,12 @@ export class Pair {
     const { ctx, client } = this;
     client.setNoDelay(true);
     const ns = ctx.nanos();
-    ctx.store.openConnection({ conn: this.id, client: hostPort(client.remoteAddress, client.remotePort), server: ctx.target, opened: nsToMs(ns) });
+    ctx.store.openConnection({
+      conn: this.id,
+      client: hostPort(client.remoteAddress, client.remotePort),
+      server: ctx.target,
+      opened: nsToMs(ns)
+    });
     ctx.pcap.open(this.id, client, ns);
     client.on('error', (err) => this.fail('c2s', err));
     client.on('close', () => this.clientClosed());
@@ -190,7 +203,9 @@ export class Pair {
       ctx.store.appendMany(frames, raws);
     } catch (err) {
       // A bug in recording must not stop the forwarding (nor the process): say so, go on.
-      ctx.warn(`cbc-lab tap: connection ${this.id} ${dir}: a chunk of ${chunk.length} bytes could not be recorded (${(err as Error)?.message ?? err}); it is forwarded all the same`);
+      ctx.warn(
+        `cbc-lab tap: connection ${this.id} ${dir}: a chunk of ${chunk.length} bytes could not be recorded (${(err as Error)?.message ?? err}); it is forwarded all the same`
+      );
     }
   }
 
@@ -208,7 +223,8 @@ export class Pair {
       if (!this.firstEnd) this.firstEnd = dir;
       this.streams[dir].end(true);
       if (!to.destroyed && !to.writableEnded) to.end(); // half-close travels on
-      if (this.streams[dir === 'c2s' ? 's2c' : 'c2s'].ended) this.ctx.pcap.close(this.id, this.ctx.nanos(), this.firstEnd ?? dir, this.endNote());
+      if (this.streams[dir === 'c2s' ? 's2c' : 'c2s'].ended)
+        this.ctx.pcap.close(this.id, this.ctx.nanos(), this.firstEnd ?? dir, this.endNote());
     });
   }
 
@@ -229,7 +245,11 @@ export class Pair {
     ctx.pcap.forget(this.id);
     ctx.stats.open--;
     ctx.finished(this);
-    ctx.store.closeConnection(this.id, nsToMs(ns), this.error ? { code: this.error.code, message: this.error.message } : undefined);
+    ctx.store.closeConnection(
+      this.id,
+      nsToMs(ns),
+      this.error ? { code: this.error.code, message: this.error.message } : undefined
+    );
     this.resolveDone();
   }
 }

@@ -33,11 +33,15 @@ export class PcapSink {
     const sIp = ipv4(client.localAddress);
     if (cIp && sIp && client.remotePort && client.localPort) {
       this.conversations.set(conn, 'open');
-      this.write(conn, (w) => w.open(conn, { ip: cIp, port: client.remotePort! }, { ip: sIp, port: client.localPort! }, ns));
+      this.write(conn, (w) =>
+        w.open(conn, { ip: cIp, port: client.remotePort! }, { ip: sIp, port: client.localPort! }, ns)
+      );
       if (!this.writer) this.conversations.set(conn, 'closed');
     } else if (!this.warnedIpv6) {
       this.warnedIpv6 = true;
-      this.warn(`cbc-lab tap: the pcapng holds IPv4 only; connection ${conn} from ${client.remoteAddress} is in the JSON capture but not in the pcapng`);
+      this.warn(
+        `cbc-lab tap: the pcapng holds IPv4 only; connection ${conn} from ${client.remoteAddress} is in the JSON capture but not in the pcapng`
+      );
     }
   }
 
@@ -86,7 +90,9 @@ export class PcapSink {
       what(this.writer);
     } catch (err) {
       this.error = err as Error;
-      this.warn(`cbc-lab tap: the pcapng ${this.path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it ends here, the JSON capture goes on`);
+      this.warn(
+        `cbc-lab tap: the pcapng ${this.path} cannot be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); it ends here, the JSON capture goes on`
+      );
       this.end();
     }
   }

@@ -143,7 +143,10 @@ export class DirectionStream {
 
   /** The decoder failed: the bytes from the start of the frame it was reading to the end of what it holds. */
   private failed(err: unknown, time: number): CapturedFrame {
-    const e = err instanceof FrameError ? err : new FrameError('ERR_INTERNAL', `tap: the decoder failed unexpectedly: ${(err as Error)?.message ?? err}`);
+    const e =
+      err instanceof FrameError
+        ? err
+        : new FrameError('ERR_INTERNAL', `tap: the decoder failed unexpectedly: ${(err as Error)?.message ?? err}`);
     const at = this.decoder.offset;
     const parts: Buffer[] = [];
     let pos = this.heldStart;

@@ -48,14 +48,28 @@ export async function startTap(o: TapOptions): Promise<Tap> {
   }
   let store: CaptureStore;
   try {
-    store = new CaptureStore({ spoolPath, memoryFrames: o.memoryFrames, memoryBytes: o.memoryBytes, pcapngPath: pcapPath, clock });
+    store = new CaptureStore({
+      spoolPath,
+      memoryFrames: o.memoryFrames,
+      memoryBytes: o.memoryBytes,
+      pcapngPath: pcapPath,
+      clock
+    });
   } catch (err) {
     pcap.end();
     removeTemp();
     throw err;
   }
 
-  const stats: TapStats = { connections: 0, open: 0, frames: 0, errors: 0, bytes: { c2s: 0, s2c: 0 }, chunks: { c2s: 0, s2c: 0 }, payloadPackets: 0 };
+  const stats: TapStats = {
+    connections: 0,
+    open: 0,
+    frames: 0,
+    errors: 0,
+    bytes: { c2s: 0, s2c: 0 },
+    chunks: { c2s: 0, s2c: 0 },
+    payloadPackets: 0
+  };
   const pairs = new Set<Pair>();
   let nextConn = 1;
   let nextSeq = 1;

@@ -11,7 +11,12 @@ export const NAV: NavItem[] = [
     label: 'Learn',
     blurb: 'Type a message and step through AES-CBC byte by byte: padding, the XOR chain, AES, base64.'
   },
-  { href: '/live', label: 'Live', blurb: 'Watch chat frames cross a real TCP wire, decrypt them here with the key, and open any one in the step-through.' },
+  {
+    href: '/live',
+    label: 'Live',
+    blurb:
+      'Watch chat frames cross a real TCP wire, decrypt them here with the key, and open any one in the step-through.'
+  },
   {
     href: '/lessons',
     label: 'Lessons',

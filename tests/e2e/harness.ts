@@ -111,7 +111,11 @@ export interface OpenOptions {
 export type OpenedPage = Page & { errors: string[] };
 
 /** Open `url` in a new page at 1280×720 (unless told) and wait for `ready`. */
-export async function openPage(browser: Browser, url: string, { ready, viewport = { width: 1280, height: 720 }, timeout }: OpenOptions): Promise<OpenedPage> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  { ready, viewport = { width: 1280, height: 720 }, timeout }: OpenOptions
+): Promise<OpenedPage> {
   const page = (await browser.newPage({ viewport })) as OpenedPage;
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));

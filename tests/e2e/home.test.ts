@@ -7,11 +7,17 @@ const t = useApp();
 describe('/', () => {
   it('links /learn, /live, /lessons and each of the six lessons, and none of its links is dead', async () => {
     const page = await t.open('/', { ready: 'h1' });
-    const hrefs = await page.locator('main a[href^="/"]').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+    const hrefs = await page
+      .locator('main a[href^="/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
     for (const part of ['/learn', '/live', '/lessons']) expect(hrefs).toContain(part);
     const lessons = hrefs.filter((h) => h.startsWith('/lessons/'));
     expect(new Set(lessons)).toEqual(
-      new Set(['bit-flipping', 'padding-oracle', 'ecb-vs-cbc', 'iv-mistakes', 'aes-rounds', 'why-decryption-failed'].map((s) => `/lessons/${s}`))
+      new Set(
+        ['bit-flipping', 'padding-oracle', 'ecb-vs-cbc', 'iv-mistakes', 'aes-rounds', 'why-decryption-failed'].map(
+          (s) => `/lessons/${s}`
+        )
+      )
     );
     for (const href of new Set(hrefs)) {
       const res = await fetch(t.app.url + href);

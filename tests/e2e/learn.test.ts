@@ -19,7 +19,8 @@ const F21_LINK = `/learn?mode=encrypt&enc=hex&padding=none&key=${F21.key}&iv=${F
 
 const t = useApp();
 
-const open = (path: string, viewport?: { width: number; height: number }) => t.open(path, { ready: '.learn[data-ready="true"]', viewport });
+const open = (path: string, viewport?: { width: number; height: number }) =>
+  t.open(path, { ready: '.learn[data-ready="true"]', viewport });
 const status = (page: Page) => page.locator('[data-testid="step-status"]').innerText();
 
 describe('/learn', () => {
@@ -161,7 +162,9 @@ describe('/learn', () => {
   });
 
   it('keeps a 1 MiB message usable: it renders, and a step answers quickly', async () => {
-    const page = await open('/learn?mode=encrypt&key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&fill=1048576&step=30000');
+    const page = await open(
+      '/learn?mode=encrypt&key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&fill=1048576&step=30000'
+    );
     expect(await status(page)).toMatch(/Step 30000 of 65543/);
     const ms = await page.evaluate(async () => {
       const t0 = performance.now();

@@ -56,7 +56,9 @@ describe('lesson: inside one AES block', { timeout: 90_000 }, () => {
     // the address keeps the step, so the link can be shared
     await page.waitForFunction(() => new URL(location.href).searchParams.get('step') === '16');
     // the jump menu goes to round 10
-    await page.locator('select', { has: page.locator('option', { hasText: 'Round 10' }) }).selectOption({ label: 'Round 10 (last, no MixColumns)' });
+    await page
+      .locator('select', { has: page.locator('option', { hasText: 'Round 10' }) })
+      .selectOption({ label: 'Round 10 (last, no MixColumns)' });
     expect(await status(page)).toMatch(/Round 10 of 10 · SubBytes/);
     expect(await afterHex(page)).toBe('7a9f102789d5f50b2beffd9f3dca4ea7'); // round[10].s_box
     await page.close();
@@ -69,7 +71,9 @@ describe('lesson: inside one AES block', { timeout: 90_000 }, () => {
     await bit.press('Enter');
     await bit.blur();
     const summary = page.getByTestId('avalanche-summary');
-    expect(await summary.textContent()).toMatch(/Flipping bit 0 changes 1 bit before round 1,\s+\d+ after round 1 \(4 bytes/);
+    expect(await summary.textContent()).toMatch(
+      /Flipping bit 0 changes 1 bit before round 1,\s+\d+ after round 1 \(4 bytes/
+    );
     const n = Number(await page.getByTestId('avalanche-output').textContent());
     expect(n).toBeGreaterThan(30);
     expect(n).toBeLessThan(98);
@@ -95,7 +99,9 @@ describe('lesson: inside one AES block', { timeout: 90_000 }, () => {
   });
 
   it('a block of a CBC trace: block 2 of the message, by ?iv=&text=&i=', async () => {
-    const page = await open('/lessons/aes-rounds?key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&text=Meet%20me%20at%20the%20old%20mill%20at%20six.&i=1');
+    const page = await open(
+      '/lessons/aes-rounds?key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&text=Meet%20me%20at%20the%20old%20mill%20at%20six.&i=1'
+    );
     expect(await page.locator('#result-h').textContent()).toContain('block 2 of 2');
     expect(await page.locator('#blockno').inputValue()).toBe('2');
     await page.close();

@@ -56,8 +56,12 @@ describe('/lessons/bit-flipping', () => {
     // blocks are named as SP 800-38A and /learn name them: C₁…Cₙ, P₁…Pₙ, the IV apart
     expect(await page.locator('.grid[data-block="-1"] .label').innerText()).toBe('IV');
     expect(await page.locator('.grid[data-block="0"] .label').first().innerText()).toBe('C₁');
-    expect(await page.locator('.grid[data-block="0"] button[data-byte="5"][data-bit="2"]').first().getAttribute('aria-label')).toMatch(/^C₁, byte 5, bit 2 \([01]\), flipped$/);
-    expect(await page.locator('.status').innerText()).toContain('Flipped C₁, byte 5, bit 2. P₁ is garbled; bit 2 of byte 5 flips in P₂.');
+    expect(
+      await page.locator('.grid[data-block="0"] button[data-byte="5"][data-bit="2"]').first().getAttribute('aria-label')
+    ).toMatch(/^C₁, byte 5, bit 2 \([01]\), flipped$/);
+    expect(await page.locator('.status').innerText()).toContain(
+      'Flipped C₁, byte 5, bit 2. P₁ is garbled; bit 2 of byte 5 flips in P₂.'
+    );
     const rows = page.locator('table.rows').first().locator('tbody tr');
     expect(await rows.locator('th').allInnerTexts()).toEqual(['P₁', 'P₂', 'P₃']);
     expect(await rows.nth(0).getAttribute('data-change')).toBe('garbled');
@@ -73,11 +77,18 @@ describe('/lessons/bit-flipping', () => {
     expect(await cbcHeat.locator('text.row').allTextContents()).toEqual(['P₁', 'P₂', 'P₃']);
     expect(await cbcHeat.locator('[data-heat="1.5"]').getAttribute('data-bits')).toBe('1');
     expect(await cbcHeat.locator('[data-heat="1.5"] text').textContent()).toBe('1');
-    const garbledBits = Buffer.from(want.subarray(0, 16)).reduce((n, b, j) => n + ((b ^ Buffer.from(MESSAGE).subarray(0, 16)[j]).toString(2).replace(/0/g, '').length), 0);
-    const p1 = await cbcHeat.locator('[data-heat^="0."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+    const garbledBits = Buffer.from(want.subarray(0, 16)).reduce(
+      (n, b, j) => n + (b ^ Buffer.from(MESSAGE).subarray(0, 16)[j]).toString(2).replace(/0/g, '').length,
+      0
+    );
+    const p1 = await cbcHeat
+      .locator('[data-heat^="0."]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
     expect(p1.reduce((a, b) => a + b, 0)).toBe(garbledBits);
     const ecbHeat = page.locator('figure.heat').nth(1);
-    const ecbP2 = await ecbHeat.locator('[data-heat^="1."]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
+    const ecbP2 = await ecbHeat
+      .locator('[data-heat^="1."]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
     expect(ecbP2.every((v) => v === 0)).toBe(true);
     await page.close();
   });
@@ -90,7 +101,9 @@ describe('/lessons/bit-flipping', () => {
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await expect(page.locator('.status[data-flip="-1.2.1"]').count()).resolves.toBe(1);
-    expect(await page.locator('.status').innerText()).toContain('Flipped the IV, byte 2, bit 1. The IV is only XORed into P₁: one bit of P₁ flips, nothing is garbled.');
+    expect(await page.locator('.status').innerText()).toContain(
+      'Flipped the IV, byte 2, bit 1. The IV is only XORed into P₁: one bit of P₁ flips, nothing is garbled.'
+    );
     const rows = page.locator('table.rows').first().locator('tbody tr');
     expect(await rows.nth(0).getAttribute('data-change')).toBe('one-bit');
     expect(await rows.nth(1).getAttribute('data-change')).toBe('same');
@@ -107,7 +120,9 @@ describe('/lessons/bit-flipping', () => {
     expect(await page.locator('.forgery .blk strong').allInnerTexts()).toEqual(['P₁', 'P₂', 'P₃']);
     expect(await page.locator('.forgery').innerText()).toContain('sits wholly inside block 2 (P₂, bytes 1–11)');
     for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Next step →' }).click();
-    expect(await page.locator('.forgery').innerText()).toContain('Block 2 decrypts as P₂ = AES⁻¹(C₂) ⊕ C₁. XOR the mask into C₁');
+    expect(await page.locator('.forgery').innerText()).toContain(
+      'Block 2 decrypts as P₂ = AES⁻¹(C₂) ⊕ C₁. XOR the mask into C₁'
+    );
     await page.getByRole('button', { name: 'Next step →' }).click();
     expect(await page.locator('.forgery .result').innerText()).toContain('Block 2 reads');
     const forged = await page.locator('[data-forged]').getAttribute('data-forged');
@@ -119,8 +134,14 @@ describe('/lessons/bit-flipping', () => {
     const target = Buffer.from('role=admin;');
     for (let k = 0; k < known.length; k++) ct[1 + k] ^= known[k] ^ target[k];
     const d = createDecipheriv('aes-128-cbc', KEY, IV);
-    expect(Buffer.concat([d.update(ct), d.final()]).subarray(16, 32).toString('latin1')).toBe(forged);
-    expect(await page.locator('[data-summary]').innerText()).toContain('You forged role=admin by editing 5 bytes of C₁, at the cost of a garbage block 1 (P₁), without the key');
+    expect(
+      Buffer.concat([d.update(ct), d.final()])
+        .subarray(16, 32)
+        .toString('latin1')
+    ).toBe(forged);
+    expect(await page.locator('[data-summary]').innerText()).toContain(
+      'You forged role=admin by editing 5 bytes of C₁, at the cost of a garbage block 1 (P₁), without the key'
+    );
     await page.close();
   });
 
@@ -132,7 +153,9 @@ describe('/lessons/bit-flipping', () => {
     const page = await open(`/lessons/bit-flipping?frame=${encodeURIComponent(wire)}`);
     await page.locator('.warn', { hasText: 'The demo is not running' }).waitFor();
     await page.getByLabel('Key (hex)').fill(key.toString('hex'));
-    await expect.poll(() => page.locator('#cap ~ p.note').first().innerText()).toContain('A line frame, suite cbc: "a captured line: hello"');
+    await expect
+      .poll(() => page.locator('#cap ~ p.note').first().innerText())
+      .toContain('A line frame, suite cbc: "a captured line: hello"');
     const sec = page.locator('#cap').locator('..');
     await sec.locator('[data-block="0"] button[data-byte="1"][data-bit="2"]').click();
     const rows = sec.locator('table.rows tbody tr');
@@ -146,9 +169,14 @@ describe('/lessons/bit-flipping', () => {
   });
 
   it('fits 1920×1080 and 1280×720 without horizontal scrolling', async () => {
-    for (const viewport of [{ width: 1280, height: 720 }, { width: 1920, height: 1080 }]) {
+    for (const viewport of [
+      { width: 1280, height: 720 },
+      { width: 1920, height: 1080 }
+    ]) {
       const page = await open('/lessons/bit-flipping', viewport);
-      const over = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      const over = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth
+      );
       expect(over).toBeLessThanOrEqual(0);
       await page.close();
     }
@@ -168,7 +196,9 @@ describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports
     // wait for alice (line framing, cbc) to say something
     let line: { bytes: string } | undefined;
     for (let i = 0; i < 100 && !line; i++) {
-      const page = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as { frames: { dir: string; framing: string; bytes: string }[] };
+      const page = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as {
+        frames: { dir: string; framing: string; bytes: string }[];
+      };
       line = page.frames.find((f) => f.dir === 'c2s' && f.framing === 'line');
       if (!line) await new Promise((r) => setTimeout(r, 200));
     }
@@ -190,8 +220,14 @@ describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports
     await page.locator('[data-replayed]').waitFor({ timeout: 15_000 });
     expect(await page.locator('[data-reply]').innerText()).toBe('Hello Client, message received securely');
     const relays = await page.locator('[data-relay]').allInnerTexts();
-    expect(relays.some((r) => new RegExp(`^guest-\\d+: ${edited.toString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(r))).toBe(true);
-    expect(await page.locator('[data-summary]').innerText()).toContain('You replayed the captured frame with the IV, byte 0, bit 2 flipped. The server answered "Hello Client, message received securely" and relayed "guest-');
+    expect(
+      relays.some((r) =>
+        new RegExp(`^guest-\\d+: ${edited.toString().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).test(r)
+      )
+    ).toBe(true);
+    expect(await page.locator('[data-summary]').innerText()).toContain(
+      'You replayed the captured frame with the IV, byte 0, bit 2 flipped. The server answered "Hello Client, message received securely" and relayed "guest-'
+    );
     await page.close();
   }, 120_000);
 });

@@ -11,10 +11,15 @@ const t = useApp();
 async function open(): Promise<Page> {
   const page = await t.open('/lessons/why-decryption-failed', { ready: '[data-testid="verdict"]' });
   // hydrated: the plant buttons respond
-  await expect.poll(async () => {
-    await page.locator('button[data-fault="none"]').click();
-    return page.locator('[data-testid="verdict"]').getAttribute('data-cause');
-  }, { timeout: 30_000 }).toBe('ok');
+  await expect
+    .poll(
+      async () => {
+        await page.locator('button[data-fault="none"]').click();
+        return page.locator('[data-testid="verdict"]').getAttribute('data-cause');
+      },
+      { timeout: 30_000 }
+    )
+    .toBe('ok');
   expect(page.errors).toEqual([]);
   return page;
 }
@@ -49,9 +54,13 @@ describe('/lessons/why-decryption-failed', { timeout: 90_000 }, () => {
     await page.locator('#dg-ct').fill(ct.toString('hex'));
     await page.locator('#dg-expected').fill('');
     await expect.poll(() => verdict(page)).toBe('wrong-iv');
-    const looks = await page.locator('[data-testid="reading-as-typed"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-text')));
+    const looks = await page
+      .locator('[data-testid="reading-as-typed"] li')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-text')));
     expect(looks).toEqual(['false', 'true', 'true', 'true']);
-    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain('3 of 4 blocks read as text and the padding check passed');
+    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain(
+      '3 of 4 blocks read as text and the padding check passed'
+    );
     expect(await page.locator('[data-testid="summary-planted"]').count()).toBe(0); // edited by hand: no planted claim
     await page.close();
   });

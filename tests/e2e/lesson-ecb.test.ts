@@ -53,7 +53,18 @@ function blockCheck(page: Page) {
       }
     }
     const ecbDistinct = new Set(Array.from({ length: blocks }, (_, b) => key(e.d, b))).size;
-    return { w: o.w, h: o.h, sizes: [e.w, e.h, c.w, c.h], blocks, groups: groups.size, repeatedGroups, ecbConsistent, bigN, cbcDistinctInBig, ecbDistinct };
+    return {
+      w: o.w,
+      h: o.h,
+      sizes: [e.w, e.h, c.w, c.h],
+      blocks,
+      groups: groups.size,
+      repeatedGroups,
+      ecbConsistent,
+      bigN,
+      cbcDistinctInBig,
+      ecbDistinct
+    };
   });
 }
 
@@ -90,7 +101,9 @@ describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
     await page.keyboard.press('Tab'); // → Random key
     await page.keyboard.press('Enter');
     await page.locator('section.experiment[data-state="done"]').waitFor();
-    await expect.poll(() => page.locator('[data-testid="canvas-ecb"]').evaluate((c: HTMLCanvasElement) => c.toDataURL())).not.toBe(before);
+    await expect
+      .poll(() => page.locator('[data-testid="canvas-ecb"]').evaluate((c: HTMLCanvasElement) => c.toDataURL()))
+      .not.toBe(before);
     expect((await blockCheck(page)).ecbConsistent).toBeGreaterThan(0);
     await page.locator('#ecb-key').fill('abcd');
     await expect(page.locator('#ecb-key-err').getAttribute('data-code')).resolves.toBe('ERR_KEY_LENGTH');
@@ -102,13 +115,17 @@ describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
     const page = await open();
     const png = stripesPng(600, 300);
     await page.locator('#ecb-file').setInputFiles({ name: 'stripes.png', mimeType: 'image/png', buffer: png });
-    await expect.poll(() => page.locator('[data-testid="ecb-status"]').innerText(), { timeout: 20_000 }).toContain('stripes.png');
+    await expect
+      .poll(() => page.locator('[data-testid="ecb-status"]').innerText(), { timeout: 20_000 })
+      .toContain('stripes.png');
     await page.locator('section.experiment[data-state="done"]').waitFor();
     const r = await blockCheck(page);
     expect([r.w, r.h]).toEqual([512, 256]);
     expect(r.ecbConsistent).toBe(r.repeatedGroups);
     expect(await page.locator('[data-testid="ecb-status"]').innerText()).toContain('scaled from 600×300 to 512×256');
-    await page.locator('#ecb-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
+    await page
+      .locator('#ecb-file')
+      .setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hi') });
     await expect.poll(() => page.locator('.load-error').innerText()).toContain('“notes.txt” is not an image');
     await page.close();
   });
@@ -151,5 +168,10 @@ function stripesPng(w: number, h: number): Buffer {
   ihdr.writeUInt32BE(h, 4);
   ihdr[8] = 8;
   ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0))
+  ]);
 }

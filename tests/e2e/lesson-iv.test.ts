@@ -13,14 +13,21 @@ const FIXED_IV = '00112233445566778899aabbccddeeff';
 async function open(): Promise<Page> {
   const page = await t.open('/lessons/iv-mistakes', { ready: '[data-testid="iv-rows"]' });
   // hydrated once typing into B changes its blocks
-  await expect.poll(async () => {
-    await page.locator('#iv-msg-b').fill('x');
-    return page.locator('[data-testid="row-b"] [data-block]').count();
-  }, { timeout: 30_000 }).toBe(1);
+  await expect
+    .poll(
+      async () => {
+        await page.locator('#iv-msg-b').fill('x');
+        return page.locator('[data-testid="row-b"] [data-block]').count();
+      },
+      { timeout: 30_000 }
+    )
+    .toBe(1);
   return page;
 }
 const sameBlocks = (page: Page, row: string) =>
-  page.locator(`[data-testid="${row}"] [data-block][data-same="true"]`).evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-block'))));
+  page
+    .locator(`[data-testid="${row}"] [data-block][data-same="true"]`)
+    .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-block'))));
 
 async function setB(page: Page, text: string) {
   await page.locator('#iv-msg-b').fill(text);
@@ -40,7 +47,9 @@ describe('/lessons/iv-mistakes', { timeout: 90_000 }, () => {
     const shown = await page.locator('[data-testid="row-a"] [data-block] code.hex').allInnerTexts();
     expect(shown.join('')).toBe(want);
     expect(await page.locator('[data-testid="reused-iv"]').innerText()).toContain('A, B');
-    expect(await page.locator('[data-testid="shared-prefix"]').innerText()).toContain('first 2 ciphertext blocks equal');
+    expect(await page.locator('[data-testid="shared-prefix"]').innerText()).toContain(
+      'first 2 ciphertext blocks equal'
+    );
     const summary = await page.locator('[data-testid="summary-main"]').innerText();
     expect(summary).toContain('first 33 bytes');
     expect(summary).toContain('exactly 2 blocks');
@@ -60,7 +69,9 @@ describe('/lessons/iv-mistakes', { timeout: 90_000 }, () => {
     await page.locator('[data-testid="detector-clean"]').waitFor();
     const ivs = await page.locator('[data-testid="iv-rows"] .blk.iv code').allInnerTexts();
     expect(ivs[0]).not.toBe(ivs[1]);
-    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain('share 0 leading blocks, though the messages are identical');
+    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain(
+      'share 0 leading blocks, though the messages are identical'
+    );
     await page.close();
   });
 
@@ -72,7 +83,9 @@ describe('/lessons/iv-mistakes', { timeout: 90_000 }, () => {
     await expect.poll(() => page.locator('[data-testid="reused-iv"]').innerText()).toContain('A, B, #1A, #1B');
     expect(await page.locator('[data-testid="summary-detector"]').innerText()).toContain('4 frames');
     // message A is the same as the one sent: identical to #1A under the fixed IV
-    expect(await page.locator('[data-testid="shared-prefix"]').allInnerTexts()).toContain('⚠ A and #1A: identical ciphertexts, so identical messages');
+    expect(await page.locator('[data-testid="shared-prefix"]').allInnerTexts()).toContain(
+      '⚠ A and #1A: identical ciphertexts, so identical messages'
+    );
     await page.close();
   });
 });

@@ -46,20 +46,37 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     expect(Number(await attack.locator('[data-max-per-byte]').innerText())).toBeLessThanOrEqual(256);
     expect(await attack.locator('[data-recovered]').innerText()).toBe('32');
     // blocks are named as SP 800-38A and /learn name them: C₁…Cₙ, with the IV as C₀
-    expect(await attack.locator('.blk').nth(0).locator('.lab').allInnerTexts()).toEqual(['C₀ = IV', 'I₁ = AES⁻¹(C₁)', 'P₁ = I₁ ⊕ C₀', 'queries / byte']);
-    expect(await attack.locator('.blk').nth(1).locator('.lab').allInnerTexts()).toEqual(['C₁', 'I₂ = AES⁻¹(C₂)', 'P₂ = I₂ ⊕ C₁', 'queries / byte']);
+    expect(await attack.locator('.blk').nth(0).locator('.lab').allInnerTexts()).toEqual([
+      'C₀ = IV',
+      'I₁ = AES⁻¹(C₁)',
+      'P₁ = I₁ ⊕ C₀',
+      'queries / byte'
+    ]);
+    expect(await attack.locator('.blk').nth(1).locator('.lab').allInnerTexts()).toEqual([
+      'C₁',
+      'I₂ = AES⁻¹(C₂)',
+      'P₂ = I₂ ⊕ C₁',
+      'queries / byte'
+    ]);
     expect(await attack.locator('p.now').innerText()).toMatch(/^Block 2 of 2 \(C₂\), byte 0: sent X\[0\] = /);
-    for (const [suite, code] of [['cbc-hmac', 'ERR_BAD_MAC'], ['gcm', 'ERR_BAD_TAG']]) {
+    for (const [suite, code] of [
+      ['cbc-hmac', 'ERR_BAD_MAC'],
+      ['gcm', 'ERR_BAD_TAG']
+    ]) {
       await run(page, suite, new RegExp(`Seal it locally \\(${suite}\\)`));
       const a = page.locator(`#attack-${suite}`);
       expect(await a.getAttribute('data-done')).toBe('failed');
       expect(JSON.parse((await a.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({ [code]: 256 });
       expect(await a.locator('[data-recovered]').innerText()).toBe('0');
-      expect(await a.locator('.fail').innerText()).toMatch(/^Failed: block 1 of \d+, byte 15: none of the 256 values was accepted/);
+      expect(await a.locator('.fail').innerText()).toMatch(
+        /^Failed: block 1 of \d+, byte 15: none of the 256 values was accepted/
+      );
     }
     const summary = await page.locator('[data-summary]').innerText();
     expect(summary).toMatch(/You recovered all 32 bytes \(2 blocks\) of the victim's message from the local oracle/);
-    expect(summary).toContain('Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC)');
+    expect(summary).toContain(
+      'Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC)'
+    );
     await page.close();
   }, 180_000);
 });
@@ -75,7 +92,9 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
 
   it('the demo says so loudly on startup', async () => {
     // stderr is its own pipe: the warning, written just after the banner, may be read after it
-    await expect.poll(() => demo.stderr(), { timeout: 5000 }).toContain('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only');
+    await expect
+      .poll(() => demo.stderr(), { timeout: 5000 })
+      .toContain('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only');
   });
 
   it('captures a victim frame from the wire and recovers it through the live server; cbc-hmac gets 256 × ERR_BAD_MAC', async () => {
@@ -84,18 +103,27 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
     await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor();
     await page.locator('input[maxlength="64"]').fill('wire secret #9');
     await run(page, 'cbc', /Send it as the victim \(suite cbc\)/);
-    expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(/captured frame #\d+ \(victim → server, cbc\)/);
+    expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(
+      /captured frame #\d+ \(victim → server, cbc\)/
+    );
     const attack = page.locator('#attack-cbc');
     expect(await attack.locator('h3').innerText()).toContain('the live server');
     expect(await attack.getAttribute('data-done')).toBe('recovered');
     expect(await attack.locator('[data-plaintext]').getAttribute('data-plaintext')).toBe('wire secret #9');
-    const tally = JSON.parse((await attack.locator('[data-tally]').getAttribute('data-tally'))!) as Record<string, number>;
+    const tally = JSON.parse((await attack.locator('[data-tally]').getAttribute('data-tally'))!) as Record<
+      string,
+      number
+    >;
     expect(tally.ERR_BAD_PADDING).toBeGreaterThan(16 * 10);
     expect(Number(await attack.locator('[data-max-per-byte]').innerText())).toBeLessThanOrEqual(256);
     // every query was a real frame on the wire: the capture holds them
-    const frames = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: { dir: string; type?: string }[] };
+    const frames = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as {
+      frames: { dir: string; type?: string }[];
+    };
     const queries = Number(await attack.locator('[data-queries]').innerText());
-    expect(frames.frames.filter((f) => f.dir === 's2c' && f.type === 'error').length).toBeGreaterThanOrEqual(tally.ERR_BAD_PADDING);
+    expect(frames.frames.filter((f) => f.dir === 's2c' && f.type === 'error').length).toBeGreaterThanOrEqual(
+      tally.ERR_BAD_PADDING
+    );
     expect(frames.frames.filter((f) => f.dir === 'c2s' && f.type === 'chat').length).toBeGreaterThan(queries);
 
     await run(page, 'cbc-hmac', /Send the message as cbc-hmac and capture it/);
@@ -117,10 +145,12 @@ describe('/lessons/padding-oracle: a line someone else sent', () => {
     await demo?.stop();
   });
 
-  it('takes alice\'s latest line from the capture, and the first bytes recovered match what she said', async () => {
+  it("takes alice's latest line from the capture, and the first bytes recovered match what she said", async () => {
     let line: { bytes: string } | undefined;
     for (let i = 0; i < 100 && !line; i++) {
-      const p = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as { frames: { dir: string; framing: string; bytes: string }[] };
+      const p = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as {
+        frames: { dir: string; framing: string; bytes: string }[];
+      };
       line = p.frames.find((f) => f.dir === 'c2s' && f.framing === 'line');
       if (!line) await new Promise((r) => setTimeout(r, 200));
     }
@@ -129,15 +159,23 @@ describe('/lessons/padding-oracle: a line someone else sent', () => {
     await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor();
     await page.getByRole('button', { name: 'Or take the latest line someone else sent' }).click();
     await page.locator('[data-target="cbc"]').waitFor();
-    expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(/captured line #\d+ \(connection \d+ → server, line framing, cbc\): a message nobody here typed/);
+    expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(
+      /captured line #\d+ \(connection \d+ → server, line framing, cbc\): a message nobody here typed/
+    );
     // which line it took: the page shows its IV as C₀; decrypt that line here to know the answer
     const attack = page.locator('#attack-cbc');
     await attack.getByRole('button', { name: 'Run the attack' }).click();
-    await page.waitForFunction(() => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 2, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () => Number(document.querySelector('#attack-cbc [data-recovered]')?.textContent ?? 0) >= 2,
+      null,
+      { timeout: 60_000 }
+    );
     await attack.getByRole('button', { name: 'Stop' }).click();
     await page.locator('#attack-cbc[data-done="failed"]').waitFor();
     const ivShown = (await attack.locator('.blk').first().locator('.c.chain').allInnerTexts()).join('');
-    const frames = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: { dir: string; framing: string; bytes: string }[] };
+    const frames = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as {
+      frames: { dir: string; framing: string; bytes: string }[];
+    };
     const key = Buffer.from(demo.key, 'hex');
     const taken = frames.frames
       .filter((f) => f.dir === 'c2s' && f.framing === 'line')
@@ -147,7 +185,11 @@ describe('/lessons/padding-oracle: a line someone else sent', () => {
     const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, taken.subarray(0, 16));
     d.setAutoPadding(false);
     const padded = Buffer.concat([d.update(taken.subarray(16)), d.final()]);
-    const shown = await attack.locator('.blk').first().locator('.c.plain').evaluateAll((els) => els.map((e) => e.firstChild?.textContent ?? ''));
+    const shown = await attack
+      .locator('.blk')
+      .first()
+      .locator('.c.plain')
+      .evaluateAll((els) => els.map((e) => e.firstChild?.textContent ?? ''));
     expect(shown[15]).toBe(padded.subarray(15, 16).toString('hex'));
     expect(shown[14]).toBe(padded.subarray(14, 15).toString('hex'));
     await page.close();
@@ -172,7 +214,9 @@ describe('/lessons/padding-oracle against the default server (npm start, no --pa
     await run(page, 'cbc', /Send it as the victim \(suite cbc\)/);
     const attack = page.locator('#attack-cbc');
     expect(await attack.getAttribute('data-done')).toBe('failed');
-    expect(JSON.parse((await attack.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({ ERR_DECRYPT: 256 });
+    expect(JSON.parse((await attack.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({
+      ERR_DECRYPT: 256
+    });
     expect(await page.locator('[data-summary]').innerText()).toContain('this server does not tell bad padding apart');
     await page.close();
   }, 120_000);

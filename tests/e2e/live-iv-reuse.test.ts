@@ -24,7 +24,6 @@ let page: Page;
 let sock: Socket;
 const pageErrors: string[] = [];
 
-
 /** base64(IV ‖ AES-CBC-PKCS7(key, IV, text)) + "\n" (docs/protocol.md §5.1) */
 function line(key: Buffer, iv: Buffer, text: string): string {
   const algo = `aes-${key.length * 8}-cbc`;
@@ -33,7 +32,9 @@ function line(key: Buffer, iv: Buffer, text: string): string {
 }
 
 async function frames(): Promise<CapturedFrame[]> {
-  const r = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: CapturedFrame[] };
+  const r = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as {
+    frames: CapturedFrame[];
+  };
   return r.frames;
 }
 
@@ -45,7 +46,15 @@ beforeAll(async () => {
   demo = await spawnDemo(KEY);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   page.on('pageerror', (e) => pageErrors.push(e.message));
@@ -62,7 +71,8 @@ beforeAll(async () => {
   sock.write(l1);
   await new Promise((r) => setTimeout(r, 300));
   sock.write(l2);
-  const want = (l: string) => (f: CapturedFrame) => f.dir === 'c2s' && Buffer.from(f.bytes, 'base64').toString('latin1') === l;
+  const want = (l: string) => (f: CapturedFrame) =>
+    f.dir === 'c2s' && Buffer.from(f.bytes, 'base64').toString('latin1') === l;
   let all: CapturedFrame[] = [];
   for (let t = Date.now(); Date.now() - t < 10_000; await new Promise((r) => setTimeout(r, 200))) {
     all = await frames();
@@ -79,8 +89,10 @@ afterAll(async () => {
 });
 
 describe('/live flags a reused IV', () => {
-  it('flags the second frame (icon and text) and counts it; the first and the bots\' frames are not flagged', async () => {
-    await expect.poll(() => page.locator('[data-testid="iv-count"]').textContent(), { timeout: 10_000 }).toMatch(/IV reused: 1, repeated blocks: 1\b/);
+  it("flags the second frame (icon and text) and counts it; the first and the bots' frames are not flagged", async () => {
+    await expect
+      .poll(() => page.locator('[data-testid="iv-count"]').textContent(), { timeout: 10_000 })
+      .toMatch(/IV reused: 1, repeated blocks: 1\b/);
     // both of our frames in view, and nothing else flagged: bots use fresh IVs, and relayed
     // copies of one sealed message are not reuse
     await page.selectOption('[data-testid="filter-dir"]', 'c2s');
@@ -92,7 +104,10 @@ describe('/live flags a reused IV', () => {
     await page.fill('[data-testid="filter-text"]', '');
     await page.selectOption('[data-testid="filter-dir"]', { label: 'both' });
     // the list renders rows in slices when the page is busy: wait for the flagged one to be drawn
-    const flaggedSeqs = () => page.locator('[data-testid="packet-list"] [role="option"]:has([data-testid="iv-flag"])').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
+    const flaggedSeqs = () =>
+      page
+        .locator('[data-testid="packet-list"] [role="option"]:has([data-testid="iv-flag"])')
+        .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
     await expect.poll(flaggedSeqs, { timeout: 10_000 }).toEqual([seq2]);
   });
 
@@ -120,7 +135,9 @@ describe('/live flags a reused IV', () => {
     // widen the filter so that the first frame has a row to be selected in
     await page.fill('[data-testid="filter-text"]', 'library at');
     await box.locator('[data-testid="iv-first"]').click();
-    await expect.poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-seq')).toBe(String(seq1));
+    await expect
+      .poll(() => page.locator('[role="option"][aria-selected="true"]').getAttribute('data-seq'))
+      .toBe(String(seq1));
     expect(await page.locator('[data-testid="iv-reuse"]').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   });

@@ -29,14 +29,44 @@ function seal(key: Buffer, text: string) {
 }
 
 const SENT: { text: string; form: string; wire: (key: Buffer) => string }[] = [
-  { text: 'written as hex by a student', form: 'hex line', wire: (k) => { const s = seal(k, 'written as hex by a student'); return Buffer.concat([s.iv, s.ct]).toString('hex') + '\n'; } },
-  { text: 'written as a JSON object', form: 'json line (base64)', wire: (k) => { const s = seal(k, 'written as a JSON object'); return JSON.stringify({ iv: s.iv.toString('base64'), ciphertext: s.ct.toString('base64') }) + '\n'; } },
-  { text: 'sent with no line end at all', form: 'line, no line end', wire: (k) => { const s = seal(k, 'sent with no line end at all'); return Buffer.concat([s.iv, s.ct]).toString('base64'); } },
-  { text: 'the IV came on its own line', form: 'line, IV apart', wire: (k) => { const s = seal(k, 'the IV came on its own line'); return `${s.iv.toString('base64')}\n${s.ct.toString('base64')}\n`; } }
+  {
+    text: 'written as hex by a student',
+    form: 'hex line',
+    wire: (k) => {
+      const s = seal(k, 'written as hex by a student');
+      return Buffer.concat([s.iv, s.ct]).toString('hex') + '\n';
+    }
+  },
+  {
+    text: 'written as a JSON object',
+    form: 'json line (base64)',
+    wire: (k) => {
+      const s = seal(k, 'written as a JSON object');
+      return JSON.stringify({ iv: s.iv.toString('base64'), ciphertext: s.ct.toString('base64') }) + '\n';
+    }
+  },
+  {
+    text: 'sent with no line end at all',
+    form: 'line, no line end',
+    wire: (k) => {
+      const s = seal(k, 'sent with no line end at all');
+      return Buffer.concat([s.iv, s.ct]).toString('base64');
+    }
+  },
+  {
+    text: 'the IV came on its own line',
+    form: 'line, IV apart',
+    wire: (k) => {
+      const s = seal(k, 'the IV came on its own line');
+      return `${s.iv.toString('base64')}\n${s.ct.toString('base64')}\n`;
+    }
+  }
 ];
 
 async function frames(): Promise<CapturedFrame[]> {
-  const r = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: CapturedFrame[] };
+  const r = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as {
+    frames: CapturedFrame[];
+  };
   return r.frames;
 }
 
@@ -56,7 +86,11 @@ beforeAll(async () => {
   for (const s of SENT) {
     const before = (await frames()).filter((f) => f.dir === 'c2s').length;
     sock.write(s.wire(key));
-    for (let t = Date.now(); (await frames()).filter((f) => f.dir === 'c2s' && f.form === s.form).length < 1; await new Promise((r) => setTimeout(r, 100))) {
+    for (
+      let t = Date.now();
+      (await frames()).filter((f) => f.dir === 'c2s' && f.form === s.form).length < 1;
+      await new Promise((r) => setTimeout(r, 100))
+    ) {
       if (Date.now() - t > 10_000) throw new Error(`no ${s.form} frame in the capture after 10 s`);
     }
     if ((await frames()).filter((f) => f.dir === 'c2s').length <= before) throw new Error('no new frame');
@@ -81,7 +115,11 @@ describe('/live labels every form a seed program writes', () => {
       await expect.poll(() => page.locator('[data-testid="frame-form"]').textContent()).toContain(s.form);
       await expect.poll(() => page.locator('[data-testid="plaintext"]').textContent()).toContain(s.text);
       if (process.env.CBC_LAB_SCREENSHOTS && s.form === 'json line (base64)') {
-        for (const [w, h, name] of [[1280, 720, 'live-json-line'], [1920, 1080, 'live-json-line-1080p'], [390, 844, 'live-json-line-phone']] as const) {
+        for (const [w, h, name] of [
+          [1280, 720, 'live-json-line'],
+          [1920, 1080, 'live-json-line-1080p'],
+          [390, 844, 'live-json-line-phone']
+        ] as const) {
           await page.setViewportSize({ width: w, height: h });
           await page.waitForTimeout(300);
           await page.screenshot({ path: join(root, 'docs', 'screenshots', `${name}.png`), fullPage: w === 390 });

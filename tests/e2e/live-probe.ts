@@ -56,7 +56,9 @@ function install(): void {
     takeArrivals: () => {
       const out: [number, number, number, string, number, number][] = [];
       for (const [data, arrived, listed] of raw) {
-        for (const f of (JSON.parse(data) as { frames: { seq: number; conn: number; dir: string; time: number }[] }).frames) out.push([f.seq, listed, f.conn, f.dir, f.time, arrived]);
+        for (const f of (JSON.parse(data) as { frames: { seq: number; conn: number; dir: string; time: number }[] })
+          .frames)
+          out.push([f.seq, listed, f.conn, f.dir, f.time, arrived]);
       }
       raw = [];
       return out;
@@ -76,7 +78,11 @@ function install(): void {
       open.delete(es);
       close();
     };
-    const add = es.addEventListener.bind(es) as (type: string, listener: EventListener, options?: boolean | AddEventListenerOptions) => void;
+    const add = es.addEventListener.bind(es) as (
+      type: string,
+      listener: EventListener,
+      options?: boolean | AddEventListenerOptions
+    ) => void;
     es.addEventListener = ((type: string, listener: EventListener, options?: boolean | AddEventListenerOptions) => {
       if (type !== 'frames' || typeof listener !== 'function') return add(type, listener, options);
       add(

@@ -30,7 +30,10 @@ async function allFrames(): Promise<CapturedFrame[]> {
   const out: CapturedFrame[] = [];
   let after = 0;
   for (;;) {
-    const r = (await (await fetch(`${demo.webUrl}/api/frames?after=${after}&limit=10000`)).json()) as { frames: CapturedFrame[]; more: boolean };
+    const r = (await (await fetch(`${demo.webUrl}/api/frames?after=${after}&limit=10000`)).json()) as {
+      frames: CapturedFrame[];
+      more: boolean;
+    };
     out.push(...r.frames);
     if (!r.more || r.frames.length === 0) return out;
     after = r.frames[r.frames.length - 1].seq;
@@ -52,7 +55,15 @@ beforeAll(async () => {
   demo = await spawnDemo(KEY);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
   });
   page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
   await addLiveProbe(page);
@@ -71,18 +82,28 @@ afterAll(async () => {
 describe('/live against a running demo', () => {
   it('shows frames as the bots chat, live', async () => {
     await page.locator('[data-status="live"]').waitFor({ timeout: 15_000 });
-    await page.waitForFunction(() => (window as unknown as { __liveProbe: Hook }).__liveProbe.count() >= 4, undefined, { timeout: 15_000 });
+    await page.waitForFunction(() => (window as unknown as { __liveProbe: Hook }).__liveProbe.count() >= 4, undefined, {
+      timeout: 15_000
+    });
     const before = await hook(page, (h) => h.count());
-    await page.waitForFunction((n) => (window as unknown as { __liveProbe: Hook }).__liveProbe.count() > n, before, { timeout: 10_000 });
+    await page.waitForFunction((n) => (window as unknown as { __liveProbe: Hook }).__liveProbe.count() > n, before, {
+      timeout: 10_000
+    });
     expect(await page.locator('[role="option"]').count()).toBeGreaterThan(0);
   });
 
   it('prefills the demo key, marked as a demo secret, and decrypts: a bot sentence appears', async () => {
     expect(await page.inputValue('[data-testid="key"]')).toBe(KEY);
     await expect.poll(() => page.locator('.secret').textContent()).toBe('demo secret');
-    await page.waitForFunction((s) => s.some((x) => document.querySelector('[data-testid="packet-list"]')!.textContent!.includes(x)), SENTENCES, { timeout: 10_000 });
+    await page.waitForFunction(
+      (s) => s.some((x) => document.querySelector('[data-testid="packet-list"]')!.textContent!.includes(x)),
+      SENTENCES,
+      { timeout: 10_000 }
+    );
     const seq = await selectBy(page, { dir: 'c2s', text: 'hmac tag' });
-    await expect.poll(() => page.locator('[data-testid="plaintext"] .plain').textContent()).toBe('My frames carry an HMAC tag, so a flipped bit is caught.');
+    await expect
+      .poll(() => page.locator('[data-testid="plaintext"] .plain').textContent())
+      .toBe('My frames carry an HMAC tag, so a flipped bit is caught.');
     expect(seq).toBeGreaterThan(0);
   });
 
@@ -128,7 +149,9 @@ describe('/live against a running demo', () => {
     expect(url.searchParams.get('key')).toBe(KEY);
     expect(url.searchParams.get('wire')).toBe(line);
     // /learn decrypts it to the sentence alice sent
-    await expect.poll(() => learn.locator('body').textContent(), { timeout: 10_000 }).toContain('Shall we meet at the library at four?');
+    await expect
+      .poll(() => learn.locator('body').textContent(), { timeout: 10_000 })
+      .toContain('Shall we meet at the library at four?');
     await learn.close();
     // clicking it navigates there too
     await page.locator('[data-testid="step-through"]').click();
@@ -145,7 +168,9 @@ describe('/live against a running demo', () => {
     expect(new URL(href!, demo.webUrl).searchParams.get('frame')).toBe(frame.bytes);
     const lesson = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await lesson.goto(demo.webUrl + href);
-    await expect.poll(() => lesson.locator('body').textContent(), { timeout: 10_000 }).toContain('Shall we meet at the library at four?');
+    await expect
+      .poll(() => lesson.locator('body').textContent(), { timeout: 10_000 })
+      .toContain('Shall we meet at the library at four?');
     await lesson.close();
   });
 
@@ -153,7 +178,9 @@ describe('/live against a running demo', () => {
     const text = `hello from the page ${Date.now()}`;
     await page.fill('[data-testid="send-text"]', text);
     await page.locator('[data-testid="send"] button').click();
-    await expect.poll(() => page.locator('[data-testid="send"] .ok').textContent(), { timeout: 10_000 }).toMatch(/sent as web/);
+    await expect
+      .poll(() => page.locator('[data-testid="send"] .ok').textContent(), { timeout: 10_000 })
+      .toMatch(/sent as web/);
     await page.fill('[data-testid="filter-text"]', text);
     await expect.poll(() => page.locator('[role="option"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await page.locator('[data-testid="packet-list"]').textContent()).toContain(text);
@@ -163,7 +190,9 @@ describe('/live against a running demo', () => {
   it('pause holds new frames back; resume shows them all', async () => {
     await page.locator('[data-testid="pause"]').click();
     const held = await hook(page, (h) => h.count());
-    await expect.poll(() => page.locator('[data-testid="status"]').textContent(), { timeout: 10_000 }).toMatch(/paused, \d+ new/);
+    await expect
+      .poll(() => page.locator('[data-testid="status"]').textContent(), { timeout: 10_000 })
+      .toMatch(/paused, \d+ new/);
     expect(await hook(page, (h) => h.count())).toBe(held);
     await page.locator('[data-testid="pause"]').click();
     expect(await hook(page, (h) => h.count())).toBeGreaterThan(held);
@@ -188,13 +217,17 @@ describe('/live against a running demo', () => {
     await page.waitForTimeout(1500);
     const frames = await allFrames();
     const last = frames[frames.length - 1].seq;
-    await page.waitForFunction((n) => (window as unknown as { __liveProbe: Hook }).__liveProbe.last() >= n, last, { timeout: 10_000 });
+    await page.waitForFunction((n) => (window as unknown as { __liveProbe: Hook }).__liveProbe.last() >= n, last, {
+      timeout: 10_000
+    });
     expect(await hook(page, (h) => h.gaps())).toBe(0);
     expect(await hook(page, (h) => h.duplicates())).toBe(0);
     // the page holds every frame the capture holds, once and in order: seqs 1..n with no hole
     expect(frames.map((f) => f.seq)).toEqual(frames.map((_, i) => i + 1));
     expect(await hook(page, (h) => h.contiguous())).toBe(true);
-    expect(await page.evaluate(() => (window as unknown as { __liveProbe: Hook }).__liveProbe.count())).toBeGreaterThanOrEqual(last);
+    expect(
+      await page.evaluate(() => (window as unknown as { __liveProbe: Hook }).__liveProbe.count())
+    ).toBeGreaterThanOrEqual(last);
   });
 
   it('the chat transcript shows the same frames as a conversation', async () => {
@@ -210,8 +243,14 @@ describe('/live against a running demo', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cbc-live-e2e-'));
     try {
       // the page's download links hand over the capture as the API serves it
-      for (const [label, ext] of [['⤓ pcapng', 'pcapng'], ['⤓ JSON', 'json']]) {
-        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a.btn', { hasText: label }).click()]);
+      for (const [label, ext] of [
+        ['⤓ pcapng', 'pcapng'],
+        ['⤓ JSON', 'json']
+      ]) {
+        const [download] = await Promise.all([
+          page.waitForEvent('download'),
+          page.locator('a.btn', { hasText: label }).click()
+        ]);
         expect(download.suggestedFilename()).toMatch(new RegExp(`\\.${ext}$`));
         const saved = join(dir, `dl.${ext}`);
         await download.saveAs(saved);
@@ -251,14 +290,32 @@ describe('/live against a running demo', () => {
       const frames: CapturedFrame[] = [];
       const t0 = Date.now();
       for (let i = 0; i < 100_000; i++) {
-        const wire = i % 2 ? sealFrame(keys, { type: 'chat', suite: 'cbc', seq: i, plaintext: Buffer.from(`message number ${i}`) }) : sealLine(Buffer.from(KEY, 'hex'), Buffer.from(`line number ${i}`));
-        frames.push({ seq: i + 1, time: t0 + i, conn: 1 + (i % 3), dir: i % 4 < 2 ? 'c2s' : 's2c', framing: i % 2 ? 'native' : 'line', type: 'chat', suite: 'cbc', length: wire.length, bytes: Buffer.from(wire).toString('base64') });
+        const wire =
+          i % 2
+            ? sealFrame(keys, { type: 'chat', suite: 'cbc', seq: i, plaintext: Buffer.from(`message number ${i}`) })
+            : sealLine(Buffer.from(KEY, 'hex'), Buffer.from(`line number ${i}`));
+        frames.push({
+          seq: i + 1,
+          time: t0 + i,
+          conn: 1 + (i % 3),
+          dir: i % 4 < 2 ? 'c2s' : 's2c',
+          framing: i % 2 ? 'native' : 'line',
+          type: 'chat',
+          suite: 'cbc',
+          length: wire.length,
+          bytes: Buffer.from(wire).toString('base64')
+        });
       }
-      writeFileSync(join(dir, 'big.json'), JSON.stringify({ format: 'cbc-lab-capture', version: 1, connections: [], frames }));
+      writeFileSync(
+        join(dir, 'big.json'),
+        JSON.stringify({ format: 'cbc-lab-capture', version: 1, connections: [], frames })
+      );
       const started = Date.now();
       await page.setInputFiles('[data-testid="load-file"]', join(dir, 'big.json'));
       await page.locator('[data-status="file"]').waitFor({ timeout: 30_000 });
-      await expect.poll(() => page.locator('[data-testid="count"]').textContent(), { timeout: 30_000 }).toBe('100000 frames');
+      await expect
+        .poll(() => page.locator('[data-testid="count"]').textContent(), { timeout: 30_000 })
+        .toBe('100000 frames');
       const loadMs = Date.now() - started;
       expect(await page.locator('[role="option"]').count()).toBeLessThan(80);
       const list = page.locator('[data-testid="packet-list"]');
@@ -270,16 +327,22 @@ describe('/live against a running demo', () => {
       const moved = Number(await page.locator('[role="option"][aria-selected="true"]').getAttribute('data-seq'));
       expect(moved).toBeLessThan(100_000 - 200);
       await list.evaluate((el) => (el.scrollTop = el.scrollHeight / 2));
-      await expect.poll(() => page.locator('[role="option"]').first().getAttribute('data-seq').then(Number)).toBeGreaterThan(40_000);
+      await expect
+        .poll(() => page.locator('[role="option"]').first().getAttribute('data-seq').then(Number))
+        .toBeGreaterThan(40_000);
       const navMs = Date.now() - t1;
       expect(await page.locator('[role="option"]').count()).toBeLessThan(80);
       // a text filter over every frame (each is decrypted in the browser to match its plaintext)
       const t2 = Date.now();
       await page.fill('[data-testid="filter-text"]', 'number 77777');
-      await expect.poll(() => page.locator('[data-testid="count"]').textContent(), { timeout: 30_000 }).toBe('1 of 100000 frames');
+      await expect
+        .poll(() => page.locator('[data-testid="count"]').textContent(), { timeout: 30_000 })
+        .toBe('1 of 100000 frames');
       const filterMs = Date.now() - t2;
       await page.fill('[data-testid="filter-text"]', '');
-      console.log(`100k frames: load ${loadMs} ms, End + 20 × PageUp + scroll ${navMs} ms, text filter over all ${filterMs} ms`);
+      console.log(
+        `100k frames: load ${loadMs} ms, End + 20 × PageUp + scroll ${navMs} ms, text filter over all ${filterMs} ms`
+      );
       expect(navMs).toBeLessThan(10_000); // a loose bound: the machine is shared
       await page.locator('button', { hasText: 'Back to live' }).click();
       await page.locator('[data-status="live"]').waitFor({ timeout: 15_000 });

@@ -38,7 +38,8 @@ export class Recorder {
   static async open(o: Omit<ChatClientOptions, 'key'> & { key?: Uint8Array }): Promise<Recorder> {
     const r = new Recorder(o);
     await r.client.connect();
-    if (r.client.framing === 'native') await r.until((m) => m.kind === 'hello' || m.kind === 'error', 'the hello reply');
+    if (r.client.framing === 'native')
+      await r.until((m) => m.kind === 'hello' || m.kind === 'error', 'the hello reply');
     return r;
   }
   of(kind: Incoming['kind']): Incoming[] {

@@ -22,7 +22,9 @@ export function nodeDecrypt(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Ar
 
 /** FIPS-197 Cipher on whole blocks, one at a time (ECB). */
 export function nodeBlocks(key: Uint8Array, data: Uint8Array, decrypt = false): Uint8Array {
-  const c = decrypt ? createDecipheriv(algorithm(key, 'ecb'), key, null) : createCipheriv(algorithm(key, 'ecb'), key, null);
+  const c = decrypt
+    ? createDecipheriv(algorithm(key, 'ecb'), key, null)
+    : createCipheriv(algorithm(key, 'ecb'), key, null);
   c.setAutoPadding(false);
   return new Uint8Array(Buffer.concat([c.update(data), c.final()]));
 }

@@ -1,7 +1,12 @@
 // Captures built with our own encoder for the pcapng tests: deterministic bytes, interleaved
 // connections, and what each connection carried (the expected side, kept apart from the reader).
 import { concatBytes } from '../../src/lib/crypto/bytes.ts';
-import { TCP_MAX_SEGMENT, TcpCaptureEncoder, type PcapDirection, type TcpEndpoint } from '../../src/lib/protocol/pcapng/index.ts';
+import {
+  TCP_MAX_SEGMENT,
+  TcpCaptureEncoder,
+  type PcapDirection,
+  type TcpEndpoint
+} from '../../src/lib/protocol/pcapng/index.ts';
 
 export function concat(parts: Uint8Array[]): Uint8Array {
   return concatBytes(...parts);

@@ -4,7 +4,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 const TSHARK = process.env.TSHARK ?? '/usr/bin/tshark';
 
 function run(args: string[]): string {
-  return execFileSync(TSHARK, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(TSHARK, args, {
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
 }
 
 // Validate both checksums; hand port 5000's payload to the plain data dissector so random bytes
@@ -40,13 +44,19 @@ export function problems(file: string): string[] {
 
 /** Packets tshark reads; a file cut inside a block still counts what precedes the cut (tshark exits 2 then). */
 export function packetCount(file: string): number {
-  const r = spawnSync(TSHARK, ['-r', file, '-T', 'fields', '-e', 'frame.number'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(TSHARK, ['-r', file, '-T', 'fields', '-e', 'frame.number'], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024
+  });
   if (r.status !== 0 && !/cut short/.test(r.stderr)) throw new Error(`tshark failed: ${r.stderr}`);
   return r.stdout.split('\n').filter((l) => l.trim()).length;
 }
 
 export function frameComments(file: string): string[] {
-  return run(['-r', file, '-T', 'fields', '-e', 'frame.comment']).split('\n').filter((l) => l !== '').map((l) => l.trim());
+  return run(['-r', file, '-T', 'fields', '-e', 'frame.comment'])
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.trim());
 }
 
 export interface Followed {

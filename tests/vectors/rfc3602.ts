@@ -31,9 +31,7 @@ export const RFC3602_CBC: readonly CbcVector[] = [
     iv: 'c782dc4c098c66cbd9cd27d825682c81',
     plaintext: ascii('This is a 48-byte message (exactly 3 AES blocks)'),
     ciphertext:
-      'd0a02b3836451753d493665d33f0e886' +
-      '2dea54cdb293abc7506939276772f8d5' +
-      '021c19216bad525c8579695d83ba2684'
+      'd0a02b3836451753d493665d33f0e886' + '2dea54cdb293abc7506939276772f8d5' + '021c19216bad525c8579695d83ba2684'
   },
   {
     source: 'RFC 3602 §4 Case #4',

@@ -8,7 +8,9 @@ import { SP800_38A_CBC, SP800_38A_F21_INPUT_BLOCKS } from './sp800-38a';
 const hex = (s: string) => Buffer.from(s, 'hex');
 
 function run(alg: string, encrypt: boolean, key: string, iv: string | null, data: string): string {
-  const c = encrypt ? createCipheriv(alg, hex(key), iv === null ? null : hex(iv)) : createDecipheriv(alg, hex(key), iv === null ? null : hex(iv));
+  const c = encrypt
+    ? createCipheriv(alg, hex(key), iv === null ? null : hex(iv))
+    : createDecipheriv(alg, hex(key), iv === null ? null : hex(iv));
   c.setAutoPadding(false);
   return Buffer.concat([c.update(hex(data)), c.final()]).toString('hex');
 }

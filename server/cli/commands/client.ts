@@ -2,7 +2,13 @@
 // interactive chat (docs/protocol.md §9).
 import { createInterface } from 'node:readline';
 import { bytesToHex } from '../../../src/lib/crypto/bytes.ts';
-import { FRAME_TYPES, isClientNameFault, nameFault, type FrameError, type SealedSuite } from '../../../src/lib/protocol/index.ts';
+import {
+  FRAME_TYPES,
+  isClientNameFault,
+  nameFault,
+  type FrameError,
+  type SealedSuite
+} from '../../../src/lib/protocol/index.ts';
 import { ChatClient, type Incoming } from '../../chat-client.ts';
 import { DEFAULT_PORT } from '../../chat/options.ts';
 import { defineCommand, flagsOrHelp, type Command } from '../command.ts';

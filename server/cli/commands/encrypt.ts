@@ -11,7 +11,17 @@ import {
 import { defineCommand, flagsOrHelp, type Command } from '../command.ts';
 import type { Flag } from '../flags.ts';
 import { EXIT_OK } from '../io.ts';
-import { EXIT_HELP, KEY_HEX_FLAG, checkJsonInput, inputText, jsonHelp, keyFrom, printJson, readInput, reportFailure } from '../trace-io.ts';
+import {
+  EXIT_HELP,
+  KEY_HEX_FLAG,
+  checkJsonInput,
+  inputText,
+  jsonHelp,
+  keyFrom,
+  printJson,
+  readInput,
+  reportFailure
+} from '../trace-io.ts';
 
 const FLAGS: readonly Flag[] = [
   KEY_HEX_FLAG,

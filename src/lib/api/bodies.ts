@@ -40,21 +40,20 @@ export const SEND_BODY = {
   fieldsText: 'text, name and suite',
   example: '{"text":"hello"}',
   schema: {
-  text: required(
-    text(
-      (s) => (s.trim() === '' ? 'text: expected a message, got an empty one' : null),
-      (s) => {
-        const n = utf8Length(s);
-        return n > MAX_TEXT_BYTES ? `text: expected at most ${MAX_TEXT_BYTES} bytes of UTF-8, got ${n}; send it in parts` : null;
-      },
-      (s) => (LONE_SURROGATE.test(s) ? 'text: expected well-formed Unicode, got a lone surrogate' : null)
-    )
-  ),
-  name: optional(
-    text(nameMessage),
-    'web'
-  ),
-  suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite)
+    text: required(
+      text(
+        (s) => (s.trim() === '' ? 'text: expected a message, got an empty one' : null),
+        (s) => {
+          const n = utf8Length(s);
+          return n > MAX_TEXT_BYTES
+            ? `text: expected at most ${MAX_TEXT_BYTES} bytes of UTF-8, got ${n}; send it in parts`
+            : null;
+        },
+        (s) => (LONE_SURROGATE.test(s) ? 'text: expected well-formed Unicode, got a lone surrogate' : null)
+      )
+    ),
+    name: optional(text(nameMessage), 'web'),
+    suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite)
   }
 } satisfies BodySpec<Schema>;
 
@@ -65,10 +64,10 @@ const TAG_LENGTH: Record<SendSuite, number> = { cbc: 0, 'cbc-hmac': 32, gcm: 16 
 export const ORACLE_BODY = {
   fieldsText: 'iv, ciphertext, suite, tag',
   schema: {
-  suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite),
-  iv: required(base64Bytes({ exact: 16 })),
-  ciphertext: required(base64Bytes({ min: 16, max: 4096, blocks: true })),
-  tag: optional(base64Bytes({ exact: (earlier) => TAG_LENGTH[earlier.suite as SendSuite] }))
+    suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite),
+    iv: required(base64Bytes({ exact: 16 })),
+    ciphertext: required(base64Bytes({ min: 16, max: 4096, blocks: true })),
+    tag: optional(base64Bytes({ exact: (earlier) => TAG_LENGTH[earlier.suite as SendSuite] }))
   }
 } satisfies BodySpec<Schema>;
 

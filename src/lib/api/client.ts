@@ -35,5 +35,7 @@ export async function getJsonOrNull<T>(path: string): Promise<T | null> {
 
 /** POST a JSON body; an error answer throws ApiError. */
 export async function postJson<Req, Res>(path: string, body: Req): Promise<Res> {
-  return answer<Res>(await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
+  return answer<Res>(
+    await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  );
 }

@@ -50,7 +50,9 @@ const got = (v: unknown) => (v === undefined ? 'nothing' : typeof v);
 export const oneOf =
   <T extends string>(values: readonly T[]): Check<T> =>
   (v, name) =>
-    typeof v === 'string' && values.includes(v as T) ? (v as T) : new Invalid(`${name}: expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
+    typeof v === 'string' && values.includes(v as T)
+      ? (v as T)
+      : new Invalid(`${name}: expected one of ${values.join(', ')}, got ${JSON.stringify(v)}`);
 
 export interface BytesRule {
   /** an exact length; a function of the fields before it when it depends on one */
@@ -73,10 +75,14 @@ export const base64Bytes =
       return new Invalid((err as Error).message);
     }
     const exact = typeof rule.exact === 'function' ? rule.exact(earlier) : rule.exact;
-    if (exact !== undefined && bytes.length !== exact) return new Invalid(`${name}: expected ${exact} bytes, got ${bytes.length}`);
-    if (rule.min !== undefined && bytes.length < rule.min) return new Invalid(`${name}: expected at least ${rule.min} bytes, got ${bytes.length}`);
-    if (rule.max !== undefined && bytes.length > rule.max) return new Invalid(`${name}: expected at most ${rule.max} bytes, got ${bytes.length}`);
-    if (rule.blocks && bytes.length % 16 !== 0) return new Invalid(`${name}: expected whole 16-byte blocks, got ${bytes.length} bytes`);
+    if (exact !== undefined && bytes.length !== exact)
+      return new Invalid(`${name}: expected ${exact} bytes, got ${bytes.length}`);
+    if (rule.min !== undefined && bytes.length < rule.min)
+      return new Invalid(`${name}: expected at least ${rule.min} bytes, got ${bytes.length}`);
+    if (rule.max !== undefined && bytes.length > rule.max)
+      return new Invalid(`${name}: expected at most ${rule.max} bytes, got ${bytes.length}`);
+    if (rule.blocks && bytes.length % 16 !== 0)
+      return new Invalid(`${name}: expected whole 16-byte blocks, got ${bytes.length} bytes`);
     return bytes;
   };
 

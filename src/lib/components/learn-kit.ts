@@ -21,7 +21,9 @@ export function padStart(trace: Trace): number {
 export function roleOf(trace: Trace, space: ByteSpace, index: number): Role {
   if (space === 'p') {
     const s = padStart(trace);
-    return s >= 0 && index >= s && (trace.direction === 'encrypt' ? trace.padding.padLength > 0 : true) ? 'pad' : 'plain';
+    return s >= 0 && index >= s && (trace.direction === 'encrypt' ? trace.padding.padLength > 0 : true)
+      ? 'pad'
+      : 'plain';
   }
   if (space === 'iv') return 'iv';
   if (space === 'x') return 'xor';
@@ -82,7 +84,9 @@ export function describe(trace: Trace, ref: ByteRef, lin: Lineage): { self: stri
     const chars = rs.filter((r) => r.space === 'b');
     if (chars.length) {
       const text = chars.map((r) => trace.wire.base64[r.index]).join('');
-      bytes.push(`base64 chars ${chars[0].index}${chars.length > 1 ? '–' + chars[chars.length - 1].index : ''} “${text}”`);
+      bytes.push(
+        `base64 chars ${chars[0].index}${chars.length > 1 ? '–' + chars[chars.length - 1].index : ''} “${text}”`
+      );
     }
     return bytes.join(', ') || 'nothing on this page';
   };
@@ -90,11 +94,17 @@ export function describe(trace: Trace, ref: ByteRef, lin: Lineage): { self: stri
 }
 
 /** Arrow-key movement over the bytes a picture shows, in reading order. */
-export function moveInGrid(key: string, refs: ByteRef[], current: ByteRef | null, columns: number): ByteRef | null | undefined {
+export function moveInGrid(
+  key: string,
+  refs: ByteRef[],
+  current: ByteRef | null,
+  columns: number
+): ByteRef | null | undefined {
   if (refs.length === 0) return undefined;
   let i = current ? refs.findIndex((r) => r.space === current.space && r.index === current.index) : -1;
   if (key === 'Escape') return null;
-  if (i < 0) return ['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp', 'Home', 'End'].includes(key) ? refs[0] : undefined;
+  if (i < 0)
+    return ['ArrowRight', 'ArrowDown', 'ArrowLeft', 'ArrowUp', 'Home', 'End'].includes(key) ? refs[0] : undefined;
   if (key === 'ArrowRight') i = Math.min(refs.length - 1, i + 1);
   else if (key === 'ArrowLeft') i = Math.max(0, i - 1);
   else if (key === 'ArrowDown') i = Math.min(refs.length - 1, i + columns);

@@ -33,12 +33,17 @@ function checkPosition(p: BitPosition, blocks: number): void {
   if (!Number.isInteger(p.block) || p.block < IV_BLOCK || p.block >= blocks) {
     throw new OutOfRangeError('block', `-1 (the IV) to ${blocks - 1}`, p.block);
   }
-  if (!Number.isInteger(p.byte) || p.byte < 0 || p.byte >= BLOCK_SIZE) throw new OutOfRangeError('byte', '0 to 15', p.byte);
+  if (!Number.isInteger(p.byte) || p.byte < 0 || p.byte >= BLOCK_SIZE)
+    throw new OutOfRangeError('byte', '0 to 15', p.byte);
   if (!Number.isInteger(p.bit) || p.bit < 0 || p.bit > 7) throw new OutOfRangeError('bit', '0 to 7', p.bit);
 }
 
 /** IV and ciphertext with one bit flipped; new arrays, the inputs are untouched. */
-export function flipBit(iv: Uint8Array, ciphertext: Uint8Array, p: BitPosition): { iv: Uint8Array; ciphertext: Uint8Array } {
+export function flipBit(
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  p: BitPosition
+): { iv: Uint8Array; ciphertext: Uint8Array } {
   checkPosition(p, ciphertext.length / BLOCK_SIZE);
   const iv2 = iv.slice();
   const c2 = ciphertext.slice();
@@ -85,7 +90,16 @@ export function diffBlocks(before: Uint8Array, after: Uint8Array): BlockDiff[] {
       changedBits += n;
       if (n) changedBytes++;
     }
-    out.push({ index: i, before: b, after: a, delta, bitsPerByte, changedBits, changedBytes, change: changedBits === 0 ? 'same' : changedBits === 1 ? 'one-bit' : 'garbled' });
+    out.push({
+      index: i,
+      before: b,
+      after: a,
+      delta,
+      bitsPerByte,
+      changedBits,
+      changedBytes,
+      change: changedBits === 0 ? 'same' : changedBits === 1 ? 'one-bit' : 'garbled'
+    });
   }
   return out;
 }
@@ -126,7 +140,12 @@ export function ecbEncryptBlocks(key: Uint8Array, padded: Uint8Array): Uint8Arra
  * the first block and nothing garbled). The ECB contrast encrypts the same padded plaintext under ECB,
  * flips the same bit of the same ciphertext block, and decrypts.
  */
-export function flipExperiment(key: Uint8Array, iv: Uint8Array, ciphertext: Uint8Array, position: BitPosition): FlipExperiment {
+export function flipExperiment(
+  key: Uint8Array,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  position: BitPosition
+): FlipExperiment {
   const before = decryptTrace({ key, iv, ciphertext });
   const tampered = flipBit(iv, ciphertext, position);
   const after = decryptTrace({ key, iv: tampered.iv, ciphertext: tampered.ciphertext });
@@ -137,7 +156,16 @@ export function flipExperiment(key: Uint8Array, iv: Uint8Array, ciphertext: Uint
   if (position.block !== IV_BLOCK) ecbC2[position.block * BLOCK_SIZE + position.byte] ^= bitMask(position.bit);
   const ecb = diffBlocks(ecbDecryptBlocks(key, ecbC), ecbDecryptBlocks(key, ecbC2));
 
-  return { position, iv: tampered.iv, ciphertext: tampered.ciphertext, before, after, cbc, ecb, padding: checkPkcs7(after.padded) };
+  return {
+    position,
+    iv: tampered.iv,
+    ciphertext: tampered.ciphertext,
+    before,
+    after,
+    cbc,
+    ecb,
+    padding: checkPkcs7(after.padded)
+  };
 }
 
 /** Changed bits per block and byte, max 8: rows are blocks, columns bytes. */
@@ -186,18 +214,34 @@ export interface ForgeryPlan {
  * Rewrite known plaintext `known` at byte `offset` of the padded plaintext to `target`, without
  * the key. Both must have the same length and lie within one block.
  */
-export function planForgery(iv: Uint8Array, ciphertext: Uint8Array, offset: number, known: Uint8Array, target: Uint8Array): ForgeryPlan {
+export function planForgery(
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  offset: number,
+  known: Uint8Array,
+  target: Uint8Array
+): ForgeryPlan {
   if (known.length !== target.length) {
-    throw new ForgeryError(`target: expected ${known.length} bytes, the length of the known text, got ${target.length}; CBC tampering replaces bytes in place and cannot insert or delete`, { expected: known.length, actual: target.length });
+    throw new ForgeryError(
+      `target: expected ${known.length} bytes, the length of the known text, got ${target.length}; CBC tampering replaces bytes in place and cannot insert or delete`,
+      { expected: known.length, actual: target.length }
+    );
   }
-  if (known.length === 0) throw new ForgeryError('known: expected at least one byte, got 0', { expected: 'at least 1', actual: 0 });
+  if (known.length === 0)
+    throw new ForgeryError('known: expected at least one byte, got 0', { expected: 'at least 1', actual: 0 });
   const targetBlock = Math.floor(offset / BLOCK_SIZE);
   const start = offset % BLOCK_SIZE;
   if (start + known.length > BLOCK_SIZE) {
-    throw new ForgeryError(`known: expected the text to lie within one block, got bytes ${offset}..${offset + known.length - 1}, which cross into block ${targetBlock + 2} (counting from 1, as SP 800-38A §6.2 does); edit one block at a time`, { position: offset });
+    throw new ForgeryError(
+      `known: expected the text to lie within one block, got bytes ${offset}..${offset + known.length - 1}, which cross into block ${targetBlock + 2} (counting from 1, as SP 800-38A §6.2 does); edit one block at a time`,
+      { position: offset }
+    );
   }
   if (offset < 0 || offset + known.length > ciphertext.length) {
-    throw new ForgeryError(`offset: expected 0..${ciphertext.length - known.length}, got ${offset}`, { expected: `0..${ciphertext.length - known.length}`, actual: offset });
+    throw new ForgeryError(`offset: expected 0..${ciphertext.length - known.length}, got ${offset}`, {
+      expected: `0..${ciphertext.length - known.length}`,
+      actual: offset
+    });
   }
   const editedBlock = targetBlock - 1;
   const newIv = iv.slice();
@@ -213,14 +257,30 @@ export function planForgery(iv: Uint8Array, ciphertext: Uint8Array, offset: numb
     mask.push(m);
     arr[base + start + k] ^= m;
   }
-  return { offset, targetBlock, editedBlock, bytes, mask, iv: newIv, ciphertext: newC, garbledBlock: editedBlock === IV_BLOCK || bytes.length === 0 ? null : editedBlock };
+  return {
+    offset,
+    targetBlock,
+    editedBlock,
+    bytes,
+    mask,
+    iv: newIv,
+    ciphertext: newC,
+    garbledBlock: editedBlock === IV_BLOCK || bytes.length === 0 ? null : editedBlock
+  };
 }
 
 /** The lesson's worked forgery: encrypt FORGERY_MESSAGE, then plan the role=admin edit. */
-export function lessonForgery(key: Uint8Array, iv: Uint8Array, message = FORGERY_MESSAGE, known = FORGERY_KNOWN, target = FORGERY_TARGET) {
+export function lessonForgery(
+  key: Uint8Array,
+  iv: Uint8Array,
+  message = FORGERY_MESSAGE,
+  known = FORGERY_KNOWN,
+  target = FORGERY_TARGET
+) {
   const original = encryptTrace({ key, iv, plaintext: utf8ToBytes(message) });
   const offset = message.indexOf(known);
-  if (offset < 0) throw new ForgeryError(`known: expected ${JSON.stringify(known)} in the message, got none`, { expected: known });
+  if (offset < 0)
+    throw new ForgeryError(`known: expected ${JSON.stringify(known)} in the message, got none`, { expected: known });
   // offsets count bytes: the message is ASCII in the lesson, but a typed one may not be
   const byteOffset = utf8ToBytes(message.slice(0, offset)).length;
   const plan = planForgery(original.iv, original.ciphertext, byteOffset, utf8ToBytes(known), utf8ToBytes(target));

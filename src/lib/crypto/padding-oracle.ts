@@ -99,8 +99,17 @@ const GUESSES = Array.from({ length: 256 }, (_, g) => g);
  */
 export async function paddingOracleAttack(o: AttackOptions): Promise<AttackResult> {
   const n = o.ciphertext.length / BLOCK_SIZE;
-  if (!Number.isInteger(n) || n === 0) throw new CryptoError('ERR_CIPHERTEXT_LENGTH', `ciphertext: expected whole 16-byte blocks, got ${o.ciphertext.length} bytes`, { expected: 'a multiple of 16', actual: o.ciphertext.length });
-  if (o.iv.length !== BLOCK_SIZE) throw new CryptoError('ERR_IV_LENGTH', `iv: expected 16 bytes, got ${o.iv.length}`, { expected: 16, actual: o.iv.length });
+  if (!Number.isInteger(n) || n === 0)
+    throw new CryptoError(
+      'ERR_CIPHERTEXT_LENGTH',
+      `ciphertext: expected whole 16-byte blocks, got ${o.ciphertext.length} bytes`,
+      { expected: 'a multiple of 16', actual: o.ciphertext.length }
+    );
+  if (o.iv.length !== BLOCK_SIZE)
+    throw new CryptoError('ERR_IV_LENGTH', `iv: expected 16 bytes, got ${o.iv.length}`, {
+      expected: 16,
+      actual: o.iv.length
+    });
   const which = o.blocks ?? Array.from({ length: n }, (_, i) => i);
   const padded = new Uint8Array(o.ciphertext.length);
   const intermediate = new Uint8Array(o.ciphertext.length);
@@ -128,7 +137,13 @@ export async function paddingOracleAttack(o: AttackOptions): Promise<AttackResul
     for (let j = 0; j < BLOCK_SIZE; j++) p[j] = r.intermediate[j] ^ chainInput[j];
     padded.set(p, i * BLOCK_SIZE);
     intermediate.set(r.intermediate, i * BLOCK_SIZE);
-    await o.onEvent?.({ type: 'block', block: i, intermediate: r.intermediate, plaintext: p, queries: counter.queries });
+    await o.onEvent?.({
+      type: 'block',
+      block: i,
+      intermediate: r.intermediate,
+      plaintext: p,
+      queries: counter.queries
+    });
   }
   const check = checkPkcs7(padded);
   return {
@@ -141,7 +156,8 @@ export async function paddingOracleAttack(o: AttackOptions): Promise<AttackResul
   };
 }
 
-type BlockOutcome = { ok: true; intermediate: Uint8Array } | { ok: false; byte: number; reason: 'no-valid-guess' | 'aborted' };
+type BlockOutcome =
+  { ok: true; intermediate: Uint8Array } | { ok: false; byte: number; reason: 'no-valid-guess' | 'aborted' };
 
 /**
  * I = CIPH⁻¹_K(Cᵢ), byte 15 first.
@@ -178,7 +194,18 @@ async function recoverBlock(
       const valid = await o.oracle(forged, cipherBlock);
       counter.queries++;
       byteQueries++;
-      await o.onEvent?.({ type: 'guess', block, byte: k, guess: g, forged, valid, recheck, queries: counter.queries, byteQueries, intermediate: I.slice() });
+      await o.onEvent?.({
+        type: 'guess',
+        block,
+        byte: k,
+        guess: g,
+        forged,
+        valid,
+        recheck,
+        queries: counter.queries,
+        byteQueries,
+        intermediate: I.slice()
+      });
       return valid;
     };
     try {
@@ -201,7 +228,15 @@ async function recoverBlock(
     counter.maxByteQueries = Math.max(counter.maxByteQueries, byteQueries);
     if (found === null) return { ok: false, byte: k, reason: 'no-valid-guess' };
     I[k] = found ^ pad;
-    await o.onEvent?.({ type: 'byte', block, byte: k, intermediate: I[k]!, plaintext: I[k]! ^ chainAt(o, block, k), byteQueries, queries: counter.queries });
+    await o.onEvent?.({
+      type: 'byte',
+      block,
+      byte: k,
+      intermediate: I[k]!,
+      plaintext: I[k]! ^ chainAt(o, block, k),
+      byteQueries,
+      queries: counter.queries
+    });
   }
   return { ok: true, intermediate: Uint8Array.from(I as number[]) };
 }
@@ -223,15 +258,30 @@ export function localOracle(decryptPadded: (iv: Uint8Array, ciphertext: Uint8Arr
 // ---- the attacker's frames on the CBC Lab wire (docs/protocol.md §4, docs/api.md "Lessons") ----
 
 /** Server answers that mean "this frame did not decrypt"; any other answer means the padding passed. */
-export const REJECTIONS: ReadonlySet<string> = new Set(['ERR_BAD_PADDING', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_DECRYPT']);
+export const REJECTIONS: ReadonlySet<string> = new Set([
+  'ERR_BAD_PADDING',
+  'ERR_BAD_MAC',
+  'ERR_BAD_TAG',
+  'ERR_DECRYPT'
+]);
 
 /**
  * The payload a guess X ‖ Cᵢ travels in, per suite: cbc IV ‖ C; cbc-hmac IV ‖ C ‖ tag (the
  * captured tag, or zeros: without the MAC key no right tag can be made); gcm has no IV block, so
  * the first 12 bytes of X are the nonce, then C, then the tag.
  */
-export function guessPayload(suite: 'cbc' | 'cbc-hmac' | 'gcm', iv: Uint8Array, ciphertext: Uint8Array, tag?: Uint8Array): Uint8Array {
-  const parts = suite === 'cbc' ? [iv, ciphertext] : suite === 'cbc-hmac' ? [iv, ciphertext, tag ?? new Uint8Array(32)] : [iv.subarray(0, 12), ciphertext, tag ?? new Uint8Array(16)];
+export function guessPayload(
+  suite: 'cbc' | 'cbc-hmac' | 'gcm',
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  tag?: Uint8Array
+): Uint8Array {
+  const parts =
+    suite === 'cbc'
+      ? [iv, ciphertext]
+      : suite === 'cbc-hmac'
+        ? [iv, ciphertext, tag ?? new Uint8Array(32)]
+        : [iv.subarray(0, 12), ciphertext, tag ?? new Uint8Array(16)];
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let o = 0;
   for (const p of parts) {

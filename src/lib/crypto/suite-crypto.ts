@@ -31,14 +31,25 @@ export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** AES-GCM with a 128-bit tag (SP 800-38D §7.1). */
-export function gcmSeal(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plaintext: Uint8Array): { ciphertext: Uint8Array; tag: Uint8Array } {
+export function gcmSeal(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  plaintext: Uint8Array
+): { ciphertext: Uint8Array; tag: Uint8Array } {
   const sealed = gcm(key, nonce, aad).encrypt(plaintext);
   const cut = sealed.length - GCM_TAG_LENGTH;
   return { ciphertext: sealed.subarray(0, cut), tag: sealed.subarray(cut) };
 }
 
 /** SP 800-38D §7.2: the plaintext, or null when the tag does not verify (nothing is released). */
-export function gcmOpen(key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null {
+export function gcmOpen(
+  key: Uint8Array,
+  nonce: Uint8Array,
+  aad: Uint8Array,
+  ciphertext: Uint8Array,
+  tag: Uint8Array
+): Uint8Array | null {
   try {
     return gcm(key, nonce, aad).decrypt(concatBytes(ciphertext, tag));
   } catch {

@@ -52,7 +52,13 @@ export function sboxEntry(x: number): number {
   let out = 0;
   for (let i = 0; i < 8; i++) {
     const bit =
-      ((b >> i) ^ (b >> ((i + 4) % 8)) ^ (b >> ((i + 5) % 8)) ^ (b >> ((i + 6) % 8)) ^ (b >> ((i + 7) % 8)) ^ (0x63 >> i)) & 1;
+      ((b >> i) ^
+        (b >> ((i + 4) % 8)) ^
+        (b >> ((i + 5) % 8)) ^
+        (b >> ((i + 6) % 8)) ^
+        (b >> ((i + 7) % 8)) ^
+        (0x63 >> i)) &
+      1;
     out |= bit << i;
   }
   return out;
@@ -186,13 +192,7 @@ export const addRoundKey = (s: Uint8Array, k: Uint8Array) => s.map((b, j) => b ^
 // ---- the cipher, traced -----------------------------------------------------------------------------
 
 export type AesOp =
-  | 'SubBytes'
-  | 'ShiftRows'
-  | 'MixColumns'
-  | 'AddRoundKey'
-  | 'InvSubBytes'
-  | 'InvShiftRows'
-  | 'InvMixColumns';
+  'SubBytes' | 'ShiftRows' | 'MixColumns' | 'AddRoundKey' | 'InvSubBytes' | 'InvShiftRows' | 'InvMixColumns';
 
 /** One transformation of the state: what went in, what came out. */
 export interface AesStep {
@@ -242,7 +242,16 @@ function startRounds(key: Uint8Array | KeyExpansion, block: Uint8Array) {
     steps.push(roundKey ? { round, op, before, after, roundKey } : { round, op, before, after });
     return after;
   };
-  return { expansion, nr: expansion.nr, roundKeys: expansion.roundKeys, steps, fips: [] as FipsRound[], afterRound: [] as Uint8Array[], push, input: block.slice() };
+  return {
+    expansion,
+    nr: expansion.nr,
+    roundKeys: expansion.roundKeys,
+    steps,
+    fips: [] as FipsRound[],
+    afterRound: [] as Uint8Array[],
+    push,
+    input: block.slice()
+  };
 }
 
 /** Cipher(in, w) of §5.1 (Figure 5), every step kept. */
@@ -325,6 +334,8 @@ export function avalanche(rounds: BlockRounds, bit: number): Avalanche {
   const run = rounds.direction === 'encrypt' ? encryptRounds : decryptRounds;
   const other = run(rounds.expansion, flipBit(rounds.input, bit));
   const bitsPerRound = rounds.afterRound.map((s, r) => hammingDistance(s, other.afterRound[r]));
-  const bytesPerRound = rounds.afterRound.map((s, r) => s.reduce((n, b, j) => n + (b !== other.afterRound[r][j] ? 1 : 0), 0));
+  const bytesPerRound = rounds.afterRound.map((s, r) =>
+    s.reduce((n, b, j) => n + (b !== other.afterRound[r][j] ? 1 : 0), 0)
+  );
   return { bit, bitsPerRound, bytesPerRound, flippedOutput: other.output };
 }

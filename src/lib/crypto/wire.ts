@@ -37,7 +37,8 @@ export function base64Group(bytes: Uint8Array, g: number): Base64Group {
   const byteStart = g * 3;
   const byteEnd = Math.min(byteStart + 3, bytes.length);
   const count = byteEnd - byteStart;
-  const v = (bytes[byteStart] << 16) | ((count > 1 ? bytes[byteStart + 1] : 0) << 8) | (count > 2 ? bytes[byteStart + 2] : 0);
+  const v =
+    (bytes[byteStart] << 16) | ((count > 1 ? bytes[byteStart + 1] : 0) << 8) | (count > 2 ? bytes[byteStart + 2] : 0);
   const all = [v >> 18, (v >> 12) & 63, (v >> 6) & 63, v & 63];
   const sextets = all.map((s, k) => (k <= count ? s : null));
   return {

@@ -27,7 +27,10 @@ export class CodedError<Code extends string = string> extends Error {
   // A CodedRangeError (below) is one of ours too: `e instanceof CodedError` holds for it, so a
   // shell needs one test. Subclasses keep the ordinary prototype check.
   static [Symbol.hasInstance](value: unknown): boolean {
-    return Function.prototype[Symbol.hasInstance].call(this, value) || (this === CodedError && value instanceof CodedRangeError);
+    return (
+      Function.prototype[Symbol.hasInstance].call(this, value) ||
+      (this === CodedError && value instanceof CodedRangeError)
+    );
   }
 }
 

@@ -36,14 +36,31 @@ const utf8 = new TextDecoder('utf-8', { fatal: false });
 
 /** Recognise the file by its content (the name is only used in messages). */
 export function loadCapture(input: Uint8Array, name = 'the file'): LoadedCapture {
-  if (input.length === 0) throw new CaptureLoadError('ERR_LOAD_EMPTY', `${name}: the file is empty; pick a .pcapng, .json or server log file`);
+  if (input.length === 0)
+    throw new CaptureLoadError(
+      'ERR_LOAD_EMPTY',
+      `${name}: the file is empty; pick a .pcapng, .json or server log file`
+    );
   const m = (input[0] << 24) | (input[1] << 16) | (input[2] << 8) | input[3];
   const magics = [0x0a0d0d0a, 0xd4c3b2a1, 0xa1b2c3d4, 0x4d3cb2a1, 0xa1b23c4d];
   if (input.length >= 4 && magics.includes(m >>> 0)) return fromPcap(input, name);
   let i = 0;
-  while (i < input.length && (input[i] === 0x20 || input[i] === 0x0a || input[i] === 0x0d || input[i] === 0x09 || input[i] === 0xef || input[i] === 0xbb || input[i] === 0xbf)) i++;
+  while (
+    i < input.length &&
+    (input[i] === 0x20 ||
+      input[i] === 0x0a ||
+      input[i] === 0x0d ||
+      input[i] === 0x09 ||
+      input[i] === 0xef ||
+      input[i] === 0xbb ||
+      input[i] === 0xbf)
+  )
+    i++;
   if (input[i] !== 0x7b /* { */) {
-    throw new CaptureLoadError('ERR_LOAD_FORMAT', `${name}: expected a pcapng/pcap capture, a CBC Lab capture (.json) or a chat server log (JSON lines), got something else (first byte ${hexLiteral(input[0] ?? 0)}); is this the right file?`);
+    throw new CaptureLoadError(
+      'ERR_LOAD_FORMAT',
+      `${name}: expected a pcapng/pcap capture, a CBC Lab capture (.json) or a chat server log (JSON lines), got something else (first byte ${hexLiteral(input[0] ?? 0)}); is this the right file?`
+    );
   }
   const text = utf8.decode(input);
   let whole: unknown;
@@ -52,22 +69,30 @@ export function loadCapture(input: Uint8Array, name = 'the file'): LoadedCapture
   } catch {
     return fromServerLog(text, name);
   }
-  if (whole && typeof whole === 'object' && (whole as { format?: unknown }).format === 'cbc-lab-capture') return fromCaptureJson(whole as CaptureFile, name);
+  if (whole && typeof whole === 'object' && (whole as { format?: unknown }).format === 'cbc-lab-capture')
+    return fromCaptureJson(whole as CaptureFile, name);
   return fromServerLog(text, name);
 }
 
 // ---- the JSON capture ----
 
 function fromCaptureJson(file: CaptureFile, name: string): LoadedCapture {
-  if (file.version !== 1) throw new CaptureLoadError('ERR_LOAD_CAPTURE', `${name}: expected capture version 1, got ${String(file.version)}; this page reads version 1`);
-  if (!Array.isArray(file.frames)) throw new CaptureLoadError('ERR_LOAD_CAPTURE', `${name}: expected a "frames" array, got ${typeof file.frames}`);
+  if (file.version !== 1)
+    throw new CaptureLoadError(
+      'ERR_LOAD_CAPTURE',
+      `${name}: expected capture version 1, got ${String(file.version)}; this page reads version 1`
+    );
+  if (!Array.isArray(file.frames))
+    throw new CaptureLoadError('ERR_LOAD_CAPTURE', `${name}: expected a "frames" array, got ${typeof file.frames}`);
   const frames: CapturedFrame[] = [];
   let prev = 0;
   file.frames.forEach((f, i) => {
     const bad = (what: string) => new CaptureLoadError('ERR_LOAD_CAPTURE', `${name}: frame ${i}: ${what}`, i);
     if (!f || typeof f !== 'object') throw bad('expected an object');
-    if (!Number.isInteger(f.seq) || f.seq <= prev) throw bad(`expected a seq greater than ${prev}, got ${String(f.seq)}`);
-    if (typeof f.time !== 'number' || !Number.isFinite(f.time)) throw bad(`expected a numeric time, got ${String(f.time)}`);
+    if (!Number.isInteger(f.seq) || f.seq <= prev)
+      throw bad(`expected a seq greater than ${prev}, got ${String(f.seq)}`);
+    if (typeof f.time !== 'number' || !Number.isFinite(f.time))
+      throw bad(`expected a numeric time, got ${String(f.time)}`);
     if (!Number.isInteger(f.conn)) throw bad(`expected an integer conn, got ${String(f.conn)}`);
     if (f.dir !== 'c2s' && f.dir !== 's2c') throw bad(`expected dir c2s or s2c, got ${String(f.dir)}`);
     if (typeof f.bytes !== 'string') throw bad('expected "bytes" as base64 text');
@@ -94,7 +119,6 @@ interface Pending {
   frame: Omit<CapturedFrame, 'seq'>;
 }
 
-
 function connIdOf(rec: TcpConversationRecord): number {
   for (const c of rec.comments) {
     const m = /^conn=(\d+)/.exec(c);
@@ -112,8 +136,10 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
     throw err;
   }
   const notes: string[] = [];
-  if (file.truncatedAt !== undefined) notes.push(`the file ends inside a block at byte ${file.truncatedAt}: read up to the last whole packet`);
-  if (file.skipped) notes.push(`${file.skipped} packet${file.skipped === 1 ? ' was' : 's were'} not IPv4/TCP and were skipped`);
+  if (file.truncatedAt !== undefined)
+    notes.push(`the file ends inside a block at byte ${file.truncatedAt}: read up to the last whole packet`);
+  if (file.skipped)
+    notes.push(`${file.skipped} packet${file.skipped === 1 ? ' was' : 's were'} not IPv4/TCP and were skipped`);
   const convs = groupTcpConversations(file.packets);
   const pending: Pending[] = [];
   const connections: CapturedConnection[] = [];
@@ -133,12 +159,22 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
       ...(rec.closed ? { closed: nsToMs(last.timestamp) } : {})
     });
     for (const dir of ['c2s', 's2c'] as const) {
-      if (rec.gaps[dir]) notes.push(`connection ${conn} ${dir}: ${rec.gaps[dir]} bytes missing from the capture; frames after the hole may not decode`);
+      if (rec.gaps[dir])
+        notes.push(
+          `connection ${conn} ${dir}: ${rec.gaps[dir]} bytes missing from the capture; frames after the hole may not decode`
+        );
       const stream = rec[dir];
       const decoder = new FrameDecoder();
       let failed = false;
       let lastTime = 0;
-      const onPause = (f: Frame) => pending.push({ time: lastTime, conn, dir, order: order++, frame: frameRecord({ time: lastTime, conn, dir }, f) });
+      const onPause = (f: Frame) =>
+        pending.push({
+          time: lastTime,
+          conn,
+          dir,
+          order: order++,
+          frame: frameRecord({ time: lastTime, conn, dir }, f)
+        });
       for (const chunk of rec.chunks) {
         if (chunk.direction !== dir || failed) continue;
         const time = nsToMs(chunk.timestamp);
@@ -146,11 +182,19 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
           // §5.2: the capture's own clock says where a line stream paused, as the tap saw it live
           if (lastTime && time - lastTime >= DEFAULT_LINE_PAUSE_MS) decoder.pause(onPause);
           lastTime = time;
-          decoder.push(chunk.bytes, (f) => pending.push({ time, conn, dir, order: order++, frame: frameRecord({ time, conn, dir }, f) }));
+          decoder.push(chunk.bytes, (f) =>
+            pending.push({ time, conn, dir, order: order++, frame: frameRecord({ time, conn, dir }, f) })
+          );
         } catch (err) {
           if (!(err instanceof FrameError)) throw err;
           failed = true;
-          pending.push({ time, conn, dir, order: order++, frame: undecodable(stream, decoder.offset, err, time, conn, dir) });
+          pending.push({
+            time,
+            conn,
+            dir,
+            order: order++,
+            frame: undecodable(stream, decoder.offset, err, time, conn, dir)
+          });
         }
       }
       if (!failed) {
@@ -159,7 +203,13 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
         } catch (err) {
           if (!(err instanceof FrameError)) throw err;
           const t = nsToMs(last.timestamp);
-          pending.push({ time: t, conn, dir, order: order++, frame: undecodable(stream, decoder.offset, err, t, conn, dir) });
+          pending.push({
+            time: t,
+            conn,
+            dir,
+            order: order++,
+            frame: undecodable(stream, decoder.offset, err, t, conn, dir)
+          });
         }
       }
     }
@@ -168,7 +218,14 @@ function fromPcap(input: Uint8Array, name: string): LoadedCapture {
 }
 
 /** The tap's rule: from the fault on, the bytes are captured as they were, marked with the code. */
-function undecodable(stream: Uint8Array, offset: number, err: FrameError, time: number, conn: number, dir: Direction): Omit<CapturedFrame, 'seq'> {
+function undecodable(
+  stream: Uint8Array,
+  offset: number,
+  err: FrameError,
+  time: number,
+  conn: number,
+  dir: Direction
+): Omit<CapturedFrame, 'seq'> {
   return unknownRecord({ time, conn, dir }, stream.subarray(offset), err);
 }
 
@@ -210,11 +267,21 @@ function fromServerLog(text: string, name: string): LoadedCapture {
         skipped++; // a log cut mid-write ends in half a line
         return;
       }
-      throw new CaptureLoadError('ERR_LOAD_JSON', `${name}: line ${i + 1} is not JSON; expected one JSON object per line (a chat server log) or a CBC Lab capture`, i + 1);
+      throw new CaptureLoadError(
+        'ERR_LOAD_JSON',
+        `${name}: line ${i + 1} is not JSON; expected one JSON object per line (a chat server log) or a CBC Lab capture`,
+        i + 1
+      );
     }
-    if (!e || typeof e !== 'object') throw new CaptureLoadError('ERR_LOAD_JSON', `${name}: line ${i + 1}: expected a JSON object, got ${JSON.stringify(e)}`, i + 1);
+    if (!e || typeof e !== 'object')
+      throw new CaptureLoadError(
+        'ERR_LOAD_JSON',
+        `${name}: line ${i + 1}: expected a JSON object, got ${JSON.stringify(e)}`,
+        i + 1
+      );
     const time = e.time ? Date.parse(e.time) : NaN;
-    if (e.event === 'listen' && typeof (e as { port?: number }).port === 'number') server = `${(e as { host?: string }).host ?? '127.0.0.1'}:${(e as { port: number }).port}`;
+    if (e.event === 'listen' && typeof (e as { port?: number }).port === 'number')
+      server = `${(e as { host?: string }).host ?? '127.0.0.1'}:${(e as { port: number }).port}`;
     if (e.event === 'connect' && typeof e.conn === 'number') {
       conns.set(e.conn, { conn: e.conn, client: e.peer ?? '?', server, opened: time });
       return;
@@ -250,14 +317,25 @@ function fromServerLog(text: string, name: string): LoadedCapture {
       const frame: Omit<CapturedFrame, 'seq'> =
         e.framing === 'line'
           ? { ...base, framing: 'line', type: 'chat', suite: 'cbc' }
-          : { ...base, framing: 'native', type: e.type, suite: e.suite, ...(typeof e.seq === 'number' ? { frameSeq: e.seq } : {}) };
+          : {
+              ...base,
+              framing: 'native',
+              type: e.type,
+              suite: e.suite,
+              ...(typeof e.seq === 'number' ? { frameSeq: e.seq } : {})
+            };
       pending.push({ time, conn, dir, order: order++, frame });
     }
   });
   if (pending.length === 0 && conns.size === 0) {
-    throw new CaptureLoadError('ERR_LOAD_FORMAT', `${name}: no frames found: expected a CBC Lab capture ({"format":"cbc-lab-capture", …}) or a chat server log with "wire" entries`);
+    throw new CaptureLoadError(
+      'ERR_LOAD_FORMAT',
+      `${name}: no frames found: expected a CBC Lab capture ({"format":"cbc-lab-capture", …}) or a chat server log with "wire" entries`
+    );
   }
-  const notes = ['a server log holds what the server received and what it relayed to the room; its own acks and hellos are not in it'];
+  const notes = [
+    'a server log holds what the server received and what it relayed to the room; its own acks and hellos are not in it'
+  ];
   if (skipped) notes.push(`${skipped} line${skipped === 1 ? '' : 's'} skipped (no time, or a cut-off last line)`);
   return { kind: 'server-log', frames: number(pending), connections: [...conns.values()], notes };
 }

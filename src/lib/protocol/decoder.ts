@@ -105,13 +105,27 @@ export class FrameDecoder {
       lastLine(this.takeMessage());
       return;
     }
-    const what = this.framing === 'line' ? 'a line without its "\\n"' : this.header ? `a frame of ${HEADER_LENGTH + this.header.length} bytes` : `a ${HEADER_LENGTH}-byte header`;
+    const what =
+      this.framing === 'line'
+        ? 'a line without its "\\n"'
+        : this.header
+          ? `a frame of ${HEADER_LENGTH + this.header.length} bytes`
+          : `a ${HEADER_LENGTH}-byte header`;
     this.fail(
-      new FrameError('ERR_TRUNCATED_FRAME', `stream ended inside ${what}: got only ${this.buffered} bytes of it; the sender closed or was cut off mid-frame`, {
-        expected: this.framing === 'line' ? 'a line ending' : this.header ? HEADER_LENGTH + this.header.length : HEADER_LENGTH,
-        actual: this.buffered,
-        position: this.offset + this.buffered
-      })
+      new FrameError(
+        'ERR_TRUNCATED_FRAME',
+        `stream ended inside ${what}: got only ${this.buffered} bytes of it; the sender closed or was cut off mid-frame`,
+        {
+          expected:
+            this.framing === 'line'
+              ? 'a line ending'
+              : this.header
+                ? HEADER_LENGTH + this.header.length
+                : HEADER_LENGTH,
+          actual: this.buffered,
+          position: this.offset + this.buffered
+        }
+      )
     );
     throw this.error;
   }
@@ -204,7 +218,9 @@ export class FrameDecoder {
       else {
         // §5.6: raw IV ‖ C starts with any byte; the bytes after the first tell raw from text
         const head = this.peekCopy(Math.min(this.buffered, 64));
-        const seen = head.every(isTextByte) ? `text starting ${JSON.stringify(String.fromCharCode(b))}` : 'raw bytes (binary, not text)';
+        const seen = head.every(isTextByte)
+          ? `text starting ${JSON.stringify(String.fromCharCode(b))}`
+          : 'raw bytes (binary, not text)';
         throw new FrameError(
           'ERR_UNKNOWN_FRAMING',
           `first byte ${hexLiteral(b)}: got ${seen}, expected a native frame (0xcb) or base64 text (A-Z a-z 0-9 + /, or a JSON line "{"); ` +
@@ -235,7 +251,13 @@ export class FrameDecoder {
     this.header = null;
     this.checked = 0;
     const raw = this.take(total);
-    return { framing: 'native', ...h, raw, header: raw.subarray(0, HEADER_LENGTH), payload: raw.subarray(HEADER_LENGTH) };
+    return {
+      framing: 'native',
+      ...h,
+      raw,
+      header: raw.subarray(0, HEADER_LENGTH),
+      payload: raw.subarray(HEADER_LENGTH)
+    };
   }
 
   private peekCopy(n: number): Uint8Array {
@@ -288,11 +310,15 @@ export class FrameDecoder {
         return null;
       }
       if (found > this.maxLine) {
-        throw new FrameError('ERR_LINE_TOO_LONG', `line: expected at most ${this.maxLine} characters before "\\n", got ${found}`, {
-          expected: `at most ${this.maxLine}`,
-          actual: found,
-          position: this.offset + this.maxLine
-        });
+        throw new FrameError(
+          'ERR_LINE_TOO_LONG',
+          `line: expected at most ${this.maxLine} characters before "\\n", got ${found}`,
+          {
+            expected: `at most ${this.maxLine}`,
+            actual: found,
+            position: this.offset + this.maxLine
+          }
+        );
       }
       const short = found - this.ivLineEnd < 24; // shorter than any message or IV line (§5.5)
       if (short && found + 1 === this.buffered) {
@@ -306,7 +332,11 @@ export class FrameDecoder {
         this.enterRaw(binary);
         return this.checkRawLength();
       }
-      if (this.ivLineEnd === 0 && (found === 24 || found === 25 || found === 32 || found === 33) && isIvOnlyLine(this.peekCopy(found), 0, found)) {
+      if (
+        this.ivLineEnd === 0 &&
+        (found === 24 || found === 25 || found === 32 || found === 33) &&
+        isIvOnlyLine(this.peekCopy(found), 0, found)
+      ) {
         // §5.5: an IV on a line of its own: hold it, the ciphertext line follows
         this.ivLineEnd = found + 1;
         this.checked = found + 1;
@@ -346,11 +376,15 @@ export class FrameDecoder {
   /** Raw messages end at a pause; until then only their size is checked. */
   private checkRawLength(): null {
     if (this.buffered > this.maxPayload) {
-      throw new FrameError('ERR_FRAME_TOO_LARGE', `raw bytes: expected at most ${this.maxPayload} bytes before a pause, got ${this.buffered}`, {
-        expected: this.maxPayload,
-        actual: this.buffered,
-        position: this.offset + this.maxPayload
-      });
+      throw new FrameError(
+        'ERR_FRAME_TOO_LARGE',
+        `raw bytes: expected at most ${this.maxPayload} bytes before a pause, got ${this.buffered}`,
+        {
+          expected: this.maxPayload,
+          actual: this.buffered,
+          position: this.offset + this.maxPayload
+        }
+      );
     }
     return null;
   }

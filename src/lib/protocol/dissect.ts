@@ -64,7 +64,14 @@ export function dissectNative(frame: Uint8Array, maxPayload = 0xffffffff): Disse
   const fields: Field[] = [];
   const out: Dissection = { framing: 'native', fields };
   const push = (name: FieldName, start: number, end: number, meaning: string, value?: number | string) => {
-    if (start < frame.length) fields.push({ name, start, end: Math.min(end, frame.length), meaning, ...(value === undefined ? {} : { value }) });
+    if (start < frame.length)
+      fields.push({
+        name,
+        start,
+        end: Math.min(end, frame.length),
+        meaning,
+        ...(value === undefined ? {} : { value })
+      });
   };
   push('magic', 0, 2, 'magic 0xcb 0xc1: a native CBC Lab frame (§3.1)');
   push('version', 2, 3, 'protocol version', frame[2]);
@@ -81,7 +88,11 @@ export function dissectNative(frame: Uint8Array, maxPayload = 0xffffffff): Disse
     if (s) s.meaning = SUITE_MEANING[h.suite];
     const have = frame.length - HEADER_LENGTH;
     if (have < h.length) {
-      throw new FrameError('ERR_TRUNCATED_FRAME', `native frame: the length field says ${h.length} payload bytes, got ${have}`, { expected: h.length, actual: have });
+      throw new FrameError(
+        'ERR_TRUNCATED_FRAME',
+        `native frame: the length field says ${h.length} payload bytes, got ${have}`,
+        { expected: h.length, actual: have }
+      );
     }
     payloadFields(payloadLayout(h.suite, h.length), HEADER_LENGTH, fields, null);
   } catch (err) {
@@ -91,7 +102,12 @@ export function dissectNative(frame: Uint8Array, maxPayload = 0xffffffff): Disse
   return out;
 }
 
-function payloadFields(layout: PayloadLayout, base: number, fields: Field[], mapChars: ((r: Range) => Range) | null): void {
+function payloadFields(
+  layout: PayloadLayout,
+  base: number,
+  fields: Field[],
+  mapChars: ((r: Range) => Range) | null
+): void {
   const add = (f: Omit<Field, 'start' | 'end'>, r: Range) => {
     if (r.end <= r.start) return;
     const wire = mapChars ? mapChars(r) : { start: base + r.start, end: base + r.end };
@@ -110,9 +126,17 @@ function payloadFields(layout: PayloadLayout, base: number, fields: Field[], map
   add({ name: 'iv', meaning: 'IV: 16 random bytes, the chain input of block 1 (SP 800-38A §6.2)' }, layout.iv!);
   const { start, end } = layout.ciphertext;
   for (let b = start, n = 1; b < end; b += 16, n++) {
-    add({ name: 'ciphertext-block', block: n, meaning: `ciphertext block ${n}${b + 16 === end ? ' (holds the PKCS#7 padding)' : ''}` }, { start: b, end: b + 16 });
+    add(
+      {
+        name: 'ciphertext-block',
+        block: n,
+        meaning: `ciphertext block ${n}${b + 16 === end ? ' (holds the PKCS#7 padding)' : ''}`
+      },
+      { start: b, end: b + 16 }
+    );
   }
-  if (layout.tag) add({ name: 'mac', meaning: 'HMAC-SHA256 tag over header ‖ IV ‖ ciphertext (encrypt-then-MAC)' }, layout.tag);
+  if (layout.tag)
+    add({ name: 'mac', meaning: 'HMAC-SHA256 tag over header ‖ IV ‖ ciphertext (encrypt-then-MAC)' }, layout.tag);
 }
 
 /**
@@ -130,12 +154,14 @@ export function dissectLine(line: string | Uint8Array): Dissection {
   } catch (err) {
     if (!(err instanceof FrameError)) throw err;
     out.error = err;
-    const ending = raw.length > 0 && raw[raw.length - 1] === 10 ? (raw.length > 1 && raw[raw.length - 2] === 13 ? 2 : 1) : 0;
+    const ending =
+      raw.length > 0 && raw[raw.length - 1] === 10 ? (raw.length > 1 && raw[raw.length - 2] === 13 ? 2 : 1) : 0;
     const text = raw.length - ending;
     const pad = text > 0 && raw[text - 1] === 61 ? (text > 1 && raw[text - 2] === 61 ? 2 : 1) : 0;
     fields.push({ name: 'base64', start: 0, end: text - pad, meaning: 'text that does not decode to IV ‖ C' });
     if (pad) fields.push(paddingField(text - pad, text, pad));
-    if (ending) fields.push({ name: 'line-end', start: text, end: raw.length, meaning: 'line end: the message boundary (§5.1)' });
+    if (ending)
+      fields.push({ name: 'line-end', start: text, end: raw.length, meaning: 'line end: the message boundary (§5.1)' });
     return out;
   }
   const { style, ivText, ciphertextText } = m;
@@ -144,7 +170,9 @@ export function dissectLine(line: string | Uint8Array): Dissection {
   // byte b of the decoded data is bits [8b, 8b + 8); base64 character k carries bits [6k, 6k + 6);
   // a hex character carries half a byte
   const enc = (r: Range, at: number): Range =>
-    hex ? { start: at + 2 * r.start, end: at + 2 * r.end } : { start: at + Math.floor((8 * r.start) / 6), end: at + Math.ceil((8 * r.end) / 6) };
+    hex
+      ? { start: at + 2 * r.start, end: at + 2 * r.end }
+      : { start: at + Math.floor((8 * r.start) / 6), end: at + Math.ceil((8 * r.end) / 6) };
   const apart = style.ivApart || style.encoding === 'json';
   const mapChars = (r: Range): Range => {
     if (style.encoding === 'raw') return r;
@@ -152,7 +180,13 @@ export function dissectLine(line: string | Uint8Array): Dissection {
     if (r.end <= IV_LENGTH) return enc(r, ivText.start);
     return enc({ start: r.start - IV_LENGTH, end: r.end - IV_LENGTH }, ciphertextText.start);
   };
-  if (style.encoding === 'json') fields.push({ name: 'json', start: 0, end: raw.length - endingLength(style), meaning: `a JSON object {"iv", "ciphertext"}, values in ${style.values} (§5.5)` });
+  if (style.encoding === 'json')
+    fields.push({
+      name: 'json',
+      start: 0,
+      end: raw.length - endingLength(style),
+      meaning: `a JSON object {"iv", "ciphertext"}, values in ${style.values} (§5.5)`
+    });
   payloadFields(payloadLayout('cbc', m.bytes.length), 0, fields, mapChars);
   if (style.encoding === 'base64') {
     for (const part of apart ? [ivText, ciphertextText] : [{ start: 0, end: ciphertextText.end }]) {
@@ -162,10 +196,21 @@ export function dissectLine(line: string | Uint8Array): Dissection {
     }
   }
   if (style.ivApart && ciphertextText.start > ivText.end) {
-    fields.push({ name: 'line-end', start: ivText.end, end: ciphertextText.start, meaning: 'line end after the IV: the IV came on a line of its own (§5.5)' });
+    fields.push({
+      name: 'line-end',
+      start: ivText.end,
+      end: ciphertextText.start,
+      meaning: 'line end after the IV: the IV came on a line of its own (§5.5)'
+    });
   }
   const e = endingLength(style);
-  if (e) fields.push({ name: 'line-end', start: raw.length - e, end: raw.length, meaning: 'line end: the message boundary (§5.1)' });
+  if (e)
+    fields.push({
+      name: 'line-end',
+      start: raw.length - e,
+      end: raw.length,
+      meaning: 'line end: the message boundary (§5.1)'
+    });
   return out;
 }
 
@@ -174,7 +219,12 @@ function endingLength(style: LineStyle): number {
 }
 
 function paddingField(start: number, end: number, pad: number): Field {
-  return { name: 'base64-padding', start, end, meaning: `${pad} × "=": base64 padding, the last group carries ${3 - pad} byte${pad === 2 ? '' : 's'}` };
+  return {
+    name: 'base64-padding',
+    start,
+    end,
+    meaning: `${pad} × "=": base64 padding, the last group carries ${3 - pad} byte${pad === 2 ? '' : 's'}`
+  };
 }
 
 /** Either framing, decided as the decoder does (§2). */
@@ -183,4 +233,3 @@ export function dissect(frame: Uint8Array | string): Dissection {
   if (isNativeFrame(frame)) return dissectNative(frame);
   return dissectLine(frame);
 }
-

@@ -76,7 +76,11 @@ export function encodeHeader(h: { type: FrameType; suite: Suite; seq: number; le
   return out;
 }
 
-export function writeHeader(out: Uint8Array, offset: number, h: { type: FrameType; suite: Suite; seq: number; length: number }): void {
+export function writeHeader(
+  out: Uint8Array,
+  offset: number,
+  h: { type: FrameType; suite: Suite; seq: number; length: number }
+): void {
   checkUint32('seq', h.seq);
   checkUint32('length', h.length);
   out[offset] = MAGIC_0;
@@ -120,21 +124,44 @@ export function readUint32(b: Uint8Array, o: number): number {
  */
 export function checkHeaderByte(index: number, b: number, streamOffset = index): void {
   if (index === 0 && b !== MAGIC_0) {
-    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xcb at offset ${streamOffset}, got ${hexLiteral(b)}; is the peer speaking CBC Lab's native framing?`, { expected: '0xcb', actual: `${hexLiteral(b)}`, position: streamOffset });
+    throw new FrameError(
+      'ERR_BAD_MAGIC',
+      `native frame: expected magic byte 0xcb at offset ${streamOffset}, got ${hexLiteral(b)}; is the peer speaking CBC Lab's native framing?`,
+      { expected: '0xcb', actual: `${hexLiteral(b)}`, position: streamOffset }
+    );
   }
   if (index === 1 && b !== MAGIC_1) {
     // at the very start, 0xcb then anything else is most likely raw bytes that began with 0xcb (§5.6)
-    const start = streamOffset === 1 ? '; at the start of a connection this is most likely raw bytes (iv + ciphertext), expected base64 text: send base64.b64encode(iv + ciphertext) + b"\\n"' : '';
-    throw new FrameError('ERR_BAD_MAGIC', `native frame: expected magic byte 0xc1 at offset ${streamOffset}, got ${hexLiteral(b)}; is the peer speaking CBC Lab's native framing?${start}`, { expected: '0xc1', actual: `${hexLiteral(b)}`, position: streamOffset });
+    const start =
+      streamOffset === 1
+        ? '; at the start of a connection this is most likely raw bytes (iv + ciphertext), expected base64 text: send base64.b64encode(iv + ciphertext) + b"\\n"'
+        : '';
+    throw new FrameError(
+      'ERR_BAD_MAGIC',
+      `native frame: expected magic byte 0xc1 at offset ${streamOffset}, got ${hexLiteral(b)}; is the peer speaking CBC Lab's native framing?${start}`,
+      { expected: '0xc1', actual: `${hexLiteral(b)}`, position: streamOffset }
+    );
   }
   if (index === 2 && b !== VERSION) {
-    throw new FrameError('ERR_BAD_VERSION', `native frame: expected version ${VERSION}, got ${b}; upgrade the older side`, { expected: VERSION, actual: b, position: streamOffset });
+    throw new FrameError(
+      'ERR_BAD_VERSION',
+      `native frame: expected version ${VERSION}, got ${b}; upgrade the older side`,
+      { expected: VERSION, actual: b, position: streamOffset }
+    );
   }
   if (index === 3 && (b < 1 || b > FRAME_TYPES.length)) {
-    throw new FrameError('ERR_BAD_TYPE', `native frame: expected a type 1..${FRAME_TYPES.length} (hello, chat, ack, join, leave, error, bye), got ${b}`, { expected: `1..${FRAME_TYPES.length}`, actual: b, position: streamOffset });
+    throw new FrameError(
+      'ERR_BAD_TYPE',
+      `native frame: expected a type 1..${FRAME_TYPES.length} (hello, chat, ack, join, leave, error, bye), got ${b}`,
+      { expected: `1..${FRAME_TYPES.length}`, actual: b, position: streamOffset }
+    );
   }
   if (index === 4 && b >= SUITES.length) {
-    throw new FrameError('ERR_BAD_SUITE', `native frame: expected a suite 0..${SUITES.length - 1} (none, cbc, cbc-hmac, gcm), got ${b}`, { expected: `0..${SUITES.length - 1}`, actual: b, position: streamOffset });
+    throw new FrameError(
+      'ERR_BAD_SUITE',
+      `native frame: expected a suite 0..${SUITES.length - 1} (none, cbc, cbc-hmac, gcm), got ${b}`,
+      { expected: `0..${SUITES.length - 1}`, actual: b, position: streamOffset }
+    );
   }
 }
 
@@ -142,9 +169,18 @@ export function checkHeaderByte(index: number, b: number, streamOffset = index):
  * Parse and check a complete 13-byte header. `maxPayload` is the §3.4 limit; it is checked here,
  * before a single payload byte is buffered.
  */
-export function decodeHeader(bytes: Uint8Array, offset = 0, maxPayload = DEFAULT_MAX_PAYLOAD, streamOffset = offset): FrameHeader {
+export function decodeHeader(
+  bytes: Uint8Array,
+  offset = 0,
+  maxPayload = DEFAULT_MAX_PAYLOAD,
+  streamOffset = offset
+): FrameHeader {
   if (bytes.length - offset < HEADER_LENGTH) {
-    throw new FrameError('ERR_TRUNCATED_FRAME', `native frame: expected a ${HEADER_LENGTH}-byte header, got ${bytes.length - offset} bytes`, { expected: HEADER_LENGTH, actual: bytes.length - offset, position: streamOffset });
+    throw new FrameError(
+      'ERR_TRUNCATED_FRAME',
+      `native frame: expected a ${HEADER_LENGTH}-byte header, got ${bytes.length - offset} bytes`,
+      { expected: HEADER_LENGTH, actual: bytes.length - offset, position: streamOffset }
+    );
   }
   for (let i = 0; i < 5; i++) checkHeaderByte(i, bytes[offset + i], streamOffset + i);
   const type = FRAME_TYPES[bytes[offset + 3] - 1];
@@ -155,7 +191,11 @@ export function decodeHeader(bytes: Uint8Array, offset = 0, maxPayload = DEFAULT
       type === 'error' || type === 'bye'
         ? `native frame: a ${type} frame travels in the clear (suite 0 none), got suite ${suite}`
         : `native frame: a ${type} frame must be sealed (suite cbc, cbc-hmac or gcm), got suite none`,
-      { expected: type === 'error' || type === 'bye' ? 'none' : 'cbc, cbc-hmac or gcm', actual: suite, position: streamOffset + 4 }
+      {
+        expected: type === 'error' || type === 'bye' ? 'none' : 'cbc, cbc-hmac or gcm',
+        actual: suite,
+        position: streamOffset + 4
+      }
     );
   }
   const seq = readUint32(bytes, offset + 5);
@@ -214,7 +254,11 @@ export interface PayloadParts {
 /** The parts of `payload` where `layout` puts them (views, no copy): IV or nonce ‖ C ‖ tag (§4). */
 export function payloadParts(payload: Uint8Array, layout: PayloadLayout): PayloadParts {
   const cut = (r: Range | null) => (r ? payload.subarray(r.start, r.end) : null);
-  return { iv: cut(layout.iv), ciphertext: payload.subarray(layout.ciphertext.start, layout.ciphertext.end), tag: cut(layout.tag) };
+  return {
+    iv: cut(layout.iv),
+    ciphertext: payload.subarray(layout.ciphertext.start, layout.ciphertext.end),
+    tag: cut(layout.tag)
+  };
 }
 
 /** §2: the first byte decides the framing; 0xCB starts a native frame, anything else a line. */
@@ -226,11 +270,20 @@ export function isNativeFrame(wire: Uint8Array): boolean {
 export function payloadLayout(suite: Suite, length: number): PayloadLayout {
   const min = MIN_PAYLOAD[suite];
   const bad = (expected: string) =>
-    new FrameError('ERR_PAYLOAD_LENGTH', `${suite} payload: expected ${expected}, got ${length} bytes; was the frame cut or padded by hand?`, { expected, actual: length, fatal: false });
+    new FrameError(
+      'ERR_PAYLOAD_LENGTH',
+      `${suite} payload: expected ${expected}, got ${length} bytes; was the frame cut or padded by hand?`,
+      { expected, actual: length, fatal: false }
+    );
   if (suite === 'none') return { suite, iv: null, ciphertext: { start: 0, end: length }, tag: null };
   if (suite === 'gcm') {
     if (length < min) throw bad(`at least ${min} (12-byte nonce + 16-byte tag)`);
-    return { suite, iv: { start: 0, end: GCM_NONCE_LENGTH }, ciphertext: { start: GCM_NONCE_LENGTH, end: length - GCM_TAG_LENGTH }, tag: { start: length - GCM_TAG_LENGTH, end: length } };
+    return {
+      suite,
+      iv: { start: 0, end: GCM_NONCE_LENGTH },
+      ciphertext: { start: GCM_NONCE_LENGTH, end: length - GCM_TAG_LENGTH },
+      tag: { start: length - GCM_TAG_LENGTH, end: length }
+    };
   }
   const tagLength = suite === 'cbc-hmac' ? HMAC_TAG_LENGTH : 0;
   const cLength = length - IV_LENGTH - tagLength;

@@ -64,23 +64,33 @@ export function isMessageLength(n: number): boolean {
 }
 
 type Want = 'message' | 'iv' | 'ciphertext';
-const fits = (want: Want, n: number) => (want === 'message' ? isMessageLength(n) : want === 'iv' ? n === IV_LENGTH : n >= BLOCK_LENGTH && n % BLOCK_LENGTH === 0);
+const fits = (want: Want, n: number) =>
+  want === 'message'
+    ? isMessageLength(n)
+    : want === 'iv'
+      ? n === IV_LENGTH
+      : n >= BLOCK_LENGTH && n % BLOCK_LENGTH === 0;
 
 /**
  * One value in base64 or hex. Hex is taken when the text is only hex digits and that many bytes
  * fit (§5.5: a random base64 line is all hex digits with odds below 2⁻⁶⁰); otherwise base64.
  */
 function decodeValue(text: string, want: Want, what: string, offset: number): { bytes: Uint8Array; hex: boolean } {
-  if (HEX_TEXT.test(text) && text.length % 2 === 0 && fits(want, text.length / 2)) return { bytes: hexToBytes(text), hex: true };
+  if (HEX_TEXT.test(text) && text.length % 2 === 0 && fits(want, text.length / 2))
+    return { bytes: hexToBytes(text), hex: true };
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 13 || c === 10) {
-      throw new FrameError('ERR_BAD_BASE64', `${what}: expected only base64 characters, got white space at position ${offset + i}; nothing else may be on the line`, {
-        expected: 'A-Z a-z 0-9 + / =',
-        actual: 'white space',
-        position: offset + i,
-        fatal: false
-      });
+      throw new FrameError(
+        'ERR_BAD_BASE64',
+        `${what}: expected only base64 characters, got white space at position ${offset + i}; nothing else may be on the line`,
+        {
+          expected: 'A-Z a-z 0-9 + / =',
+          actual: 'white space',
+          position: offset + i,
+          fatal: false
+        }
+      );
     }
   }
   let bytes: Uint8Array;
@@ -88,25 +98,52 @@ function decodeValue(text: string, want: Want, what: string, offset: number): { 
     bytes = base64ToBytes(text, what);
   } catch (err) {
     const e = err as { message: string; position?: number; actual?: string | number };
-    throw new FrameError('ERR_BAD_BASE64', `${e.message}; expected base64 (RFC 4648 §4) or hex`, { expected: 'base64 (RFC 4648 §4)', actual: e.actual, position: (e.position ?? 0) + offset, fatal: false });
+    throw new FrameError('ERR_BAD_BASE64', `${e.message}; expected base64 (RFC 4648 §4) or hex`, {
+      expected: 'base64 (RFC 4648 §4)',
+      actual: e.actual,
+      position: (e.position ?? 0) + offset,
+      fatal: false
+    });
   }
   return { bytes, hex: false };
 }
 
 function lengthError(what: string, want: Want, n: number): FrameError {
-  const expected = want === 'message' ? 'a 16-byte IV and whole 16-byte blocks (32, 48, 64 … bytes)' : want === 'iv' ? 'an IV of 16 bytes' : 'whole 16-byte blocks';
-  return new FrameError('ERR_PAYLOAD_LENGTH', `${what}: expected ${expected}, got ${n} bytes; was it cut short, or is it not IV ‖ AES-CBC ciphertext?`, {
-    expected: want === 'message' ? 'at least 32, a multiple of 16' : want === 'iv' ? 16 : 'a multiple of 16',
-    actual: n,
-    fatal: false
-  });
+  const expected =
+    want === 'message'
+      ? 'a 16-byte IV and whole 16-byte blocks (32, 48, 64 … bytes)'
+      : want === 'iv'
+        ? 'an IV of 16 bytes'
+        : 'whole 16-byte blocks';
+  return new FrameError(
+    'ERR_PAYLOAD_LENGTH',
+    `${what}: expected ${expected}, got ${n} bytes; was it cut short, or is it not IV ‖ AES-CBC ciphertext?`,
+    {
+      expected: want === 'message' ? 'at least 32, a multiple of 16' : want === 'iv' ? 16 : 'a multiple of 16',
+      actual: n,
+      fatal: false
+    }
+  );
 }
 
-function message(style: LineStyle, iv: Uint8Array, ciphertext: Uint8Array, ivText: Range, ciphertextText: Range): LineMessage {
+function message(
+  style: LineStyle,
+  iv: Uint8Array,
+  ciphertext: Uint8Array,
+  ivText: Range,
+  ciphertextText: Range
+): LineMessage {
   const bytes = new Uint8Array(iv.length + ciphertext.length);
   bytes.set(iv);
   bytes.set(ciphertext, iv.length);
-  return { style, iv: bytes.subarray(0, IV_LENGTH), ciphertext: bytes.subarray(IV_LENGTH), bytes, ivText, ciphertextText };
+  return {
+    style,
+    iv: bytes.subarray(0, IV_LENGTH),
+    ciphertext: bytes.subarray(IV_LENGTH),
+    bytes,
+    ivText,
+    ciphertextText
+  };
 }
 
 /**
@@ -126,7 +163,13 @@ export function readLineMessage(raw: Uint8Array): LineMessage {
     // §5.6: raw IV ‖ C, as `sock.send(iv + ct)` sends it; a message of its own, with no end
     if (!isMessageLength(raw.length)) throw lengthError('raw bytes', 'message', raw.length);
     const style: LineStyle = { encoding: 'raw', ending: 'none', ivApart: false };
-    return message(style, raw.subarray(0, IV_LENGTH), raw.subarray(IV_LENGTH), { start: 0, end: IV_LENGTH }, { start: IV_LENGTH, end: raw.length });
+    return message(
+      style,
+      raw.subarray(0, IV_LENGTH),
+      raw.subarray(IV_LENGTH),
+      { start: 0, end: IV_LENGTH },
+      { start: IV_LENGTH, end: raw.length }
+    );
   }
   let end = raw.length;
   let ending: LineEnding = 'none';
@@ -163,12 +206,16 @@ function readText(text: string, ending: LineEnding): LineMessage {
     cut = nl > 0 && text.charCodeAt(nl - 1) === CR ? nl - 1 : nl;
     next = nl + 1;
     if (text.indexOf('\n', next) >= 0) {
-      throw new FrameError('ERR_BAD_BASE64', `line: expected one message (an IV line, then the ciphertext line at most), got more line ends; is something else on the line?`, {
-        expected: 'one line, or an IV line and a ciphertext line',
-        actual: 'three or more lines',
-        position: text.indexOf('\n', next),
-        fatal: false
-      });
+      throw new FrameError(
+        'ERR_BAD_BASE64',
+        `line: expected one message (an IV line, then the ciphertext line at most), got more line ends; is something else on the line?`,
+        {
+          expected: 'one line, or an IV line and a ciphertext line',
+          actual: 'three or more lines',
+          position: text.indexOf('\n', next),
+          fatal: false
+        }
+      );
     }
   } else {
     const pad = text.indexOf('=');
@@ -183,13 +230,26 @@ function readText(text: string, ending: LineEnding): LineMessage {
     const { bytes, hex } = decodeValue(text, 'message', 'line', 0);
     if (!isMessageLength(bytes.length)) throw lengthError('line', 'message', bytes.length);
     const ivChars = hex ? 32 : Math.ceil((IV_LENGTH * 8) / 6);
-    return message({ encoding: hex ? 'hex' : 'base64', ending, ivApart: false }, bytes.subarray(0, IV_LENGTH), bytes.subarray(IV_LENGTH), { start: 0, end: ivChars }, { start: hex ? 32 : 21, end: text.length });
+    return message(
+      { encoding: hex ? 'hex' : 'base64', ending, ivApart: false },
+      bytes.subarray(0, IV_LENGTH),
+      bytes.subarray(IV_LENGTH),
+      { start: 0, end: ivChars },
+      { start: hex ? 32 : 21, end: text.length }
+    );
   }
   const ivPart = decodeValue(text.slice(0, cut), 'iv', 'the IV line', 0);
   if (ivPart.bytes.length !== IV_LENGTH) throw lengthError('the IV line', 'iv', ivPart.bytes.length);
   const ctPart = decodeValue(text.slice(next), 'ciphertext', 'the ciphertext line', next);
-  if (!fits('ciphertext', ctPart.bytes.length)) throw lengthError('the ciphertext line', 'ciphertext', ctPart.bytes.length);
-  return message({ encoding: ivPart.hex ? 'hex' : 'base64', ending, ivApart: true }, ivPart.bytes, ctPart.bytes, { start: 0, end: cut }, { start: next, end: text.length });
+  if (!fits('ciphertext', ctPart.bytes.length))
+    throw lengthError('the ciphertext line', 'ciphertext', ctPart.bytes.length);
+  return message(
+    { encoding: ivPart.hex ? 'hex' : 'base64', ending, ivApart: true },
+    ivPart.bytes,
+    ctPart.bytes,
+    { start: 0, end: cut },
+    { start: next, end: text.length }
+  );
 }
 
 function readJson(text: string, ending: LineEnding): LineMessage {
@@ -197,12 +257,25 @@ function readJson(text: string, ending: LineEnding): LineMessage {
   try {
     j = JSON.parse(text);
   } catch (err) {
-    throw new FrameError('ERR_BAD_JSON', `json line: not valid JSON (${(err as Error).message}); expected {"iv": "…", "ciphertext": "…"} on one line`, { expected: '{"iv": …, "ciphertext": …}', actual: 'invalid JSON', fatal: false });
+    throw new FrameError(
+      'ERR_BAD_JSON',
+      `json line: not valid JSON (${(err as Error).message}); expected {"iv": "…", "ciphertext": "…"} on one line`,
+      { expected: '{"iv": …, "ciphertext": …}', actual: 'invalid JSON', fatal: false }
+    );
   }
   const o = j as Record<string, unknown>;
   if (!o || typeof o !== 'object' || Array.isArray(o) || typeof o.iv !== 'string' || typeof o.ciphertext !== 'string') {
-    const keys = o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o).map((k) => JSON.stringify(k)).join(', ') || 'no keys' : typeof o;
-    throw new FrameError('ERR_BAD_JSON', `json line: expected an object with "iv" and "ciphertext" as base64 or hex strings, got ${keys}`, { expected: '{"iv": …, "ciphertext": …}', actual: keys, fatal: false });
+    const keys =
+      o && typeof o === 'object' && !Array.isArray(o)
+        ? Object.keys(o)
+            .map((k) => JSON.stringify(k))
+            .join(', ') || 'no keys'
+        : typeof o;
+    throw new FrameError(
+      'ERR_BAD_JSON',
+      `json line: expected an object with "iv" and "ciphertext" as base64 or hex strings, got ${keys}`,
+      { expected: '{"iv": …, "ciphertext": …}', actual: keys, fatal: false }
+    );
   }
   const ivAt = valueRange(text, 'iv', o.iv);
   const ctAt = valueRange(text, 'ciphertext', o.ciphertext);
@@ -210,7 +283,13 @@ function readJson(text: string, ending: LineEnding): LineMessage {
   if (iv.bytes.length !== IV_LENGTH) throw lengthError('json "iv"', 'iv', iv.bytes.length);
   const ct = decodeValue(o.ciphertext, 'ciphertext', 'json "ciphertext"', ctAt.start);
   if (!fits('ciphertext', ct.bytes.length)) throw lengthError('json "ciphertext"', 'ciphertext', ct.bytes.length);
-  return message({ encoding: 'json', ending, ivApart: false, values: iv.hex ? 'hex' : 'base64' }, iv.bytes, ct.bytes, ivAt, ctAt);
+  return message(
+    { encoding: 'json', ending, ivApart: false, values: iv.hex ? 'hex' : 'base64' },
+    iv.bytes,
+    ct.bytes,
+    ivAt,
+    ctAt
+  );
 }
 
 /** Where the string value of `key` stands in the JSON text (for the dissector); the whole text if not found. */
@@ -243,7 +322,9 @@ export function encodeLineMessage(wire: Uint8Array, style: LineStyle): Uint8Arra
 /** §5.5: the label the tap and /live give a line message. */
 export function lineStyleLabel(style: LineStyle): string {
   if (style.encoding === 'raw') return 'raw bytes';
-  const parts = [style.encoding === 'hex' ? 'hex line' : style.encoding === 'json' ? `json line (${style.values})` : 'line'];
+  const parts = [
+    style.encoding === 'hex' ? 'hex line' : style.encoding === 'json' ? `json line (${style.values})` : 'line'
+  ];
   if (style.ivApart) parts.push('IV apart');
   if (style.ending === 'crlf') parts.push('CRLF');
   if (style.ending === 'none') parts.push('no line end');

@@ -67,7 +67,11 @@ export function parseLine(text: string): { iv: Uint8Array; ciphertext: Uint8Arra
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 32 || c === 9 || c === 13 || c === 10) {
-      throw new FrameError('ERR_BAD_BASE64', `line: expected only base64 characters, got white space at position ${i}; nothing else may be on the line`, { expected: 'A-Z a-z 0-9 + / =', actual: 'white space', position: i, fatal: false });
+      throw new FrameError(
+        'ERR_BAD_BASE64',
+        `line: expected only base64 characters, got white space at position ${i}; nothing else may be on the line`,
+        { expected: 'A-Z a-z 0-9 + / =', actual: 'white space', position: i, fatal: false }
+      );
     }
   }
   let bytes: Uint8Array;
@@ -75,7 +79,12 @@ export function parseLine(text: string): { iv: Uint8Array; ciphertext: Uint8Arra
     bytes = base64ToBytes(text, 'line');
   } catch (err) {
     const e = err as { message: string; position?: number; actual?: string | number };
-    throw new FrameError('ERR_BAD_BASE64', e.message, { expected: 'base64 (RFC 4648 §4)', actual: e.actual, position: e.position, fatal: false });
+    throw new FrameError('ERR_BAD_BASE64', e.message, {
+      expected: 'base64 (RFC 4648 §4)',
+      actual: e.actual,
+      position: e.position,
+      fatal: false
+    });
   }
   if (bytes.length < IV_LENGTH + BLOCK_LENGTH || (bytes.length - IV_LENGTH) % BLOCK_LENGTH !== 0) {
     throw new FrameError(

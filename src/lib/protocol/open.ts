@@ -18,7 +18,15 @@ import { bytesToBase64, bytesToHex, bytesToUtf8 } from '../crypto/bytes';
 import { constantTimeEqual, gcmOpen, hkdfSha256, hmacSha256 } from '../crypto/suite-crypto';
 import type { Registered } from '../errors/codes';
 import { FrameError } from './errors';
-import { decodeHeader, HEADER_LENGTH, isNativeFrame, payloadLayout, payloadParts, type PayloadLayout, type Suite } from './frame';
+import {
+  decodeHeader,
+  HEADER_LENGTH,
+  isNativeFrame,
+  payloadLayout,
+  payloadParts,
+  type PayloadLayout,
+  type Suite
+} from './frame';
 import { suiteKeySchedule } from './suite-keys';
 import { readLineMessage } from './line-message';
 
@@ -26,7 +34,13 @@ export { constantTimeEqual, hkdfSha256 };
 
 /** The codes of an outcome (docs/errors.md, "In the browser"). */
 export type OpenErrorCode = Registered<
-  'ERR_KEY_LENGTH' | 'ERR_BAD_PADDING' | 'ERR_BAD_MAC' | 'ERR_BAD_TAG' | 'ERR_PAYLOAD_LENGTH' | 'ERR_BAD_BASE64' | 'ERR_UNDECODABLE'
+  | 'ERR_KEY_LENGTH'
+  | 'ERR_BAD_PADDING'
+  | 'ERR_BAD_MAC'
+  | 'ERR_BAD_TAG'
+  | 'ERR_PAYLOAD_LENGTH'
+  | 'ERR_BAD_BASE64'
+  | 'ERR_UNDECODABLE'
 >;
 
 /** The keys of every suite, derived once per key the learner types (§4.1). */
@@ -110,7 +124,15 @@ function fail(base: OpenBase, code: OpenErrorCode, message: string): Opened {
  */
 export function openCaptured(wire: Uint8Array, keys: OpenKeys): Opened {
   if (isNativeFrame(wire)) return openNative(wire, keys);
-  const base: OpenBase = { framing: 'line', suite: 'cbc', type: 'chat', iv: null, ciphertext: null, trace: null, cbcKey: null };
+  const base: OpenBase = {
+    framing: 'line',
+    suite: 'cbc',
+    type: 'chat',
+    iv: null,
+    ciphertext: null,
+    trace: null,
+    cbcKey: null
+  };
   let parts: { iv: Uint8Array; ciphertext: Uint8Array };
   try {
     parts = readLineMessage(wire); // §5.5: any form a line message takes
@@ -122,13 +144,25 @@ export function openCaptured(wire: Uint8Array, keys: OpenKeys): Opened {
 }
 
 function openNative(frame: Uint8Array, keys: OpenKeys): Opened {
-  let base: OpenBase = { framing: 'native', suite: 'none', type: 'unknown', iv: null, ciphertext: null, trace: null, cbcKey: null };
+  let base: OpenBase = {
+    framing: 'native',
+    suite: 'none',
+    type: 'unknown',
+    iv: null,
+    ciphertext: null,
+    trace: null,
+    cbcKey: null
+  };
   let layout: PayloadLayout;
   try {
     const h = decodeHeader(frame, 0, 0xffffffff);
     base = { ...base, suite: h.suite, type: h.type };
     if (frame.length - HEADER_LENGTH !== h.length) {
-      return fail(base, 'ERR_PAYLOAD_LENGTH', `native frame: the length field says ${h.length} payload bytes, got ${frame.length - HEADER_LENGTH}; the capture holds only part of this frame`);
+      return fail(
+        base,
+        'ERR_PAYLOAD_LENGTH',
+        `native frame: the length field says ${h.length} payload bytes, got ${frame.length - HEADER_LENGTH}; the capture holds only part of this frame`
+      );
     }
     layout = payloadLayout(h.suite, h.length);
   } catch (err) {
@@ -161,7 +195,11 @@ function openNative(frame: Uint8Array, keys: OpenKeys): Opened {
   // gcm (SP 800-38D §7.2): no plaintext unless the tag verifies.
   const plaintext = gcmOpen(keys.gcm, iv, header, ciphertext, tag);
   if (!plaintext) {
-    return fail(base, 'ERR_BAD_TAG', 'gcm: expected the GCM tag of header, nonce and ciphertext, got a different tag: the key is wrong or the frame was altered; nothing was decrypted');
+    return fail(
+      base,
+      'ERR_BAD_TAG',
+      'gcm: expected the GCM tag of header, nonce and ciphertext, got a different tag: the key is wrong or the frame was altered; nothing was decrypted'
+    );
   }
   return { ...base, ok: true, plaintext, text: text(plaintext), clear: false };
 }

@@ -45,4 +45,3 @@ export interface DemoHandle {
   /** the chat server runs with --padding-oracle (lesson 2): bad padding is answered apart; absent = off */
   paddingOracle?: boolean;
 }
-

@@ -8,7 +8,14 @@ import type { CapturedFrame } from '$lib/protocol/capture';
 import type { ApiErrorBody } from '$lib/api/types';
 import { CodedError } from '$lib/errors/coded-error';
 
-export { DEMO_SYMBOL, SEND_SUITES, type DemoCaptureStore, type DemoHandle, type SendFailure, type SendSuite } from './demo-handle';
+export {
+  DEMO_SYMBOL,
+  SEND_SUITES,
+  type DemoCaptureStore,
+  type DemoHandle,
+  type SendFailure,
+  type SendSuite
+} from './demo-handle';
 import { DEMO_SYMBOL, type DemoCaptureStore, type DemoHandle } from './demo-handle';
 
 export function getDemo(): DemoHandle | null {
@@ -19,7 +26,10 @@ export function getDemo(): DemoHandle | null {
 export type { ApiErrorBody };
 
 export function apiError(status: number, code: string, message: string, headers?: Record<string, string>): Response {
-  return json({ code, message } satisfies ApiErrorBody, { status, headers: { 'cache-control': 'no-store', ...headers } });
+  return json({ code, message } satisfies ApiErrorBody, {
+    status,
+    headers: { 'cache-control': 'no-store', ...headers }
+  });
 }
 
 export function noCapture(): Response {
@@ -45,7 +55,8 @@ export function intParam(url: URL, name: string, fallback: number, min: number, 
 }
 
 export function intValue(name: string, raw: string, min: number, max: number): number {
-  if (!/^\d{1,16}$/.test(raw)) throw new BadParam(`${name}: expected an integer ${min}..${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
+  if (!/^\d{1,16}$/.test(raw))
+    throw new BadParam(`${name}: expected an integer ${min}..${max}, got ${JSON.stringify(raw.slice(0, 40))}`);
   const n = Number(raw);
   if (n < min || n > max) throw new BadParam(`${name}: expected an integer ${min}..${max}, got ${n}`);
   return n;
@@ -62,7 +73,11 @@ const LOCAL_HOSTS = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
 export function checkHost(request: Request): Response | null {
   const host = request.headers.get('host') ?? '';
   if (LOCAL_HOSTS.test(host)) return null;
-  return apiError(403, 'ERR_FORBIDDEN_HOST', `host: the demo API answers only 127.0.0.1, localhost or [::1], got ${JSON.stringify(host.slice(0, 80))}`);
+  return apiError(
+    403,
+    'ERR_FORBIDDEN_HOST',
+    `host: the demo API answers only 127.0.0.1, localhost or [::1], got ${JSON.stringify(host.slice(0, 80))}`
+  );
 }
 
 /** The running demo, or the response to send instead (403 foreign host, 503 no demo). */

@@ -12,7 +12,12 @@ export const MAX_BODY_BYTES = 64 * 1024;
  * The types an HTML form (or `fetch` without a CORS preflight) can send from another site: they
  * must never reach a handler that acts on the body (SvelteKit's own CSRF list, is_form_content_type).
  */
-export const FORM_CONTENT_TYPES: readonly string[] = ['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain', 'application/x-sveltekit-formdata'];
+export const FORM_CONTENT_TYPES: readonly string[] = [
+  'application/x-www-form-urlencoded',
+  'multipart/form-data',
+  'text/plain',
+  'application/x-sveltekit-formdata'
+];
 
 /** The media type of the request, lower-cased, without parameters ('' when there is none). */
 export function mediaType(request: Request): string {
@@ -21,12 +26,20 @@ export function mediaType(request: Request): string {
 
 export function badContentType(type: string): Response {
   // JSON only: a cross-site page cannot send that without a CORS preflight, which we never grant.
-  return apiError(415, 'ERR_BAD_CONTENT_TYPE', `content-type: expected application/json, got ${JSON.stringify(type || '(none)')}`);
+  return apiError(
+    415,
+    'ERR_BAD_CONTENT_TYPE',
+    `content-type: expected application/json, got ${JSON.stringify(type || '(none)')}`
+  );
 }
 
 /** `got`: the body's size when it is known (content-length, or read to the end). */
 export function bodyTooLarge(got?: number): Response {
-  return apiError(413, 'ERR_BODY_TOO_LARGE', `body: expected at most ${MAX_BODY_BYTES} bytes, got ${got ?? `more than ${MAX_BODY_BYTES}`}; send less`);
+  return apiError(
+    413,
+    'ERR_BODY_TOO_LARGE',
+    `body: expected at most ${MAX_BODY_BYTES} bytes, got ${got ?? `more than ${MAX_BODY_BYTES}`}; send less`
+  );
 }
 
 export interface JsonBodyShape {
@@ -90,7 +103,11 @@ async function readLimited(request: Request): Promise<Uint8Array | Response> {
     if ((err as { status?: unknown })?.status === 413) {
       if (size > MAX_BODY_BYTES) return bodyTooLarge();
       // BODY_SIZE_LIMIT set below our own limit: its message names it
-      return apiError(413, 'ERR_BODY_TOO_LARGE', `body: over the server's BODY_SIZE_LIMIT (${(err as Error).message}); send less`);
+      return apiError(
+        413,
+        'ERR_BODY_TOO_LARGE',
+        `body: over the server's BODY_SIZE_LIMIT (${(err as Error).message}); send less`
+      );
     }
     return apiError(400, 'ERR_BAD_BODY', `body: could not be read (${(err as Error)?.message ?? String(err)})`);
   }
@@ -100,7 +117,10 @@ async function readLimited(request: Request): Promise<Uint8Array | Response> {
 }
 
 /** The body as an object, or the 400/413/415 Response that says what is wrong with it. */
-export async function readJsonBody(request: Request, { fields, fieldsText = fields.join(', '), example }: JsonBodyShape): Promise<Record<string, unknown> | Response> {
+export async function readJsonBody(
+  request: Request,
+  { fields, fieldsText = fields.join(', '), example }: JsonBodyShape
+): Promise<Record<string, unknown> | Response> {
   const type = mediaType(request);
   if (type !== 'application/json') return badContentType(type);
   const bytes = await readLimited(request);
@@ -117,7 +137,9 @@ export async function readJsonBody(request: Request, { fields, fieldsText = fiel
     return apiError(400, 'ERR_BAD_BODY', `body: expected a JSON object${like}${example ? `, got ${kind(body)}` : ''}`);
   }
   const b = body as Record<string, unknown>;
-  for (const k of Object.keys(b)) if (!fields.includes(k)) return apiError(400, 'ERR_BAD_BODY', `body: unknown field ${JSON.stringify(k)}; expected ${fieldsText}`);
+  for (const k of Object.keys(b))
+    if (!fields.includes(k))
+      return apiError(400, 'ERR_BAD_BODY', `body: unknown field ${JSON.stringify(k)}; expected ${fieldsText}`);
   return b;
 }
 
@@ -126,7 +148,11 @@ export async function readJsonBody(request: Request, { fields, fieldsText = fiel
  * fields, or the 400/413/415 Response that says what is wrong.
  */
 export async function readBody<S extends Schema>(request: Request, spec: BodySpec<S>): Promise<Parsed<S> | Response> {
-  const b = await readJsonBody(request, { fields: Object.keys(spec.schema), fieldsText: spec.fieldsText, example: spec.example });
+  const b = await readJsonBody(request, {
+    fields: Object.keys(spec.schema),
+    fieldsText: spec.fieldsText,
+    example: spec.example
+  });
   if (b instanceof Response) return b;
   const v = validate(spec.schema, b);
   return v.ok ? v.value : apiError(400, 'ERR_BAD_BODY', v.message);

@@ -52,9 +52,7 @@ export class OracleSession {
   private seq = 0;
   closed = false;
 
-  constructor(
-    readonly o: { host: string; port: number; suite: SealedSuite; hello: Uint8Array; timeoutMs?: number }
-  ) {}
+  constructor(readonly o: { host: string; port: number; suite: SealedSuite; hello: Uint8Array; timeoutMs?: number }) {}
 
   private async open(): Promise<void> {
     const s = connect({ host: this.o.host, port: this.o.port, noDelay: true });
@@ -75,7 +73,12 @@ export class OracleSession {
     s.on('close', () => {
       if (this.socket !== s) return;
       this.closed = true;
-      this.fail(new OracleError('ERR_ORACLE_FAILED', 'the chat server closed the attacker connection; the next query opens a new one'));
+      this.fail(
+        new OracleError(
+          'ERR_ORACLE_FAILED',
+          'the chat server closed the attacker connection; the next query opens a new one'
+        )
+      );
     });
     // The hello as captured: its seq is the session's first; ours continue from there (§3.5).
     const helloSeq = new DataView(this.o.hello.buffer, this.o.hello.byteOffset).getUint32(5);
@@ -83,7 +86,10 @@ export class OracleSession {
     s.write(this.o.hello);
     const reply = await this.next((f) => f.framing === 'native' && (f.type === 'hello' || f.type === 'error'));
     if (reply.framing === 'native' && reply.type === 'error') {
-      throw new OracleError('ERR_ORACLE_FAILED', `the chat server refused the replayed hello with ${errorCode(reply)}; send a new message in that suite and try again`);
+      throw new OracleError(
+        'ERR_ORACLE_FAILED',
+        `the chat server refused the replayed hello with ${errorCode(reply)}; send a new message in that suite and try again`
+      );
     }
   }
 
@@ -130,7 +136,10 @@ export class OracleSession {
           this.socket?.destroy();
           this.socket = null;
           if (err instanceof OracleError) throw err;
-          throw new OracleError('ERR_ORACLE_FAILED', `cannot reach the chat server on ${this.o.host}:${this.o.port}: ${(err as Error).message}`);
+          throw new OracleError(
+            'ERR_ORACLE_FAILED',
+            `cannot reach the chat server on ${this.o.host}:${this.o.port}: ${(err as Error).message}`
+          );
         }
       }
       const frame = encodeFrame({ type: 'chat', suite: this.o.suite, seq: this.seq, payload });
@@ -172,7 +181,8 @@ export async function capturedHello(demo: DemoHandle, suite: SealedSuite): Promi
   for (let page = 0; page < 50; page++) {
     const frames: CapturedFrame[] = await demo.store.frames(after, 1000);
     for (const f of frames) {
-      if (f.dir === 'c2s' && f.framing === 'native' && f.type === 'hello' && f.suite === suite && !f.error) return base64ToBytes(f.bytes);
+      if (f.dir === 'c2s' && f.framing === 'native' && f.type === 'hello' && f.suite === suite && !f.error)
+        return base64ToBytes(f.bytes);
     }
     if (frames.length < 1000) return null;
     after = frames[frames.length - 1].seq;
@@ -198,7 +208,11 @@ export async function demoOracle(demo: DemoHandle, suite: SealedSuite, payload: 
       if (!hello) await new Promise((r) => setTimeout(r, 50));
     }
     if (!hello) {
-      throw new OracleError('ERR_NO_HELLO', `no ${suite} hello on the wire yet: the attacker needs one to replay; send a message in that suite first (POST /api/send with "suite":"${suite}")`, 409);
+      throw new OracleError(
+        'ERR_NO_HELLO',
+        `no ${suite} hello on the wire yet: the attacker needs one to replay; send a message in that suite first (POST /api/send with "suite":"${suite}")`,
+        409
+      );
     }
     s = new OracleSession({ host: '127.0.0.1', port: demo.chatPort, suite, hello });
     bySuite.set(suite, s);

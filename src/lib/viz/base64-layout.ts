@@ -44,7 +44,9 @@ export function base64Layout(spec: Base64LayoutSpec) {
       const line = Math.floor(slot / groupsPerLine);
       const col = slot % groupsPerLine;
       const x = x0 + col * (groupWidth + groupGap);
-      const bit = scaleLinear().domain([0, 24]).range([x, x + groupWidth]);
+      const bit = scaleLinear()
+        .domain([0, 24])
+        .range([x, x + groupWidth]);
       return {
         slot,
         x,
@@ -78,7 +80,11 @@ export function bytesOfChar(c: number, byteCount: number): number[] {
 }
 
 /** The group slots to draw: a window around `centerGroup`, plus the last group when it is not in it. */
-export function groupWindow(centerGroup: number, groupCount: number, size: number): { groups: number[]; gapAfter: number | null } {
+export function groupWindow(
+  centerGroup: number,
+  groupCount: number,
+  size: number
+): { groups: number[]; gapAfter: number | null } {
   if (groupCount <= size) return { groups: Array.from({ length: groupCount }, (_, i) => i), gapAfter: null };
   const before = Math.floor((size - 2) / 2);
   const start = Math.max(0, Math.min(centerGroup - before, groupCount - size));

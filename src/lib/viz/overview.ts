@@ -28,7 +28,13 @@ export interface OverviewLayout {
   blockAt(px: number, py: number): number;
 }
 
-export function overviewLayout({ blockCount, width, maxHeight, maxCell = 14, minCell = 3 }: OverviewSpec): OverviewLayout {
+export function overviewLayout({
+  blockCount,
+  width,
+  maxHeight,
+  maxCell = 14,
+  minCell = 3
+}: OverviewSpec): OverviewLayout {
   const n = Math.max(1, blockCount);
   let k = 1;
   let cell = maxCell;
@@ -49,7 +55,9 @@ export function overviewLayout({ blockCount, width, maxHeight, maxCell = 14, min
     k *= 2;
   }
   cols = Math.min(cols, cellCount);
-  const x = scaleLinear().domain([0, cols]).range([0, cols * cell]);
+  const x = scaleLinear()
+    .domain([0, cols])
+    .range([0, cols * cell]);
   const blocksPerCell = k;
   return {
     blocksPerCell,

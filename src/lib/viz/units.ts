@@ -15,7 +15,6 @@ export interface TextUnit {
   invalid: boolean;
 }
 
-
 function utf8Length(lead: number): number {
   if (lead < 0x80) return 1;
   if (lead >= 0xc2 && lead <= 0xdf) return 2;
@@ -63,7 +62,9 @@ export function unitsInRange(
     for (let g = Math.floor(start / 3) * 3; g < end; g += 3) {
       const e = Math.min(g + 3, limit);
       const v = (bytes[g] << 16) | ((e - g > 1 ? bytes[g + 1] : 0) << 8) | (e - g > 2 ? bytes[g + 2] : 0);
-      const chars = [v >> 18, (v >> 12) & 63, (v >> 6) & 63, v & 63].map((s, k) => (k <= e - g ? BASE64_ALPHABET[s] : '=')).join('');
+      const chars = [v >> 18, (v >> 12) & 63, (v >> 6) & 63, v & 63]
+        .map((s, k) => (k <= e - g ? BASE64_ALPHABET[s] : '='))
+        .join('');
       out.push({ byteStart: g, byteEnd: e, label: chars, multi: e - g > 1, invalid: false });
     }
     return out;
@@ -84,7 +85,10 @@ export function unitsInRange(
 }
 
 /** Split a unit into its per-row pieces (a character may straddle two 16-byte rows). */
-export function unitSegments(u: TextUnit, columns: number): { row: number; colStart: number; colEnd: number; first: boolean }[] {
+export function unitSegments(
+  u: TextUnit,
+  columns: number
+): { row: number; colStart: number; colEnd: number; first: boolean }[] {
   const segs: { row: number; colStart: number; colEnd: number; first: boolean }[] = [];
   let s = u.byteStart;
   while (s < u.byteEnd) {

@@ -88,7 +88,11 @@ export function compute(form: Form): Attempt {
     try {
       iv = hexToBytes(form.iv.trim(), 'iv');
       if (iv.length !== 16) {
-        errors.iv = new CryptoError('ERR_IV_LENGTH', `iv: expected 16 bytes (32 hex digits), got ${iv.length} bytes; the IV is exactly one AES block, or press "random IV"`, { expected: 16, actual: iv.length });
+        errors.iv = new CryptoError(
+          'ERR_IV_LENGTH',
+          `iv: expected 16 bytes (32 hex digits), got ${iv.length} bytes; the IV is exactly one AES block, or press "random IV"`,
+          { expected: 16, actual: iv.length }
+        );
         iv = null;
       }
     } catch (e) {
@@ -188,7 +192,7 @@ export function writeLink(form: Form, step: number, fill: number | null, block: 
   const p = new URLSearchParams();
   p.set('mode', form.mode);
   p.set('key', form.key);
-  if ((form.key.replace(/\s/g, '').length * 4) !== form.keyBits) p.set('bits', String(form.keyBits));
+  if (form.key.replace(/\s/g, '').length * 4 !== form.keyBits) p.set('bits', String(form.keyBits));
   if (form.mode === 'encrypt') {
     p.set('iv', form.iv);
     if (form.enc !== 'utf8') p.set('enc', form.enc);

@@ -43,16 +43,30 @@ export function plainOutput(trace: Trace): PlainOutput | null {
   const p = all.subarray(0, SHOW);
   const bytes = all.length;
   return firstInvalidUtf8(all) === -1
-    ? { bytes, as: 'text', text: clip(bytesToUtf8(p.length < all.length ? trimUtf8(p) : p)).text, more: Math.max(0, all.length - SHOW) }
+    ? {
+        bytes,
+        as: 'text',
+        text: clip(bytesToUtf8(p.length < all.length ? trimUtf8(p) : p)).text,
+        more: Math.max(0, all.length - SHOW)
+      }
     : { bytes, as: 'hex', text: bytesToHex(p.subarray(0, SHOW / 2)), more: Math.max(0, all.length - SHOW / 2) };
 }
 
 const wrongKeyWire = readLink(new URLSearchParams('mode=decrypt')).form.wire;
 
 export const EXAMPLES = [
-  { label: 'NIST F.2.1', href: `?mode=encrypt&enc=hex&padding=none&key=${NIST_KEY}&iv=${NIST_IV}&text=6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710` },
-  { label: 'aligned: a whole pad block', href: `?mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&text=${encodeURIComponent('sixteen bytes!!!')}` },
-  { label: 'decrypt with a wrong key', href: `?mode=decrypt&key=000102030405060708090a0b0c0d0e0f&wire=${encodeURIComponent(wrongKeyWire)}&step=7` },
+  {
+    label: 'NIST F.2.1',
+    href: `?mode=encrypt&enc=hex&padding=none&key=${NIST_KEY}&iv=${NIST_IV}&text=6bc1bee22e409f96e93d7e117393172aae2d8a571e03ac9c9eb76fac45af8e5130c81c46a35ce411e5fbc1191a0a52eff69f2445df4f9b17ad2b417be66c3710`
+  },
+  {
+    label: 'aligned: a whole pad block',
+    href: `?mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&text=${encodeURIComponent('sixteen bytes!!!')}`
+  },
+  {
+    label: 'decrypt with a wrong key',
+    href: `?mode=decrypt&key=000102030405060708090a0b0c0d0e0f&wire=${encodeURIComponent(wrongKeyWire)}&step=7`
+  },
   { label: '64 KiB', href: `?mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&fill=65536` },
   { label: '1 MiB', href: `?mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&fill=1048576` }
 ];

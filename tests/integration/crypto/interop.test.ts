@@ -37,13 +37,21 @@ describe('Python cryptography decrypts our wire form', () => {
         const key = new Uint8Array(randomBytes(n));
         const plaintext = new Uint8Array(randomBytes(len));
         const t = encryptTrace({ key, iv: new Uint8Array(randomBytes(16)), plaintext });
-        return { key: Buffer.from(key).toString('hex'), wire: t.wire.base64, plaintext: Buffer.from(plaintext).toString('hex') };
+        return {
+          key: Buffer.from(key).toString('hex'),
+          wire: t.wire.base64,
+          plaintext: Buffer.from(plaintext).toString('hex')
+        };
       })
     );
     const text = new TextEncoder().encode('Hello Client, message received securely');
     const key = new Uint8Array(randomBytes(16));
     const t = encryptTrace({ key, iv: new Uint8Array(randomBytes(16)), plaintext: text });
-    cases.push({ key: Buffer.from(key).toString('hex'), wire: t.wire.base64, plaintext: Buffer.from(text).toString('hex') });
+    cases.push({
+      key: Buffer.from(key).toString('hex'),
+      wire: t.wire.base64,
+      plaintext: Buffer.from(text).toString('hex')
+    });
 
     const got: string[] = JSON.parse(run('python3', ['-c', PYTHON], JSON.stringify(cases)).toString());
     expect(got).toEqual(cases.map((c) => c.plaintext));
@@ -56,7 +64,13 @@ describe('openssl enc', () => {
       const key = new Uint8Array(randomBytes(n));
       const iv = new Uint8Array(randomBytes(16));
       const plaintext = new Uint8Array(randomBytes(777));
-      const args = [`-aes-${n * 8}-cbc`, '-K', Buffer.from(key).toString('hex'), '-iv', Buffer.from(iv).toString('hex')];
+      const args = [
+        `-aes-${n * 8}-cbc`,
+        '-K',
+        Buffer.from(key).toString('hex'),
+        '-iv',
+        Buffer.from(iv).toString('hex')
+      ];
 
       const ours = encryptTrace({ key, iv, plaintext });
       const { ciphertext } = parseWireBase64(ours.wire.base64);

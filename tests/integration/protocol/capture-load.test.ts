@@ -41,10 +41,26 @@ describe('pcapng', () => {
       fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }), (cuts) => {
         const enc = new TcpCaptureEncoder();
         const parts: Uint8Array[] = [enc.header()];
-        const a = [0, 1, 2].map((i) => sealFrame(keys, { type: i === 0 ? 'hello' : 'chat', suite: 'cbc-hmac', seq: i, plaintext: Buffer.from(i === 0 ? 'alice' : `msg ${i}`) }));
+        const a = [0, 1, 2].map((i) =>
+          sealFrame(keys, {
+            type: i === 0 ? 'hello' : 'chat',
+            suite: 'cbc-hmac',
+            seq: i,
+            plaintext: Buffer.from(i === 0 ? 'alice' : `msg ${i}`)
+          })
+        );
         const b = [sealLine(key, Buffer.from('line one')), sealLine(key, Buffer.from('line two'))];
-        parts.push(...enc.open(7, { ip: '127.0.0.1', port: 40000 }, { ip: '127.0.0.1', port: 5000 }, 1_700_000_000_000_000_000n));
-        parts.push(...enc.open(8, { ip: '127.0.0.1', port: 40001 }, { ip: '127.0.0.1', port: 5000 }, 1_700_000_000_000_000_000n + 1n));
+        parts.push(
+          ...enc.open(7, { ip: '127.0.0.1', port: 40000 }, { ip: '127.0.0.1', port: 5000 }, 1_700_000_000_000_000_000n)
+        );
+        parts.push(
+          ...enc.open(
+            8,
+            { ip: '127.0.0.1', port: 40001 },
+            { ip: '127.0.0.1', port: 5000 },
+            1_700_000_000_000_000_000n + 1n
+          )
+        );
         const streamA = concat(a);
         let at = 0;
         let t = 1_700_000_000_000_000_000n + 1000n;
@@ -54,7 +70,9 @@ describe('pcapng', () => {
           at += n;
         }
         parts.push(...enc.data(8, 'c2s', concat(b), (t += 1000n)));
-        parts.push(...enc.data(8, 's2c', sealLine(key, Buffer.from('Hello Client, message received securely')), (t += 1000n)));
+        parts.push(
+          ...enc.data(8, 's2c', sealLine(key, Buffer.from('Hello Client, message received securely')), (t += 1000n))
+        );
         parts.push(...enc.close(7, (t += 1000n)));
         const loaded = loadCapture(concat(parts), 'test.pcapng');
         expect(loaded.kind).toBe('pcapng');
@@ -85,13 +103,17 @@ describe('pcapng', () => {
     const frame = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 1, plaintext: Buffer.from('x') });
     parts.push(...enc.data(1, 's2c', frame.subarray(0, 20), 3n));
     const loaded = loadCapture(concat(parts));
-    const rows = loaded.frames.map((f) => [f.conn, f.dir, f.framing, f.error?.code ?? null, Buffer.from(f.bytes, 'base64')] as const);
+    const rows = loaded.frames.map(
+      (f) => [f.conn, f.dir, f.framing, f.error?.code ?? null, Buffer.from(f.bytes, 'base64')] as const
+    );
     expect(rows.filter((r) => r[0] === 1).map((r) => r.slice(0, 4))).toEqual([
       [1, 'c2s', 'line', null],
       [1, 'c2s', 'unknown', 'ERR_TRUNCATED_FRAME'],
       [1, 's2c', 'unknown', 'ERR_TRUNCATED_FRAME']
     ]);
-    expect(rows.filter((r) => r[0] === 2).map((r) => r.slice(0, 4))).toEqual([[2, 'c2s', 'unknown', 'ERR_UNKNOWN_FRAMING']]);
+    expect(rows.filter((r) => r[0] === 2).map((r) => r.slice(0, 4))).toEqual([
+      [2, 'c2s', 'unknown', 'ERR_UNKNOWN_FRAMING']
+    ]);
     expect(rows.find((r) => r[3] === 'ERR_UNKNOWN_FRAMING')![4].toString()).toBe('@@@ not a frame');
     expect(rows.find((r) => r[0] === 1 && r[1] === 'c2s' && r[3])![4].toString()).toBe('AAAA cut');
     expect(rows.find((r) => r[1] === 's2c')![4].equals(frame.subarray(0, 20))).toBe(true);
@@ -99,7 +121,11 @@ describe('pcapng', () => {
 
   it('a cut pcapng reads up to the last whole packet, with a note', () => {
     const enc = new TcpCaptureEncoder();
-    const parts = [enc.header(), ...enc.open(1, { ip: '127.0.0.1', port: 1 }, { ip: '127.0.0.1', port: 2 }, 1n), ...enc.data(1, 'c2s', sealLine(key, Buffer.from('a')), 2n)];
+    const parts = [
+      enc.header(),
+      ...enc.open(1, { ip: '127.0.0.1', port: 1 }, { ip: '127.0.0.1', port: 2 }, 1n),
+      ...enc.data(1, 'c2s', sealLine(key, Buffer.from('a')), 2n)
+    ];
     const whole = concat(parts);
     const loaded = loadCapture(whole.subarray(0, whole.length - 5));
     expect(loaded.notes.join(' ')).toMatch(/ends inside a block/);
@@ -112,7 +138,20 @@ describe('the JSON capture', () => {
     format: 'cbc-lab-capture',
     version: 1,
     connections: [{ conn: 1, client: '127.0.0.1:4000', server: '127.0.0.1:5000', opened: 1 }],
-    frames: [{ seq: 1, time: 1.5, conn: 1, dir: 'c2s', framing: 'native', type: 'chat', suite: 'cbc', frameSeq: 1, length: frame.length, bytes: frame.toString('base64') }]
+    frames: [
+      {
+        seq: 1,
+        time: 1.5,
+        conn: 1,
+        dir: 'c2s',
+        framing: 'native',
+        type: 'chat',
+        suite: 'cbc',
+        frameSeq: 1,
+        length: frame.length,
+        bytes: frame.toString('base64')
+      }
+    ]
   };
 
   it('round-trips', () => {
@@ -127,11 +166,17 @@ describe('the JSON capture', () => {
     expect(code(() => loadCapture(new Uint8Array(0)))).toBe('ERR_LOAD_EMPTY');
     expect(code(() => loadCapture(Buffer.from('hello world')))).toBe('ERR_LOAD_FORMAT');
     expect(code(() => loadCapture(Buffer.from(JSON.stringify({ ...file, version: 2 }))))).toBe('ERR_LOAD_CAPTURE');
-    expect(code(() => loadCapture(Buffer.from(JSON.stringify({ ...file, frames: [{ ...file.frames[0], seq: 0 }] }))))).toBe('ERR_LOAD_CAPTURE');
-    expect(code(() => loadCapture(Buffer.from(JSON.stringify({ ...file, frames: [{ ...file.frames[0], bytes: '!!' }] }))))).toBe('ERR_LOAD_CAPTURE');
+    expect(
+      code(() => loadCapture(Buffer.from(JSON.stringify({ ...file, frames: [{ ...file.frames[0], seq: 0 }] }))))
+    ).toBe('ERR_LOAD_CAPTURE');
+    expect(
+      code(() => loadCapture(Buffer.from(JSON.stringify({ ...file, frames: [{ ...file.frames[0], bytes: '!!' }] }))))
+    ).toBe('ERR_LOAD_CAPTURE');
     expect(code(() => loadCapture(Buffer.from('{"a":1}\nnot json\n{"b":2}\n')))).toBe('ERR_LOAD_JSON');
     expect(code(() => loadCapture(Buffer.from('{"a":1}')))).toBe('ERR_LOAD_FORMAT');
-    expect(code(() => loadCapture(Buffer.from([0x0a, 0x0d, 0x0d, 0x0a, 12, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0])))).toMatch(/^ERR_PCAP_/);
+    expect(code(() => loadCapture(Buffer.from([0x0a, 0x0d, 0x0d, 0x0a, 12, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0])))).toMatch(
+      /^ERR_PCAP_/
+    );
   });
 });
 
@@ -143,8 +188,12 @@ describe("a real chat server's log", () => {
     try {
       const alice = new ChatClient({ port: address.port, key, name: 'alice', framing: 'native', suite: 'gcm' });
       const bob = new ChatClient({ port: address.port, key, framing: 'line' });
-      const got = new Promise<void>((resolve) => bob.on('message', (m) => m.kind === 'chat' && m.text.includes('from alice') && resolve()));
-      const relayed = new Promise<void>((resolve) => alice.on('message', (m) => m.kind === 'chat' && m.text.includes('from bob') && resolve()));
+      const got = new Promise<void>((resolve) =>
+        bob.on('message', (m) => m.kind === 'chat' && m.text.includes('from alice') && resolve())
+      );
+      const relayed = new Promise<void>((resolve) =>
+        alice.on('message', (m) => m.kind === 'chat' && m.text.includes('from bob') && resolve())
+      );
       await alice.connect();
       await bob.connect();
       bob.send('from bob');

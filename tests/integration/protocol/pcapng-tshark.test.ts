@@ -42,7 +42,10 @@ describe('tshark reads the encoder output', () => {
   });
 
   it('follows each TCP stream to the exact bytes per direction', () => {
-    const streams = follow(path, conns.map((_, i) => i));
+    const streams = follow(
+      path,
+      conns.map((_, i) => i)
+    );
     for (const [i, conn] of conns.entries()) {
       const s = streams.get(i)!;
       expect(s.node0).toBe(`127.0.0.1:${40000 + conn}`);

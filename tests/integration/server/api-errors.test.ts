@@ -64,11 +64,15 @@ function stopper(child: ChildProcess, after?: () => void): () => Promise<void> {
 /** The demo as `npm start` runs it (package.json "start"), on free ports, serving the build. */
 async function startDemo(extraEnv: Record<string, string> = {}): Promise<Child> {
   const webPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/demo.ts', '--web-port', String(webPort), '--chat-port', '0', '--no-bots'], {
-    cwd: ROOT,
-    env: { ...process.env, CBC_LAB_NO_BUILD: '1', CBC_LAB_CAPTURE_DIR: captures, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'server/demo.ts', '--web-port', String(webPort), '--chat-port', '0', '--no-bots'],
+    {
+      cwd: ROOT,
+      env: { ...process.env, CBC_LAB_NO_BUILD: '1', CBC_LAB_CAPTURE_DIR: captures, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  );
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
@@ -85,7 +89,11 @@ async function startNodeBuild(): Promise<Child> {
   cpSync(join(ROOT, 'build'), join(dir, 'build'), { recursive: true });
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   const port = await freePort();
-  const child = spawn(process.execPath, [join(dir, 'build', 'index.js')], { cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(dir, 'build', 'index.js')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
   let log = '';
   child.stdout!.on('data', (d) => (log += d));
   child.stderr!.on('data', (d) => (log += d));
@@ -107,7 +115,19 @@ interface Answer {
  * it 16 KiB at a time and stops once the answer is in, as a client does that reads while it
  * uploads (curl, browsers). `endless` sends chunks until the answer.
  */
-function send(base: string, method: string, path: string, o: { type?: string; body?: string | Buffer; chunked?: boolean; trickle?: boolean; endless?: boolean; headers?: Record<string, string> } = {}): Promise<Answer> {
+function send(
+  base: string,
+  method: string,
+  path: string,
+  o: {
+    type?: string;
+    body?: string | Buffer;
+    chunked?: boolean;
+    trickle?: boolean;
+    endless?: boolean;
+    headers?: Record<string, string>;
+  } = {}
+): Promise<Answer> {
   return new Promise((resolveAnswer, reject) => {
     const headers: Record<string, string> = { ...o.headers };
     if (o.type) headers['content-type'] = o.type;
@@ -167,7 +187,11 @@ function send(base: string, method: string, path: string, o: { type?: string; bo
 
 /** status, code and the rest of the contract every /api error keeps */
 function expectError(a: Answer, status: number, code: string): void {
-  expect({ status: a.status, type: a.type.split(';')[0], code: a.json?.code }, a.text.slice(0, 300)).toEqual({ status, type: 'application/json', code });
+  expect({ status: a.status, type: a.type.split(';')[0], code: a.json?.code }, a.text.slice(0, 300)).toEqual({
+    status,
+    type: 'application/json',
+    code
+  });
   expect(typeof a.json?.message).toBe('string');
   expect((a.json!.message as string).length).toBeGreaterThan(10);
   expect(a.headers['cache-control']).toBe('no-store');
@@ -186,7 +210,14 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
   afterAll(() => demo?.stop());
 
   it('unknown paths under /api are 404 ERR_NOT_FOUND, whatever the method', async () => {
-    for (const [method, path] of [['GET', '/api/nope'], ['GET', '/api'], ['GET', '/api/'], ['GET', '/api/frames/1'], ['POST', '/api/nope'], ['DELETE', '/api/nope/deeper']]) {
+    for (const [method, path] of [
+      ['GET', '/api/nope'],
+      ['GET', '/api'],
+      ['GET', '/api/'],
+      ['GET', '/api/frames/1'],
+      ['POST', '/api/nope'],
+      ['DELETE', '/api/nope/deeper']
+    ]) {
       const a = await send(demo.base, method, path, method === 'POST' ? { type: 'application/json', body: '{}' } : {});
       expectError(a, 404, 'ERR_NOT_FOUND');
       expect(a.json!.message).toContain('/api/send'); // the message lists the endpoints
@@ -211,9 +242,19 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
       ['DELETE', '/api/oracle', ['GET', 'HEAD', 'POST']]
     ];
     for (const [method, path, allowed] of cases) {
-      const a = await send(demo.base, method, path, method === 'GET' || method === 'OPTIONS' ? {} : { type: 'application/json', body: '{"text":"hi"}' });
+      const a = await send(
+        demo.base,
+        method,
+        path,
+        method === 'GET' || method === 'OPTIONS' ? {} : { type: 'application/json', body: '{"text":"hi"}' }
+      );
       expectError(a, 405, 'ERR_METHOD_NOT_ALLOWED');
-      expect({ method, path, allowed: a.json!.allowed, header: a.headers.allow }).toEqual({ method, path, allowed, header: allowed.join(', ') });
+      expect({ method, path, allowed: a.json!.allowed, header: a.headers.allow }).toEqual({
+        method,
+        path,
+        allowed,
+        header: allowed.join(', ')
+      });
       expect(a.json!.message).toContain(method);
     }
     // and the methods it does take still work
@@ -232,9 +273,17 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
       }
     }
     // other non-JSON types too (the route's own check), and a form body with PUT on a POST-only route is 405 first
-    expectError(await send(demo.base, 'POST', '/api/send', { type: 'application/xml', body: '<text>hi</text>' }), 415, 'ERR_BAD_CONTENT_TYPE');
+    expectError(
+      await send(demo.base, 'POST', '/api/send', { type: 'application/xml', body: '<text>hi</text>' }),
+      415,
+      'ERR_BAD_CONTENT_TYPE'
+    );
     expectError(await send(demo.base, 'POST', '/api/send', { body: '{"text":"hi"}' }), 415, 'ERR_BAD_CONTENT_TYPE');
-    expectError(await send(demo.base, 'PUT', '/api/send', { type: 'text/plain', body: 'hi' }), 405, 'ERR_METHOD_NOT_ALLOWED');
+    expectError(
+      await send(demo.base, 'PUT', '/api/send', { type: 'text/plain', body: 'hi' }),
+      405,
+      'ERR_METHOD_NOT_ALLOWED'
+    );
   });
 
   it('a body over 64 KiB is 413 ERR_BODY_TOO_LARGE: by Content-Length (under and over the adapter’s 512K), chunked, and a chunked body that never ends', async () => {
@@ -242,7 +291,13 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
     // up to about 1 MiB the server reads and drops the body before it answers, so even a client that
     // writes all of it before reading gets the answer; past adapter-node's 512K the answer comes
     // at once, for a client that reads as it uploads
-    for (const [size, trickle] of [[LIMIT + 1, false], [100_000, false], [500_000, false], [600_000, true], [5_000_000, true]] as const) {
+    for (const [size, trickle] of [
+      [LIMIT + 1, false],
+      [100_000, false],
+      [500_000, false],
+      [600_000, true],
+      [5_000_000, true]
+    ] as const) {
       const b = body(size);
       const a = await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: b, trickle });
       expectError(a, 413, 'ERR_BODY_TOO_LARGE');
@@ -250,29 +305,52 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
       expect(a.json!.message).toContain(String(Buffer.byteLength(b))); // the size it got, from Content-Length
     }
     for (const size of [LIMIT + 1, 600_000]) {
-      const a = await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: body(size), chunked: true });
+      const a = await send(demo.base, 'POST', '/api/send', {
+        type: 'application/json',
+        body: body(size),
+        chunked: true
+      });
       expectError(a, 413, 'ERR_BODY_TOO_LARGE');
       expect(a.json!.message).toContain(String(LIMIT));
     }
     const endless = await send(demo.base, 'POST', '/api/oracle', { type: 'application/json', endless: true });
     expectError(endless, 413, 'ERR_BODY_TOO_LARGE');
     // the method is judged before the size
-    expectError(await send(demo.base, 'DELETE', '/api/oracle', { type: 'application/json', body: body(LIMIT) }), 405, 'ERR_METHOD_NOT_ALLOWED');
+    expectError(
+      await send(demo.base, 'DELETE', '/api/oracle', { type: 'application/json', body: body(LIMIT) }),
+      405,
+      'ERR_METHOD_NOT_ALLOWED'
+    );
     // at the limit it is read, and judged as JSON
     const atLimit = json({ text: 'x'.repeat(LIMIT - 20), name: 'n' }).slice(0, LIMIT);
-    expectError(await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: atLimit }), 400, 'ERR_BAD_BODY');
+    expectError(
+      await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: atLimit }),
+      400,
+      'ERR_BAD_BODY'
+    );
   });
 
   it('after all that the demo still answers, and a good send still goes through', async () => {
-    const a = await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: json({ text: 'still here', suite: 'gcm' }) });
+    const a = await send(demo.base, 'POST', '/api/send', {
+      type: 'application/json',
+      body: json({ text: 'still here', suite: 'gcm' })
+    });
     expect({ status: a.status, body: a.json }).toEqual({ status: 200, body: { ok: true } });
     expect(demo.log()).not.toMatch(/\n\s+at |Error:/);
   });
 
   it('the pages keep SvelteKit’s cross-site form check: 403 from another origin, not from this one', async () => {
     for (const type of FORM_TYPES) {
-      const cross = await send(demo.base, 'POST', '/learn', { type, body: 'a=b', headers: { origin: 'http://evil.example' } });
-      expect({ type, status: cross.status, text: cross.text }).toEqual({ type, status: 403, text: 'Cross-site POST form submissions are forbidden' });
+      const cross = await send(demo.base, 'POST', '/learn', {
+        type,
+        body: 'a=b',
+        headers: { origin: 'http://evil.example' }
+      });
+      expect({ type, status: cross.status, text: cross.text }).toEqual({
+        type,
+        status: 403,
+        text: 'Cross-site POST form submissions are forbidden'
+      });
       const none = await send(demo.base, 'POST', '/learn', { type, body: 'a=b' });
       expect(none.status).toBe(403);
       const same = await send(demo.base, 'POST', '/learn', { type, body: 'a=b', headers: { origin: demo.base } });
@@ -291,11 +369,19 @@ describe('BODY_SIZE_LIMIT set below 64 KiB: the adapter’s own refusal is JSON 
   it('by Content-Length and chunked', async () => {
     const b = json({ text: 'y'.repeat(4000) });
     for (const chunked of [false, true]) {
-      const a = await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: b, chunked, trickle: true });
+      const a = await send(demo.base, 'POST', '/api/send', {
+        type: 'application/json',
+        body: b,
+        chunked,
+        trickle: true
+      });
       expectError(a, 413, 'ERR_BODY_TOO_LARGE');
       expect(a.json!.message).toContain('BODY_SIZE_LIMIT');
     }
-    const small = await send(demo.base, 'POST', '/api/send', { type: 'application/json', body: json({ text: 'fits' }) });
+    const small = await send(demo.base, 'POST', '/api/send', {
+      type: 'application/json',
+      body: json({ text: 'fits' })
+    });
     expect(small.status).toBe(200);
   });
 });
@@ -310,9 +396,25 @@ describe('node build without a demo: the same rules come before the 503', () => 
   it('404, 405, 415 and 413 as with the demo; a good request is 503 ERR_NO_CAPTURE', async () => {
     expectError(await send(app.base, 'GET', '/api/nope'), 404, 'ERR_NOT_FOUND');
     expectError(await send(app.base, 'GET', '/api/send'), 405, 'ERR_METHOD_NOT_ALLOWED');
-    expectError(await send(app.base, 'POST', '/api/send', { type: 'text/plain', body: 'hi' }), 415, 'ERR_BAD_CONTENT_TYPE');
-    expectError(await send(app.base, 'POST', '/api/send', { type: 'application/json', body: json({ text: 'z'.repeat(600_000) }), trickle: true }), 413, 'ERR_BODY_TOO_LARGE');
-    expectError(await send(app.base, 'POST', '/api/send', { type: 'application/json', body: json({ text: 'hi' }) }), 503, 'ERR_NO_CAPTURE');
+    expectError(
+      await send(app.base, 'POST', '/api/send', { type: 'text/plain', body: 'hi' }),
+      415,
+      'ERR_BAD_CONTENT_TYPE'
+    );
+    expectError(
+      await send(app.base, 'POST', '/api/send', {
+        type: 'application/json',
+        body: json({ text: 'z'.repeat(600_000) }),
+        trickle: true
+      }),
+      413,
+      'ERR_BODY_TOO_LARGE'
+    );
+    expectError(
+      await send(app.base, 'POST', '/api/send', { type: 'application/json', body: json({ text: 'hi' }) }),
+      503,
+      'ERR_NO_CAPTURE'
+    );
     expectError(await send(app.base, 'GET', '/api/frames'), 503, 'ERR_NO_CAPTURE');
   });
 });

@@ -18,7 +18,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
 function frame(seq: number, conn = 1, size = 40): CapturedFrame {
-  return { seq, time: 1_795_000_000_000 + seq, conn, dir: seq % 2 ? 'c2s' : 's2c', framing: 'line', type: 'chat', suite: 'cbc', length: size, bytes: Buffer.alloc(size, seq & 0xff).toString('base64') };
+  return {
+    seq,
+    time: 1_795_000_000_000 + seq,
+    conn,
+    dir: seq % 2 ? 'c2s' : 's2c',
+    framing: 'line',
+    type: 'chat',
+    suite: 'cbc',
+    length: size,
+    bytes: Buffer.alloc(size, seq & 0xff).toString('base64')
+  };
 }
 
 /** `clock`: a FakeClock where the test moves the store's batch timer (BATCH_MS) by hand. */
@@ -31,7 +41,15 @@ function setup(memoryFrames = 20, clock?: Clock) {
     for (let i = 0; i < count; i++) fs.push(frame(++seq, conn, size));
     store.appendMany(fs);
   };
-  const demo = (s: DemoCaptureStore = store): DemoHandle => ({ key: '00', keySize: 16, chatPort: 1, webUrl: 'http://127.0.0.1:1', store: s, signal: abort.signal, send: async () => ({ ok: true }) });
+  const demo = (s: DemoCaptureStore = store): DemoHandle => ({
+    key: '00',
+    keySize: 16,
+    chatPort: 1,
+    webUrl: 'http://127.0.0.1:1',
+    store: s,
+    signal: abort.signal,
+    send: async () => ({ ok: true })
+  });
   const listeners = () => store.subscribers;
   return { store, abort, add, demo, listeners, last: () => seq };
 }
@@ -69,8 +87,7 @@ function read(stream: ReadableStream<Uint8Array>) {
           else if (line.startsWith('event: ')) {
             ev.event = line.slice(7);
             any = true;
-          }
-          else if (line.startsWith('id: ')) ev.id = line.slice(4);
+          } else if (line.startsWith('id: ')) ev.id = line.slice(4);
           else if (line.startsWith('data: ')) {
             ev.data += line.slice(6);
             any = true;
@@ -88,7 +105,10 @@ function read(stream: ReadableStream<Uint8Array>) {
       return done;
     },
     loop,
-    seqs: () => events.filter((e) => e.event === 'frames').flatMap((e) => (JSON.parse(e.data) as { frames: CapturedFrame[] }).frames.map((f) => f.seq)),
+    seqs: () =>
+      events
+        .filter((e) => e.event === 'frames')
+        .flatMap((e) => (JSON.parse(e.data) as { frames: CapturedFrame[] }).frames.map((f) => f.seq)),
     pause() {
       paused = new Promise((r) => (resume = r));
     },
@@ -182,7 +202,7 @@ describe('frameStream', () => {
     t.store.close();
   });
 
-  it('resume: a second stream from the first one\'s last id continues with no gap while frames flow', async () => {
+  it("resume: a second stream from the first one's last id continues with no gap while frames flow", async () => {
     const t = setup(5);
     t.add(30);
     const a = read(frameStream(t.demo(), 0));
@@ -225,7 +245,8 @@ describe('frameStream', () => {
     const raw = frameStream(t.demo(), 0, opts);
     const s = read(raw);
     await waitFor(() => s.comments.includes(': ping'), 'a ping');
-    const conns = () => s.events.filter((e) => e.event === 'conn').map((e) => JSON.parse(e.data) as { conn: number; closed?: number });
+    const conns = () =>
+      s.events.filter((e) => e.event === 'conn').map((e) => JSON.parse(e.data) as { conn: number; closed?: number });
     expect(conns()).toEqual([{ conn: 1, client: '127.0.0.1:40000', server: '127.0.0.1:5001', opened: 1 }]);
     t.store.openConnection({ conn: 2, client: '127.0.0.1:40001', server: '127.0.0.1:5001', opened: 2 });
     t.store.closeConnection(1, 3);

@@ -53,22 +53,44 @@ const line = (text: string) => {
   return `${b64(Buffer.concat([s.iv, s.ct]))}\n`;
 };
 /** Every base64 line a peer received, decrypted by hand. */
-const texts = (p: RawPeer) => p.lines().map((l) => {
-  const b = Buffer.from(l.trim(), 'base64');
-  return open(b.subarray(0, 16), b.subarray(16));
-});
+const texts = (p: RawPeer) =>
+  p.lines().map((l) => {
+    const b = Buffer.from(l.trim(), 'base64');
+    return open(b.subarray(0, 16), b.subarray(16));
+  });
 
 /** §5.5's table: how each form is written, and how its answers are read back. */
 const FORMS: { name: string; write: (text: string) => (string | Buffer)[]; read: (data: Buffer) => string[] }[] = [
-  { name: 'base64 + \\r\\n', write: (t) => [line(t).replace('\n', '\r\n')], read: (d) => d.toString('latin1').split('\r\n').filter(Boolean).map((l) => openB64(l)) },
-  { name: 'base64, no line end', write: (t) => [line(t).trim()], read: (d) => d.toString('latin1').split('\n').filter(Boolean).map((l) => openB64(l)) },
+  {
+    name: 'base64 + \\r\\n',
+    write: (t) => [line(t).replace('\n', '\r\n')],
+    read: (d) =>
+      d
+        .toString('latin1')
+        .split('\r\n')
+        .filter(Boolean)
+        .map((l) => openB64(l))
+  },
+  {
+    name: 'base64, no line end',
+    write: (t) => [line(t).trim()],
+    read: (d) =>
+      d
+        .toString('latin1')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => openB64(l))
+  },
   {
     name: 'IV on its own line',
     write: (t) => {
       const s = seal(t);
       return [`${b64(s.iv)}\n`, `${b64(s.ct)}\n`];
     },
-    read: (d) => pairs(d.toString('latin1').split('\n').filter(Boolean)).map(([a, b]) => open(Buffer.from(a, 'base64'), Buffer.from(b, 'base64')))
+    read: (d) =>
+      pairs(d.toString('latin1').split('\n').filter(Boolean)).map(([a, b]) =>
+        open(Buffer.from(a, 'base64'), Buffer.from(b, 'base64'))
+      )
   },
   {
     name: 'IV in its own send, no line ends',
@@ -76,7 +98,10 @@ const FORMS: { name: string; write: (text: string) => (string | Buffer)[]; read:
       const s = seal(t);
       return [b64(s.iv), b64(s.ct)];
     },
-    read: (d) => pairs(d.toString('latin1').split('\n').filter(Boolean)).map(([a, b]) => open(Buffer.from(a, 'base64'), Buffer.from(b, 'base64')))
+    read: (d) =>
+      pairs(d.toString('latin1').split('\n').filter(Boolean)).map(([a, b]) =>
+        open(Buffer.from(a, 'base64'), Buffer.from(b, 'base64'))
+      )
   },
   {
     name: 'hex',
@@ -84,10 +109,15 @@ const FORMS: { name: string; write: (text: string) => (string | Buffer)[]; read:
       const s = seal(t);
       return [`${hex(Buffer.concat([s.iv, s.ct]))}\n`];
     },
-    read: (d) => d.toString('latin1').split('\n').filter(Boolean).map((l) => {
-      const b = Buffer.from(l, 'hex');
-      return open(b.subarray(0, 16), b.subarray(16));
-    })
+    read: (d) =>
+      d
+        .toString('latin1')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const b = Buffer.from(l, 'hex');
+          return open(b.subarray(0, 16), b.subarray(16));
+        })
   },
   {
     name: 'JSON, base64 values',
@@ -95,10 +125,15 @@ const FORMS: { name: string; write: (text: string) => (string | Buffer)[]; read:
       const s = seal(t);
       return [`${JSON.stringify({ iv: b64(s.iv), ciphertext: b64(s.ct) })}\n`];
     },
-    read: (d) => d.toString('latin1').split('\n').filter(Boolean).map((l) => {
-      const j = JSON.parse(l) as { iv: string; ciphertext: string };
-      return open(Buffer.from(j.iv, 'base64'), Buffer.from(j.ciphertext, 'base64'));
-    })
+    read: (d) =>
+      d
+        .toString('latin1')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const j = JSON.parse(l) as { iv: string; ciphertext: string };
+          return open(Buffer.from(j.iv, 'base64'), Buffer.from(j.ciphertext, 'base64'));
+        })
   },
   {
     name: 'JSON, hex values',
@@ -106,11 +141,16 @@ const FORMS: { name: string; write: (text: string) => (string | Buffer)[]; read:
       const s = seal(t);
       return [`${JSON.stringify({ iv: hex(s.iv), ciphertext: hex(s.ct) })}\n`];
     },
-    read: (d) => d.toString('latin1').split('\n').filter(Boolean).map((l) => {
-      const j = JSON.parse(l) as { iv: string; ciphertext: string };
-      expect(j.iv).toMatch(/^[0-9a-f]{32}$/);
-      return open(Buffer.from(j.iv, 'hex'), Buffer.from(j.ciphertext, 'hex'));
-    })
+    read: (d) =>
+      d
+        .toString('latin1')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => {
+          const j = JSON.parse(l) as { iv: string; ciphertext: string };
+          expect(j.iv).toMatch(/^[0-9a-f]{32}$/);
+          return open(Buffer.from(j.iv, 'hex'), Buffer.from(j.ciphertext, 'hex'));
+        })
   }
 ];
 function openB64(l: string): string {
@@ -138,11 +178,18 @@ describe('every form of §5.5: answered in that form, relayed once', () => {
       const p = await peer(port);
       await writeApart(p, form.write('hello from a seed program'));
       // a form without line ends is ended by the pause (§5.2): the server's time moves on while we wait
-      await waitFor(ticking(clock, () => form.read(p.data).length >= 1), 'the ack', 3000);
+      await waitFor(
+        ticking(clock, () => form.read(p.data).length >= 1),
+        'the ack',
+        3000
+      );
       expect(form.read(p.data)[0]).toBe(ACK_TEXT);
       // a second message, then room's sentinel: by then every relay of the first has arrived
       await writeApart(p, form.write('second'));
-      await waitFor(ticking(clock, () => room.got.some((m) => m.kind === 'chat' && m.text.endsWith(': second'))), 'the second relay');
+      await waitFor(
+        ticking(clock, () => room.got.some((m) => m.kind === 'chat' && m.text.endsWith(': second'))),
+        'the second relay'
+      );
       const relays = room.texts('chat');
       expect(relays).toHaveLength(2);
       expect(relays[0]).toMatch(/^guest-\d+: hello from a seed program$/);
@@ -160,9 +207,9 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
     const listener = await peer(port);
     await waitFor(() => srv.stateCounts().pending === 1, 'the listener accepted');
     room.client.send('said before the listener was known'); // within the grace time: held for it
-    await room.until((m) => m.kind === 'ack', 'the room\'s ack');
+    await room.until((m) => m.kind === 'ack', "the room's ack");
     clock.advance(200); // the grace time, in silence: a listener (§8.2)
-    const join = await room.until((m) => m.kind === 'join', 'the listener\'s join notice', 3000);
+    const join = await room.until((m) => m.kind === 'join', "the listener's join notice", 3000);
     expect('text' in join && join.text).toMatch(/^guest-\d+$/);
     room.client.send('said after');
     await waitFor(() => texts(listener).includes('room: said after'), 'the listener hearing');
@@ -176,7 +223,7 @@ describe('listeners and line ends (§5.2, §8.2)', () => {
     await waitFor(() => srv.stateCounts().pending === 1, 'the seed client accepted');
     room.client.send('busy 1');
     room.client.send('busy 2');
-    await room.until((m) => m.kind === 'ack', 'the room\'s ack'); // the two relays went out before the seed line
+    await room.until((m) => m.kind === 'ack', "the room's ack"); // the two relays went out before the seed line
     p.write(line('my message'));
     await waitFor(() => p.lines().length >= 3, 'ack and the held relays');
     expect(texts(p)).toEqual([ACK_TEXT, 'room: busy 1', 'room: busy 2']);
@@ -242,7 +289,7 @@ describe('hardening (§8.5, §8.7)', () => {
     expect(alice.of('hello')).toHaveLength(1);
     const seed = await peer(port);
     seed.write(line('a real user'));
-    await waitFor(() => texts(seed).includes(ACK_TEXT), 'the seed client\'s ack');
+    await waitFor(() => texts(seed).includes(ACK_TEXT), "the seed client's ack");
     await alice.until((m) => m.kind === 'chat' && m.text.endsWith(': a real user'), 'the relay');
     const reader = await peer(port);
     await waitFor(() => srv.stateCounts().pending === 1, 'the reader accepted');
@@ -256,7 +303,10 @@ describe('hardening (§8.5, §8.7)', () => {
     const { port, logPath, server: srv, clock } = await server();
     const p = await peer(port);
     p.write('my password is hunter2\n');
-    await waitFor(ticking(clock, () => p.lines().length >= 1), 'the error line'); // a short last line waits for the pause (§5.6)
+    await waitFor(
+      ticking(clock, () => p.lines().length >= 1),
+      'the error line'
+    ); // a short last line waits for the pause (§5.6)
     const s = seal('json');
     p.write(`${JSON.stringify({ iv: b64(s.iv), ciphertext: b64(s.ct), note: 'secret-note' })}\n`);
     await waitFor(() => p.lines().length >= 2, 'the ack');
@@ -264,8 +314,16 @@ describe('hardening (§8.5, §8.7)', () => {
     const log = readFileSync(logPath, 'utf8');
     expect(log).not.toContain('hunter2');
     expect(log).not.toContain('secret-note');
-    const entries = log.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries.find((e) => e.dir === 'in' && e.code === 'ERR_BAD_BASE64')).toMatchObject({ framing: 'line', length: 'my password is hunter2\n'.length });
-    expect(entries.find((e) => e.dir === 'in' && e.form === 'json line (base64)')).toMatchObject({ wire: b64(Buffer.concat([s.iv, s.ct])) });
+    const entries = log
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.find((e) => e.dir === 'in' && e.code === 'ERR_BAD_BASE64')).toMatchObject({
+      framing: 'line',
+      length: 'my password is hunter2\n'.length
+    });
+    expect(entries.find((e) => e.dir === 'in' && e.form === 'json line (base64)')).toMatchObject({
+      wire: b64(Buffer.concat([s.iv, s.ct]))
+    });
   });
 });

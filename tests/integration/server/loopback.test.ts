@@ -54,7 +54,7 @@ describe('the room', () => {
     const hank = await client({ port, framing: 'native', suite: 'cbc-hmac', name: 'hank' });
     const line = await client({ port, framing: 'line' });
     line.client.send('line 0');
-    await line.until((m) => m.kind === 'ack', 'the line client\'s first ack');
+    await line.until((m) => m.kind === 'ack', "the line client's first ack");
     expect(line.got[0]).toMatchObject({ kind: 'ack', text: ACK_TEXT }); // §8.2: the ack comes first
     const guest = nora.texts('join').find((n) => n.startsWith('guest-'))!;
     expect(guest).toMatch(/^guest-\d+$/);
@@ -66,15 +66,31 @@ describe('the room', () => {
       hank.client.send(`hank ${i}`);
       line.client.send(`line ${i}`);
     }
-    const from = (r: Recorder, who: string) => r.texts('chat').filter((t) => t.startsWith(`${who}: `)).map((t) => t.slice(who.length + 2));
+    const from = (r: Recorder, who: string) =>
+      r
+        .texts('chat')
+        .filter((t) => t.startsWith(`${who}: `))
+        .map((t) => t.slice(who.length + 2));
     const seq = (who: string, first: number) => Array.from({ length: N + 1 - first }, (_, i) => `${who} ${i + first}`);
-    await waitFor(() => from(nora, 'hank').length >= N && from(nora, guest).length >= N + 1 && from(hank, 'nora').length >= N && from(hank, guest).length >= N + 1 && from(line, 'nora').length >= N && from(line, 'hank').length >= N, 'all deliveries');
+    await waitFor(
+      () =>
+        from(nora, 'hank').length >= N &&
+        from(nora, guest).length >= N + 1 &&
+        from(hank, 'nora').length >= N &&
+        from(hank, guest).length >= N + 1 &&
+        from(line, 'nora').length >= N &&
+        from(line, 'hank').length >= N,
+      'all deliveries'
+    );
     // anything extra would be on the wire before a last message that comes after every timer has
     // fired: on each socket the server writes in order
     clock.advance(60_000);
     const last = await client({ port, framing: 'native', suite: 'cbc', name: 'last' });
     last.client.send('over');
-    await waitFor(() => [nora, hank, line].every((r) => r.texts('chat').includes('last: over')), 'the last message at everyone');
+    await waitFor(
+      () => [nora, hank, line].every((r) => r.texts('chat').includes('last: over')),
+      'the last message at everyone'
+    );
     expect(from(nora, 'hank')).toEqual(seq('hank', 1));
     expect(from(nora, guest)).toEqual(seq('line', 0));
     expect(from(hank, 'nora')).toEqual(seq('nora', 1));
@@ -87,11 +103,13 @@ describe('the room', () => {
     expect(nora.texts('ack')).toHaveLength(N);
     expect(hank.texts('ack')).toHaveLength(N);
     expect(line.texts('ack')).toHaveLength(N + 1);
-    expect([...nora.got, ...hank.got, ...line.got].filter((m) => m.kind === 'undecryptable' || m.kind === 'error')).toEqual([]);
+    expect(
+      [...nora.got, ...hank.got, ...line.got].filter((m) => m.kind === 'undecryptable' || m.kind === 'error')
+    ).toEqual([]);
 
     await hank.client.end();
-    await nora.until((m) => m.kind === 'leave' && m.text === 'hank', 'hank\'s leave notice');
-    await line.until((m) => m.kind === 'leave' && m.text === 'hank', 'hank\'s leave notice on the line client');
+    await nora.until((m) => m.kind === 'leave' && m.text === 'hank', "hank's leave notice");
+    await line.until((m) => m.kind === 'leave' && m.text === 'hank', "hank's leave notice on the line client");
   });
 
   it('relays are sealed once per suite, not once per recipient: same-suite recipients get identical bytes', async () => {
@@ -108,7 +126,11 @@ describe('the room', () => {
     // a fresh IV per message: the next message has another IV
     sender.client.send('once');
     await waitFor(() => a.of('chat').length === 2, 'the second relay');
-    expect(Buffer.from(a.of('chat')[1].wire as Uint8Array).subarray(13, 29).equals(Buffer.from(a.of('chat')[0].wire as Uint8Array).subarray(13, 29))).toBe(false);
+    expect(
+      Buffer.from(a.of('chat')[1].wire as Uint8Array)
+        .subarray(13, 29)
+        .equals(Buffer.from(a.of('chat')[0].wire as Uint8Array).subarray(13, 29))
+    ).toBe(false);
   });
 
   it('a line frame built by hand with node:crypto from the spec alone is understood, and the reply decrypts by hand', async () => {
@@ -129,7 +151,9 @@ describe('the room', () => {
   it('all three suites and line framing share one room, with AES-256 too', async () => {
     const key = Buffer.alloc(32, 7);
     const { port } = await server({ key });
-    const rs = await Promise.all((['cbc', 'cbc-hmac', 'gcm'] as const).map((suite) => client({ port, framing: 'native', suite, name: suite, key })));
+    const rs = await Promise.all(
+      (['cbc', 'cbc-hmac', 'gcm'] as const).map((suite) => client({ port, framing: 'native', suite, name: suite, key }))
+    );
     const line = await client({ port, framing: 'line', key });
     line.client.send('hi all');
     await waitFor(() => rs.every((r) => r.texts('chat').some((t) => t.endsWith(': hi all'))), 'relay to every suite');
@@ -159,13 +183,21 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
     const oversize = await RawPeer.open(port);
     oversize.write(Buffer.from('cbc1010201' + '00000000' + '7fffffff', 'hex'));
     const truncated = await RawPeer.open(port);
-    truncated.write(sealFrame(deriveKeys(KEY), { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('t') }).subarray(0, 20));
+    truncated.write(
+      sealFrame(deriveKeys(KEY), { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('t') }).subarray(0, 20)
+    );
     await waitFor(() => garbage.closed && badVersion.closed && oversize.closed, 'the bad peers to be closed');
     expect(garbage.data.toString()).toMatch(/^cbc-lab: ERR_UNKNOWN_FRAMING: first byte 0x00/);
-    expect(JSON.parse(Buffer.from(frames(badVersion.data)[0].payload).toString())).toMatchObject({ code: 'ERR_BAD_VERSION' });
+    expect(JSON.parse(Buffer.from(frames(badVersion.data)[0].payload).toString())).toMatchObject({
+      code: 'ERR_BAD_VERSION'
+    });
     expect(JSON.parse(Buffer.from(frames(oversize.data)[0].payload).toString()).code).toBe('ERR_FRAME_TOO_LARGE');
     truncated.socket.end();
-    await waitFor(() => readFileSync(logPath, 'utf8').includes('ERR_TRUNCATED_FRAME') || (srv as ChatServer).stats.errors >= 4, 'the truncated frame logged', 3000);
+    await waitFor(
+      () => readFileSync(logPath, 'utf8').includes('ERR_TRUNCATED_FRAME') || (srv as ChatServer).stats.errors >= 4,
+      'the truncated frame logged',
+      3000
+    );
     await stillChatting(a, b, 'garbage');
   });
 
@@ -225,7 +257,12 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
   });
 
   it('a client that never reads is dropped once it stays backlogged; the others get everything, in order', async () => {
-    const { port, server: srv, logPath, clock } = await server({ maxQueuedBytes: 1024 * 1024, highWaterBytes: 64 * 1024, slowReaderMs: 500 });
+    const {
+      port,
+      server: srv,
+      logPath,
+      clock
+    } = await server({ maxQueuedBytes: 1024 * 1024, highWaterBytes: 64 * 1024, slowReaderMs: 500 });
     const { a, b } = await pair(port);
     const keys = deriveKeys(KEY);
     const sloth = await RawPeer.open(port, { read: false });
@@ -247,9 +284,11 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
       return b.of('chat').length >= N;
     };
     await waitFor(flowing, `${N} messages at b`, 20_000);
-    expect(b.texts('chat').map((t) => Number(t.slice(3).split(' ')[0]))).toEqual(Array.from({ length: N }, (_, i) => i));
+    expect(b.texts('chat').map((t) => Number(t.slice(3).split(' ')[0]))).toEqual(
+      Array.from({ length: N }, (_, i) => i)
+    );
     await waitFor(() => srv.stats.dropped >= 1, 'the slow reader dropped');
-    await a.until((m) => m.kind === 'leave' && m.text === 'sloth', 'sloth\'s leave notice');
+    await a.until((m) => m.kind === 'leave' && m.text === 'sloth', "sloth's leave notice");
     await waitFor(() => readFileSync(logPath, 'utf8').includes('ERR_SLOW_READER'), 'the log line');
     await stillChatting(a, b, 'slow reader');
   }, 30_000);
@@ -262,7 +301,7 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
     await waitFor(() => srv.stateCounts().pending === 2, 'both connections accepted');
     const hello = sealFrame(deriveKeys(KEY), { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('slow') });
     trickle.write(hello.subarray(0, 1));
-    await waitFor(() => srv.stateCounts()['native-hello-wait'] === 1, 'the trickle\'s first byte read');
+    await waitFor(() => srv.stateCounts()['native-hello-wait'] === 1, "the trickle's first byte read");
     // a byte every 100 ms of the server's time; a's own activity keeps it alive
     const t0 = clock.monotonic();
     const open = () => srv.stateCounts()['native-hello-wait'] === 1;
@@ -270,7 +309,7 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
       if (i < hello.length - 1) trickle.write(hello.subarray(i, ++i));
       const acks = a.of('ack').length;
       a.client.send('still here');
-      await waitFor(() => a.of('ack').length > acks, 'a\'s ack');
+      await waitFor(() => a.of('ack').length > acks, "a's ack");
     }
     const closedAt = clock.monotonic();
     await waitFor(() => trickle.closed, 'the trickling peer closed', 5000);
@@ -294,7 +333,7 @@ describe('bad input: a clear outcome for that connection, the others keep chatti
     expect(c.of('error')[0]).toMatchObject({ code: 'ERR_SERVER_FULL' });
     await b.client.end();
     await a.until((m) => m.kind === 'leave', 'b leaves');
-    await waitFor(() => srv.clientCount === 1, 'b\'s place given back');
+    await waitFor(() => srv.clientCount === 1, "b's place given back");
     const d = await client({ port, framing: 'native', suite: 'cbc', name: 'd' });
     expect(d.of('hello')).toHaveLength(1);
   });
@@ -324,16 +363,39 @@ describe('the log', () => {
     await waitFor(() => b.texts('chat').length >= 2, 'relays');
     const bad = await RawPeer.open(port);
     bad.write(handLine('then garbage') + '@@@\n');
-    await waitFor(ticking(clock, () => bad.lines().length >= 2), 'replies'); // a short last line waits for the pause (§5.6)
-    const tampered = sealFrame(deriveKeys(KEY), { type: 'chat', suite: 'cbc-hmac', seq: 5, plaintext: Buffer.from(secret) });
+    await waitFor(
+      ticking(clock, () => bad.lines().length >= 2),
+      'replies'
+    ); // a short last line waits for the pause (§5.6)
+    const tampered = sealFrame(deriveKeys(KEY), {
+      type: 'chat',
+      suite: 'cbc-hmac',
+      seq: 5,
+      plaintext: Buffer.from(secret)
+    });
     tampered[20] ^= 1;
     a.client['socket']!.write(tampered);
     await a.until((m) => m.kind === 'error', 'the error frame');
     await srv.close();
     const text = readFileSync(logPath, 'utf8');
-    const lines = text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(10);
-    for (const forbidden of [secret, 'eagle', 'zebediah', 'quintessa', 'then garbage', ACK_TEXT, 'received securely', KEY_HEX, KEY.toString('base64'), deriveKeys(KEY).gcm.toString('hex'), deriveKeys(KEY).cbcHmacMac.toString('hex')]) {
+    for (const forbidden of [
+      secret,
+      'eagle',
+      'zebediah',
+      'quintessa',
+      'then garbage',
+      ACK_TEXT,
+      'received securely',
+      KEY_HEX,
+      KEY.toString('base64'),
+      deriveKeys(KEY).gcm.toString('hex'),
+      deriveKeys(KEY).cbcHmacMac.toString('hex')
+    ]) {
       expect(text.includes(forbidden), forbidden).toBe(false);
     }
     // every frame line carries the wire bytes, which decode back to frames
@@ -349,7 +411,8 @@ describe('the log', () => {
       }
       expect(typeof l.wire).toBe('string');
       const wire = Buffer.from(l.wire as string, 'base64');
-      if (l.framing === 'native' && l.type === 'error') expect(wire).toHaveLength(13); // the header only (§8.5)
+      if (l.framing === 'native' && l.type === 'error')
+        expect(wire).toHaveLength(13); // the header only (§8.5)
       else if (l.framing === 'native') expect(frames(wire)).toHaveLength(1);
     }
     expect(lines.some((l) => l.dir === 'out' && l.type === 'ack')).toBe(true);
@@ -379,7 +442,7 @@ describe('no padding oracle by default (§6.4)', () => {
     expect(log).toContain('"cause":"ERR_BAD_UTF8"');
   });
 
-  it('with paddingOracle: true the answers differ (the lesson\'s server)', async () => {
+  it("with paddingOracle: true the answers differ (the lesson's server)", async () => {
     const { port } = await server({ paddingOracle: true });
     const raw = await RawPeer.open(port);
     const iv = randomBytes(16);

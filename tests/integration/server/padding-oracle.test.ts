@@ -25,7 +25,9 @@ afterEach(async () => {
 });
 
 async function victim(o: { key: Buffer; suite: SealedSuite; text: string; paddingOracle: boolean }) {
-  const { server, port } = await startServer({ key: o.key, paddingOracle: o.paddingOracle } as Parameters<typeof startServer>[0]);
+  const { server, port } = await startServer({ key: o.key, paddingOracle: o.paddingOracle } as Parameters<
+    typeof startServer
+  >[0]);
   servers.push(server);
   const keys = deriveKeys(o.key);
   const hello = sealFrame(keys, { type: 'hello', suite: o.suite, seq: 0, plaintext: Buffer.from('victim') });
@@ -54,34 +56,53 @@ function attacker(port: number, suite: SealedSuite, hello: Uint8Array, tag?: Uin
 describe('cbc-lab server --padding-oracle', () => {
   it('cbc: the attack recovers a captured message without the key, ≤ 256 queries per byte', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(16, 24, 32), fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme-ascii' }), async (keyLength, text) => {
-        const key = randomBytes(keyLength);
-        const { port, hello, payload } = await victim({ key, suite: 'cbc', text, paddingOracle: true });
-        const { oracle, answers } = attacker(port, 'cbc', hello);
-        const r = await paddingOracleAttack({ iv: payload.subarray(0, 16), ciphertext: payload.subarray(16), oracle });
-        expect(r.ok).toBe(true);
-        if (!r.ok) return;
-        expect(Buffer.from(r.plaintext!).toString()).toBe(text);
-        expect(r.maxByteQueries).toBeLessThanOrEqual(256);
-        expect(answers.length).toBe(r.queries);
-        expect(new Set(answers).has('ERR_BAD_PADDING')).toBe(true);
-        for (const s of sessions.splice(0)) s.close();
-        for (const s of servers.splice(0)) await s.close();
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(16, 24, 32),
+        fc.string({ minLength: 1, maxLength: 40, unit: 'grapheme-ascii' }),
+        async (keyLength, text) => {
+          const key = randomBytes(keyLength);
+          const { port, hello, payload } = await victim({ key, suite: 'cbc', text, paddingOracle: true });
+          const { oracle, answers } = attacker(port, 'cbc', hello);
+          const r = await paddingOracleAttack({
+            iv: payload.subarray(0, 16),
+            ciphertext: payload.subarray(16),
+            oracle
+          });
+          expect(r.ok).toBe(true);
+          if (!r.ok) return;
+          expect(Buffer.from(r.plaintext!).toString()).toBe(text);
+          expect(r.maxByteQueries).toBeLessThanOrEqual(256);
+          expect(answers.length).toBe(r.queries);
+          expect(new Set(answers).has('ERR_BAD_PADDING')).toBe(true);
+          for (const s of sessions.splice(0)) s.close();
+          for (const s of servers.splice(0)) await s.close();
+        }
+      ),
       { numRuns: 4 }
     );
   }, 120_000);
 
-  for (const [suite, code] of [['cbc-hmac', 'ERR_BAD_MAC'], ['gcm', 'ERR_BAD_TAG']] as const) {
+  for (const [suite, code] of [
+    ['cbc-hmac', 'ERR_BAD_MAC'],
+    ['gcm', 'ERR_BAD_TAG']
+  ] as const) {
     it(`${suite}: the ${suite === 'gcm' ? 'tag' : 'MAC'} is checked first: every answer is ${code}, no byte recovered`, async () => {
       const key = randomBytes(16);
-      const { port, hello, payload } = await victim({ key, suite, text: 'attack at dawn, bring the keys', paddingOracle: true });
+      const { port, hello, payload } = await victim({
+        key,
+        suite,
+        text: 'attack at dawn, bring the keys',
+        paddingOracle: true
+      });
       const tagLength = suite === 'gcm' ? 16 : 32;
       const tag = payload.subarray(payload.length - tagLength);
       const body = payload.subarray(0, payload.length - tagLength);
       // for gcm the "IV" is the 12-byte nonce padded out, and the blocks are its ciphertext
       const iv = suite === 'gcm' ? Buffer.concat([body.subarray(0, 12), Buffer.alloc(4)]) : body.subarray(0, 16);
-      const ct = suite === 'gcm' ? Buffer.concat([body.subarray(12), Buffer.alloc((16 - ((body.length - 12) % 16)) % 16)]) : body.subarray(16);
+      const ct =
+        suite === 'gcm'
+          ? Buffer.concat([body.subarray(12), Buffer.alloc((16 - ((body.length - 12) % 16)) % 16)])
+          : body.subarray(16);
       const { oracle, answers } = attacker(port, suite, hello, tag);
       const r = await paddingOracleAttack({ iv, ciphertext: ct, oracle });
       expect(r.ok).toBe(false);
@@ -95,7 +116,12 @@ describe('cbc-lab server --padding-oracle', () => {
 
   it('without the flag, cbc answers ERR_DECRYPT for bad padding and bad text alike: nothing is recovered', async () => {
     const key = randomBytes(32);
-    const { port, hello, payload } = await victim({ key, suite: 'cbc', text: 'the default server keeps quiet', paddingOracle: false });
+    const { port, hello, payload } = await victim({
+      key,
+      suite: 'cbc',
+      text: 'the default server keeps quiet',
+      paddingOracle: false
+    });
     const { oracle, answers } = attacker(port, 'cbc', hello);
     const r = await paddingOracleAttack({ iv: payload.subarray(0, 16), ciphertext: payload.subarray(16), oracle });
     expect(r.ok).toBe(false);
@@ -107,7 +133,21 @@ describe('the command line: cbc-lab server --padding-oracle', () => {
   it('says so loudly, and the attack recovers a message from it; without the flag it does not', async () => {
     for (const flag of [true, false]) {
       const key = randomBytes(16);
-      const child = spawn(process.execPath, [join(root, 'server', 'cli.js'), 'server', '--port', '0', '--key', key.toString('hex'), '--log', 'none', ...(flag ? ['--padding-oracle'] : [])], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(
+        process.execPath,
+        [
+          join(root, 'server', 'cli.js'),
+          'server',
+          '--port',
+          '0',
+          '--key',
+          key.toString('hex'),
+          '--log',
+          'none',
+          ...(flag ? ['--padding-oracle'] : [])
+        ],
+        { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] }
+      );
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
@@ -116,11 +156,19 @@ describe('the command line: cbc-lab server --padding-oracle', () => {
         await waitFor(() => /listening on 127\.0\.0\.1:(\d+)/.test(out), 'the server to listen', 15_000);
         const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)![1]);
         if (flag) await waitFor(() => err.includes('WARNING'), 'the warning');
-        if (flag) expect(err).toContain('WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only');
+        if (flag)
+          expect(err).toContain(
+            'WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only'
+          );
         else expect(err).not.toContain('WARNING');
         const keys = deriveKeys(key);
         const hello = sealFrame(keys, { type: 'hello', suite: 'cbc', seq: 0, plaintext: Buffer.from('victim') });
-        const chat = sealFrame(keys, { type: 'chat', suite: 'cbc', seq: 1, plaintext: Buffer.from('from the CLI') }).subarray(HEADER_LENGTH);
+        const chat = sealFrame(keys, {
+          type: 'chat',
+          suite: 'cbc',
+          seq: 1,
+          plaintext: Buffer.from('from the CLI')
+        }).subarray(HEADER_LENGTH);
         const { oracle, answers } = attacker(port, 'cbc', hello);
         const r = await paddingOracleAttack({ iv: chat.subarray(0, 16), ciphertext: chat.subarray(16), oracle });
         if (flag) expect(r.ok && Buffer.from(r.plaintext!).toString()).toBe('from the CLI');

@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openPcapngWriter } from '../../../server/pcapng-writer.ts';
-import { TCP_MAX_SEGMENT, groupTcpConversations, readCapture, type PcapDirection } from '../../../src/lib/protocol/pcapng/index.ts';
+import {
+  TCP_MAX_SEGMENT,
+  groupTcpConversations,
+  readCapture,
+  type PcapDirection
+} from '../../../src/lib/protocol/pcapng/index.ts';
 import { bytes } from '../../helpers/pcapng-scenario.ts';
 import { follow, frameComments, packetCount, payloadPacketsPerStream, problems } from '../../helpers/tshark.ts';
 
@@ -72,7 +77,16 @@ describe('openPcapngWriter', () => {
 
   it('tshark shows the connection id and the note in the packet comment', () => {
     const comments = new Set(frameComments(path));
-    expect(comments).toEqual(new Set(['conn=11', 'conn=12', 'conn=13', 'conn=11 ERR_BAD_FRAME', 'conn=12 ERR_BAD_FRAME', 'conn=13 ERR_BAD_FRAME']));
+    expect(comments).toEqual(
+      new Set([
+        'conn=11',
+        'conn=12',
+        'conn=13',
+        'conn=11 ERR_BAD_FRAME',
+        'conn=12 ERR_BAD_FRAME',
+        'conn=13 ERR_BAD_FRAME'
+      ])
+    );
   });
 
   it('our reader reads back the same conversations and the clock’s timestamps', () => {
@@ -89,7 +103,9 @@ describe('openPcapngWriter', () => {
 
   it('refuses writes after end(), and end() twice is harmless', () => {
     w.end();
-    expect(() => w.open(99, '127.0.0.1:1', '127.0.0.1:2')).toThrow(expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' }));
+    expect(() => w.open(99, '127.0.0.1:1', '127.0.0.1:2')).toThrow(
+      expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' })
+    );
   });
 
   it('uses the wall clock when no timestamp is given', () => {

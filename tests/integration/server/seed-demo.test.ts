@@ -41,10 +41,18 @@ describe.skipIf(!HAVE_PYTHON)('seed programs against npm start', () => {
   }, 30_000);
 
   it('a client with no line end gets the seed reply, and the capture labels its frame', async () => {
-    const r = await python('aes128_client.py', ['127.0.0.1', String(demo.chatPort), demo.key, 'from a seed program, no newline', 'no-newline']);
+    const r = await python('aes128_client.py', [
+      '127.0.0.1',
+      String(demo.chatPort),
+      demo.key,
+      'from a seed program, no newline',
+      'no-newline'
+    ]);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toContain('Decrypted reply: Hello Client, message received securely');
-    const frames = ((await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: CapturedFrame[] }).frames;
+    const frames = (
+      (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=10000`)).json()) as { frames: CapturedFrame[] }
+    ).frames;
     const mine = frames.filter((f) => f.dir === 'c2s' && f.form === 'line, no line end');
     expect(mine).toHaveLength(1);
     expect(Buffer.from(mine[0].bytes, 'base64').includes(0x0a)).toBe(false);

@@ -80,19 +80,24 @@ describe.skipIf(!HAVE_PYTHON)('seed projects (Python) ↔ CBC Lab', () => {
     cleanups.push(() => native.client.destroy());
     const py = python(SEED_CLIENT, [String(port), KEY_HEX, 'hello from python ✓']);
     expect(await py.done, py.err()).toBe(0);
-    expect(py.out()).toBe('Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n');
+    expect(py.out()).toBe(
+      'Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n'
+    );
     await native.until((m) => m.kind === 'chat', 'the relay');
     expect(native.texts('chat')[0]).toMatch(/^guest-\d+: hello from python ✓$/);
   });
 
-  for (const ending of ['newline', 'close']) it(`cbc-lab client talks to a seed server (reply ended by ${ending === 'newline' ? '"\\n"' : 'closing the connection'})`, async () => {
-    const py = python(SEED_SERVER, [KEY_HEX, ending]);
-    await waitFor(() => /^\d+\n/.test(py.out()), 'the seed server port');
-    const port = py.out().split('\n')[0];
-    const { code, stdout } = await inProcess(['client', '--port', port, '--key', KEY_HEX, '--message', 'hi seed']);
-    expect(code).toBe(0);
-    expect(stdout).toBe('Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n');
-    await py.done;
-    expect(py.out()).toContain('Received: hi seed');
-  });
+  for (const ending of ['newline', 'close'])
+    it(`cbc-lab client talks to a seed server (reply ended by ${ending === 'newline' ? '"\\n"' : 'closing the connection'})`, async () => {
+      const py = python(SEED_SERVER, [KEY_HEX, ending]);
+      await waitFor(() => /^\d+\n/.test(py.out()), 'the seed server port');
+      const port = py.out().split('\n')[0];
+      const { code, stdout } = await inProcess(['client', '--port', port, '--key', KEY_HEX, '--message', 'hi seed']);
+      expect(code).toBe(0);
+      expect(stdout).toBe(
+        'Connected to server\nEncrypted message sent\nDecrypted reply: Hello Client, message received securely\n'
+      );
+      await py.done;
+      expect(py.out()).toContain('Received: hi seed');
+    });
 });

@@ -26,7 +26,9 @@ afterEach(async () => {
 });
 
 function python(program: string, args: string[]) {
-  const proc = spawn('python3', [join(SEEDS, program), ...args], { env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' } });
+  const proc = spawn('python3', [join(SEEDS, program), ...args], {
+    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' }
+  });
   children.push(proc);
   let out = '';
   let err = '';
@@ -110,34 +112,58 @@ const LABEL: Record<string, string | undefined> = {
 };
 
 /** The server's answer: in the sender's form, except that the server always ends its lines (§5.2). */
-const REPLY_LABEL: Record<string, string | undefined> = { ...LABEL, 'no-newline': undefined, 'iv-send': 'line, IV apart' };
+const REPLY_LABEL: Record<string, string | undefined> = {
+  ...LABEL,
+  'no-newline': undefined,
+  'iv-send': 'line, IV apart'
+};
 
 /** The connection's frames, once the tap and the relay both saw it closed. */
 async function closedConnection(tap: Tap, relay: Awaited<ReturnType<typeof recordingRelay>>) {
-  await waitFor(() => tap.store.connections().length === 1 && tap.store.connections()[0].closed !== undefined, 'the tap to record the connection closed');
+  await waitFor(
+    () => tap.store.connections().length === 1 && tap.store.connections()[0].closed !== undefined,
+    'the tap to record the connection closed'
+  );
   await waitFor(() => relay.conns.length === 1 && relay.conns[0].closed, 'the relay connection to close');
   const conn = tap.store.connections()[0].conn;
   const frames = all(tap).filter((f) => f.conn === conn);
-  return { conn, c2s: frames.filter((f) => f.dir === 'c2s'), s2c: frames.filter((f) => f.dir === 's2c'), wire: relay.conns[0] };
+  return {
+    conn,
+    c2s: frames.filter((f) => f.dir === 'c2s'),
+    s2c: frames.filter((f) => f.dir === 's2c'),
+    wire: relay.conns[0]
+  };
 }
 
-const summary = (fs: CapturedFrame[]) => fs.map((f) => ({ framing: f.framing, form: f.form, error: f.error?.code, length: f.length }));
+const summary = (fs: CapturedFrame[]) =>
+  fs.map((f) => ({ framing: f.framing, form: f.form, error: f.error?.code, length: f.length }));
 
 describe.skipIf(!HAVE_PYTHON)('the tap records every form the seed programs send', () => {
   for (const variant of Object.keys(LABEL)) {
     it(`aes128_client.py ${variant}: one c2s frame, labelled ${JSON.stringify(LABEL[variant] ?? 'line')}, the bytes as sent; the reply labelled the same`, async () => {
       const { tap, relay } = await setup();
-      const py = python('aes128_client.py', ['127.0.0.1', String(tap.port), KEY_HEX, `through the tap: ${variant}`, variant]);
+      const py = python('aes128_client.py', [
+        '127.0.0.1',
+        String(tap.port),
+        KEY_HEX,
+        `through the tap: ${variant}`,
+        variant
+      ]);
       expect(await py.exited, py.err()).toBe(0);
       expect(py.out()).toContain(`Decrypted reply: ${ACK_TEXT}\n`);
       const { c2s, s2c, wire } = await closedConnection(tap, relay);
       const sent = Buffer.concat(wire.c2s);
       expect(summary(c2s)).toEqual([{ framing: 'line', form: LABEL[variant], error: undefined, length: sent.length }]);
       expect(lineForm(sent), 'the label /live gives the bytes sent').toBe(LABEL[variant]);
-      expect(bytesOf(c2s).equals(sent), `captured ${JSON.stringify(bytesOf(c2s).toString('latin1'))}, sent ${JSON.stringify(sent.toString('latin1'))}`).toBe(true);
+      expect(
+        bytesOf(c2s).equals(sent),
+        `captured ${JSON.stringify(bytesOf(c2s).toString('latin1'))}, sent ${JSON.stringify(sent.toString('latin1'))}`
+      ).toBe(true);
       // the server answered in the same form: the ack is the first s2c frame
       expect(s2c.length).toBeGreaterThanOrEqual(1);
-      expect(summary(s2c.slice(0, 1))).toEqual([{ framing: 'line', form: REPLY_LABEL[variant], error: undefined, length: s2c[0].length }]);
+      expect(summary(s2c.slice(0, 1))).toEqual([
+        { framing: 'line', form: REPLY_LABEL[variant], error: undefined, length: s2c[0].length }
+      ]);
       expect(bytesOf(s2c).equals(Buffer.concat(wire.s2c))).toBe(true);
       expect(all(tap).filter((f) => f.framing === 'unknown')).toEqual([]);
     }, 15_000);
@@ -154,7 +180,9 @@ describe.skipIf(!HAVE_PYTHON)('the tap records every form the seed programs send
     const lines = sent.toString('latin1').split(/(?<=\n)/);
     expect(lines).toHaveLength(3);
     expect(c2s.map((f) => Buffer.from(f.bytes, 'base64').toString('latin1'))).toEqual(lines);
-    expect(summary(c2s)).toEqual(lines.map((l) => ({ framing: 'line', form: undefined, error: undefined, length: l.length })));
+    expect(summary(c2s)).toEqual(
+      lines.map((l) => ({ framing: 'line', form: undefined, error: undefined, length: l.length }))
+    );
   }, 15_000);
 
   it('aes128_client.py raw: every byte it sent and the plain refusal are in the capture', async () => {
@@ -167,8 +195,14 @@ describe.skipIf(!HAVE_PYTHON)('the tap records every form the seed programs send
     // other first byte makes the stream ERR_UNKNOWN_FRAMING, as the server sees it, bytes kept
     const first = Buffer.concat(wire.c2s)[0];
     const startsLine = /[A-Za-z0-9+/{]/.test(String.fromCharCode(first)); // §2.1: a line starts so
-    if (first === 0xcb) expect(summary(c2s)[0]).toMatchObject({ framing: 'unknown' }); // 1 in 256: taken for a native frame (§2.1)
-    else expect(summary(c2s)).toEqual([startsLine ? { framing: 'line', form: 'raw bytes', error: undefined, length: 48 } : { framing: 'unknown', form: undefined, error: 'ERR_UNKNOWN_FRAMING', length: 48 }]);
+    if (first === 0xcb)
+      expect(summary(c2s)[0]).toMatchObject({ framing: 'unknown' }); // 1 in 256: taken for a native frame (§2.1)
+    else
+      expect(summary(c2s)).toEqual([
+        startsLine
+          ? { framing: 'line', form: 'raw bytes', error: undefined, length: 48 }
+          : { framing: 'unknown', form: undefined, error: 'ERR_UNKNOWN_FRAMING', length: 48 }
+      ]);
     if (!startsLine && first !== 0xcb) expect(c2s[0].error!.message).toMatch(/raw bytes/);
     expect(bytesOf(c2s).equals(Buffer.concat(wire.c2s))).toBe(true);
     expect(bytesOf(s2c).toString('latin1')).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING|ERR_BAD_MAGIC): /);
@@ -193,9 +227,12 @@ describe.skipIf(!HAVE_PYTHON)('the tap records every form the seed programs send
       });
       const { c2s, wire } = await closedConnection(tap, relay);
       expect(Buffer.concat(wire.c2s).equals(raw)).toBe(true);
-      if (first === 0x41) expect(summary(c2s)).toEqual([{ framing: 'line', form: 'raw bytes', error: undefined, length: 48 }]);
+      if (first === 0x41)
+        expect(summary(c2s)).toEqual([{ framing: 'line', form: 'raw bytes', error: undefined, length: 48 }]);
       else {
-        expect(summary(c2s)).toEqual([{ framing: 'unknown', form: undefined, error: 'ERR_UNKNOWN_FRAMING', length: 48 }]);
+        expect(summary(c2s)).toEqual([
+          { framing: 'unknown', form: undefined, error: 'ERR_UNKNOWN_FRAMING', length: 48 }
+        ]);
         expect(c2s[0].error!.message).toMatch(/raw bytes/);
       }
       expect(bytesOf(c2s).equals(raw)).toBe(true);

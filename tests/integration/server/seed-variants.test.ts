@@ -34,7 +34,9 @@ interface Py {
 }
 
 function python(program: string, args: string[]): Py {
-  const proc = spawn('python3', [join(SEEDS, program), ...args], { env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' } });
+  const proc = spawn('python3', [join(SEEDS, program), ...args], {
+    env: { ...process.env, PYTHONUNBUFFERED: '1', PYTHONUTF8: '1' }
+  });
   children.push(proc);
   let out = '';
   let err = '';
@@ -87,7 +89,9 @@ async function room(o: { line?: boolean } = {}) {
 }
 
 const guestOf = (texts: string[], message: string): string | undefined =>
-  texts.map((t) => new RegExp(`^(guest-\\d+): ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).exec(t)?.[1]).find(Boolean);
+  texts
+    .map((t) => new RegExp(`^(guest-\\d+): ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`).exec(t)?.[1])
+    .find(Boolean);
 
 const CLIENT_VARIANTS = ['newline', 'no-newline', 'crlf', 'iv-line', 'iv-send', 'hex', 'json-b64', 'json-hex'] as const;
 
@@ -105,14 +109,22 @@ describe.skipIf(!HAVE_PYTHON)('aes128_client.py variants → the chat server', (
       });
       // The sender leaving is the last thing the server does with its connection: every message
       // of it (and any fragment) has been relayed before the leave notice.
-      await native.until((m) => m.kind === 'chat' && guestOf([m.text], message) !== undefined, `the relay of ${variant} to the native member`);
+      await native.until(
+        (m) => m.kind === 'chat' && guestOf([m.text], message) !== undefined,
+        `the relay of ${variant} to the native member`
+      );
       const guest = guestOf(native.texts('chat'), message)!;
       await native.until((m) => m.kind === 'leave' && m.text === guest, `${guest} leaving (native member)`);
       await line.until((m) => m.kind === 'leave' && m.text === guest, `${guest} leaving (line member)`);
       const fromGuest = (r: Recorder) => r.texts('chat').filter((t) => t.startsWith(`${guest}: `));
       expect(fromGuest(native)).toEqual([`${guest}: ${message}`]);
       expect(fromGuest(line)).toEqual([`${guest}: ${message}`]);
-      expect([...native.of('error'), ...line.of('error'), ...native.of('undecryptable'), ...line.of('undecryptable')]).toEqual([]);
+      expect([
+        ...native.of('error'),
+        ...line.of('error'),
+        ...native.of('undecryptable'),
+        ...line.of('undecryptable')
+      ]).toEqual([]);
     }, 15_000);
   }
 
@@ -129,7 +141,10 @@ describe.skipIf(!HAVE_PYTHON)('aes128_client.py variants → the chat server', (
       expect(text).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING|ERR_BAD_MAGIC): /);
       expect(text).toMatch(/raw bytes/);
       expect(text).toMatch(/base64/);
-      expect([...reply].filter((b) => b > 0x7e || (b < 0x20 && b !== 0x0a)).map((b) => b.toString(16)), `plain ASCII: ${JSON.stringify(text)}`).toEqual([]);
+      expect(
+        [...reply].filter((b) => b > 0x7e || (b < 0x20 && b !== 0x0a)).map((b) => b.toString(16)),
+        `plain ASCII: ${JSON.stringify(text)}`
+      ).toEqual([]);
       expect(text.indexOf('\n'), 'one line').toBe(text.length - 1);
       expect(ms, `from "Encrypted message sent" to the exit: ${ms} ms`).toBeLessThan(1000);
       // nothing relayed; the others still talk
@@ -171,7 +186,10 @@ describe.skipIf(!HAVE_PYTHON)('aes128_client.py variants → the chat server', (
       expect(text).toMatch(/^cbc-lab: (ERR_RAW_BYTES|ERR_UNKNOWN_FRAMING|ERR_BAD_MAGIC): /);
       expect(text).toMatch(/raw bytes/);
       expect(text).toMatch(/base64/);
-      expect([...got].filter((b) => b > 0x7e || (b < 0x20 && b !== 0x0a)).map((b) => b.toString(16)), `plain ASCII: ${JSON.stringify(text)}`).toEqual([]);
+      expect(
+        [...got].filter((b) => b > 0x7e || (b < 0x20 && b !== 0x0a)).map((b) => b.toString(16)),
+        `plain ASCII: ${JSON.stringify(text)}`
+      ).toEqual([]);
       expect(text.indexOf('\n'), 'one line').toBe(text.length - 1);
       expect(ms).toBeLessThan(1000);
     });
@@ -211,10 +229,21 @@ describe.skipIf(!HAVE_PYTHON)('the chat seed (threaded clients, listeners, a wro
     const seed = seedClient(port, 'seed for the listener', 'newline');
     expect(await seed.exited, seed.err()).toBe(0);
     await waitFor(() => /^n: for the listener$/m.test(listener.out()), 'the listener to hear the native member', 5000);
-    await waitFor(() => /^guest-\d+: seed for the listener$/m.test(listener.out()), 'the listener to hear the seed client', 5000);
-    await native.until((m) => m.kind === 'chat' && m.text.endsWith(': seed for the listener'), 'the seed relay (native)');
+    await waitFor(
+      () => /^guest-\d+: seed for the listener$/m.test(listener.out()),
+      'the listener to hear the seed client',
+      5000
+    );
+    await native.until(
+      (m) => m.kind === 'chat' && m.text.endsWith(': seed for the listener'),
+      'the seed relay (native)'
+    );
     const seedGuest = guestOf(native.texts('chat'), 'seed for the listener');
-    await native.until((m) => m.kind === 'join' && /^guest-\d+$/.test(m.text) && m.text !== seedGuest, 'the join notice of the listener', 5000);
+    await native.until(
+      (m) => m.kind === 'join' && /^guest-\d+$/.test(m.text) && m.text !== seedGuest,
+      'the join notice of the listener',
+      5000
+    );
     expect(Date.now() - t0, 'the join notice comes after the second of silence').toBeGreaterThanOrEqual(900);
     expect(listener.out()).not.toMatch(/ERROR|cannot decrypt|closed the connection/);
     expect(listener.out().match(/^n: for the listener$/gm)).toHaveLength(1);
@@ -243,17 +272,32 @@ describe.skipIf(!HAVE_PYTHON)('the chat seed (threaded clients, listeners, a wro
     await waitFor(() => a.out().includes(ACK_TEXT), 'alice to read the ack');
     b.proc.stdin!.write('hello from b ✓\n');
     await waitFor(() => /^guest-\d+: bob: hello from b ✓$/m.test(a.out()), 'alice to hear bob');
-    await native.until((m) => m.kind === 'chat' && /^guest-\d+: bob: hello from b ✓$/.test(m.text), 'the native member to hear bob');
+    await native.until(
+      (m) => m.kind === 'chat' && /^guest-\d+: bob: hello from b ✓$/.test(m.text),
+      'the native member to hear bob'
+    );
     a.proc.stdin!.end();
     b.proc.stdin!.end();
     expect(await a.exited, a.err()).toBe(0);
     expect(await b.exited, b.err()).toBe(0);
-    const aliceLines = a.out().split('\n').filter((l) => l && !l.startsWith('Connected') && !l.startsWith('* '));
+    const aliceLines = a
+      .out()
+      .split('\n')
+      .filter((l) => l && !l.startsWith('Connected') && !l.startsWith('* '));
     expect(aliceLines[0], a.out()).toBe(ACK_TEXT);
-    for (const [p, other] of [[a, 'bob: hello from b ✓'], [b, 'alice: hello from a']] as const) {
+    for (const [p, other] of [
+      [a, 'bob: hello from b ✓'],
+      [b, 'alice: hello from a']
+    ] as const) {
       const lines = p.out().split('\n');
-      expect(lines.filter((l) => l === ACK_TEXT), p.out()).toHaveLength(1);
-      expect(lines.filter((l) => l.endsWith(other)), p.out()).toHaveLength(1);
+      expect(
+        lines.filter((l) => l === ACK_TEXT),
+        p.out()
+      ).toHaveLength(1);
+      expect(
+        lines.filter((l) => l.endsWith(other)),
+        p.out()
+      ).toHaveLength(1);
       expect(p.out()).not.toMatch(/ERROR|cannot decrypt/);
     }
     expect(native.texts('chat').filter((t) => t.endsWith('alice: hello from a'))).toHaveLength(1);
@@ -266,13 +310,21 @@ describe.skipIf(!HAVE_PYTHON)('the chat seed (threaded clients, listeners, a wro
     expect(await wrong.exited, wrong.err()).toBe(0);
     expect(wrong.out()).toMatch(/cannot decrypt the reply/); // the server's ERROR line is sealed with the right key
     b.proc.stdin!.write('still here\n');
-    await native.until((m) => m.kind === 'chat' && /^guest-\d+: bob: still here$/.test(m.text), 'bob after the wrong key (native)');
-    await line.until((m) => m.kind === 'chat' && /^guest-\d+: bob: still here$/.test(m.text), 'bob after the wrong key (line)');
+    await native.until(
+      (m) => m.kind === 'chat' && /^guest-\d+: bob: still here$/.test(m.text),
+      'bob after the wrong key (native)'
+    );
+    await line.until(
+      (m) => m.kind === 'chat' && /^guest-\d+: bob: still here$/.test(m.text),
+      'bob after the wrong key (line)'
+    );
     const seed = seedClient(port, 'seed after the wrong key', 'crlf');
     expect(await seed.exited, seed.err()).toBe(0);
     expect(seed.out()).toContain(`Decrypted reply: ${ACK_TEXT}`);
     await waitFor(() => /: seed after the wrong key$/m.test(b.out()), 'bob to hear the seed client');
-    expect(native.texts('chat').filter((t) => !t.endsWith(': bob: still here') && !t.endsWith(': seed after the wrong key'))).toEqual([]);
+    expect(
+      native.texts('chat').filter((t) => !t.endsWith(': bob: still here') && !t.endsWith(': seed after the wrong key'))
+    ).toEqual([]);
     expect(b.out()).not.toMatch(/from the wrong key/);
     b.proc.stdin!.end();
     expect(await b.exited, b.err()).toBe(0);
@@ -289,9 +341,22 @@ describe.skipIf(!HAVE_PYTHON)('cbc-lab client --framing line → aes128_server.p
         await waitFor(() => /^\d+\n/.test(srv.out()), 'the seed server port', 10_000);
         const port = srv.out().split('\n')[0];
         const t0 = Date.now();
-        const { code, stdout, stderr } = await inProcess(['client', '--port', port, '--key', KEY_HEX, '--framing', 'line', '--message', 'hi']);
+        const { code, stdout, stderr } = await inProcess([
+          'client',
+          '--port',
+          port,
+          '--key',
+          KEY_HEX,
+          '--framing',
+          'line',
+          '--message',
+          'hi'
+        ]);
         const ms = Date.now() - t0;
-        expect({ code, stdout }, stderr).toEqual({ code: 0, stdout: `Connected to server\nEncrypted message sent\nDecrypted reply: ${ACK_TEXT}\n` });
+        expect({ code, stdout }, stderr).toEqual({
+          code: 0,
+          stdout: `Connected to server\nEncrypted message sent\nDecrypted reply: ${ACK_TEXT}\n`
+        });
         expect(ms, `the client took ${ms} ms`).toBeLessThan(3000);
         expect(await srv.exited, srv.err()).toBe(0);
         expect(srv.out()).toContain('Received: hi\n');
@@ -303,7 +368,11 @@ describe.skipIf(!HAVE_PYTHON)('cbc-lab client --framing line → aes128_server.p
 
 /** The bytes a Python `repr(bytes)` stands for, read by Python itself. */
 function pyBytes(repr: string): Buffer {
-  const r = spawnSync('python3', ['-c', 'import ast, sys; sys.stdout.buffer.write(ast.literal_eval(sys.stdin.read()))'], { input: repr });
+  const r = spawnSync(
+    'python3',
+    ['-c', 'import ast, sys; sys.stdout.buffer.write(ast.literal_eval(sys.stdin.read()))'],
+    { input: repr }
+  );
   if (r.status !== 0) throw new Error(`not a Python bytes literal: ${repr}`);
   return r.stdout;
 }

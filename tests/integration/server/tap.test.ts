@@ -114,7 +114,9 @@ function allFrames(tap: Tap): CapturedFrame[] {
 }
 
 function capturedBytes(frames: CapturedFrame[], conn: number, dir: Direction): Buffer {
-  return Buffer.concat(frames.filter((f) => f.conn === conn && f.dir === dir).map((f) => Buffer.from(f.bytes, 'base64')));
+  return Buffer.concat(
+    frames.filter((f) => f.conn === conn && f.dir === dir).map((f) => Buffer.from(f.bytes, 'base64'))
+  );
 }
 
 function connOf(tap: Tap, peer: Peer): number {
@@ -200,7 +202,10 @@ describe('clients chat through the tap to the real chat server', () => {
     bob.write(sealFrame(keys, { type: 'hello', suite: 'cbc-hmac', seq: 0, plaintext: Buffer.from('bob') }));
     await until(() => bob.frames.some((f) => f.framing === 'native' && f.type === 'hello'), 'bob welcomed');
     carol.write(sealLine(KEY, Buffer.from('hi from the seed client')));
-    await until(() => carol.frames.length >= 1 && bob.frames.some((f) => f.framing === 'native' && f.type === 'chat'), 'carol acked and relayed');
+    await until(
+      () => carol.frames.length >= 1 && bob.frames.some((f) => f.framing === 'native' && f.type === 'chat'),
+      'carol acked and relayed'
+    );
     // several frames in one write, and one frame split over two writes
     const a1 = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 1, plaintext: Buffer.from('one') });
     const a2 = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 2, plaintext: Buffer.from('two'.repeat(500)) });
@@ -234,16 +239,27 @@ describe('clients chat through the tap to the real chat server', () => {
 
   it('labels each frame with its framing, type, suite and header seq', () => {
     const kinds = (p: Peer, dir: Direction) =>
-      frames.filter((f) => f.conn === connOf(tap, p) && f.dir === dir).map((f) => `${f.framing} ${f.type}/${f.suite}${f.frameSeq === undefined ? '' : ` #${f.frameSeq}`}`);
-    expect(kinds(peers.alice, 'c2s')).toEqual(['native hello/gcm #0', 'native chat/gcm #1', 'native chat/gcm #2', 'native bye/none #3']);
+      frames
+        .filter((f) => f.conn === connOf(tap, p) && f.dir === dir)
+        .map((f) => `${f.framing} ${f.type}/${f.suite}${f.frameSeq === undefined ? '' : ` #${f.frameSeq}`}`);
+    expect(kinds(peers.alice, 'c2s')).toEqual([
+      'native hello/gcm #0',
+      'native chat/gcm #1',
+      'native chat/gcm #2',
+      'native bye/none #3'
+    ]);
     expect(kinds(peers.bob, 'c2s')).toEqual(['native hello/cbc-hmac #0', 'native chat/cbc-hmac #1']);
     expect(kinds(peers.carol, 'c2s')).toEqual(['line chat/cbc']);
     expect(kinds(peers.alice, 's2c')[0]).toMatch(/^native hello\/gcm #\d+$/);
-    expect(kinds(peers.bob, 's2c')).toContain('native join/cbc-hmac #' + frames.find((f) => f.conn === connOf(tap, peers.bob) && f.type === 'join')!.frameSeq);
+    expect(kinds(peers.bob, 's2c')).toContain(
+      'native join/cbc-hmac #' + frames.find((f) => f.conn === connOf(tap, peers.bob) && f.type === 'join')!.frameSeq
+    );
     expect(new Set(kinds(peers.carol, 's2c'))).toEqual(new Set(['line chat/cbc']));
     // the server's frames as the peer's own decoder read them
     const aliceS2c = frames.filter((f) => f.conn === connOf(tap, peers.alice) && f.dir === 's2c');
-    expect(aliceS2c.map((f) => f.type)).toEqual(peers.alice.frames.map((f) => (f.framing === 'native' ? f.type : 'chat')));
+    expect(aliceS2c.map((f) => f.type)).toEqual(
+      peers.alice.frames.map((f) => (f.framing === 'native' ? f.type : 'chat'))
+    );
   });
 
   it('records each connection: client address, target, open and close times', () => {
@@ -264,7 +280,12 @@ describe('clients chat through the tap to the real chat server', () => {
   it('the spool holds the same frames, one JSON line each', () => {
     const lines = readFileSync(spoolPath, 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual(frames);
-    expect(tap.store.toCaptureFile()).toEqual({ format: 'cbc-lab-capture', version: 1, connections: tap.store.connections(), frames });
+    expect(tap.store.toCaptureFile()).toEqual({
+      format: 'cbc-lab-capture',
+      version: 1,
+      connections: tap.store.connections(),
+      frames
+    });
   });
 
   it('tshark reads the pcapng back: one TCP stream per connection, the exact bytes, every payload packet, no warnings', () => {
@@ -309,7 +330,13 @@ describe('a peer written from the protocol alone (node:crypto, no encoder of our
       const line = await Peer.open(tap.port);
       const l1 = handLine('like the seed client');
       line.write(l1);
-      await until(() => line.frames.length >= 1 && native.frames.some((f) => f.framing === 'native' && f.type === 'ack') && gcm.frames.some((f) => f.framing === 'native' && f.type === 'ack'), 'acks');
+      await until(
+        () =>
+          line.frames.length >= 1 &&
+          native.frames.some((f) => f.framing === 'native' && f.type === 'ack') &&
+          gcm.frames.some((f) => f.framing === 'native' && f.type === 'ack'),
+        'acks'
+      );
       // the server accepted the hand-made frames: it acked them, and its line ack decrypts by hand
       expect(openHandLine(Buffer.from(line.frames[0].raw))).toBe(ACK_TEXT);
       await Promise.all([native.end(), gcm.end(), line.end()]);
@@ -325,7 +352,9 @@ describe('a peer written from the protocol alone (node:crypto, no encoder of our
         ['native', 'hello', 'gcm', 0, gHello.toString('base64')],
         ['native', 'chat', 'gcm', 1, gChat.toString('base64')]
       ]);
-      expect(c2s(line).map((f) => [f.framing, f.type, f.suite, f.frameSeq, f.bytes])).toEqual([['line', 'chat', 'cbc', undefined, l1.toString('base64')]]);
+      expect(c2s(line).map((f) => [f.framing, f.type, f.suite, f.frameSeq, f.bytes])).toEqual([
+        ['line', 'chat', 'cbc', undefined, l1.toString('base64')]
+      ]);
       const s2cNative = frames.filter((f) => f.conn === connOf(tap, native) && f.dir === 's2c');
       expect(s2cNative[0]).toMatchObject({ framing: 'native', type: 'hello', suite: 'cbc' });
       // the server's hello, opened by hand: header by hand, AES-CBC with the pre-shared key
@@ -364,7 +393,10 @@ describe('malformed traffic is captured with the decoder code and forwarded byte
     }
     if (end) await peer.end();
     const conn = connOf(tap, peer);
-    await until(() => tap.store.connections().find((c) => c.conn === conn)!.closed !== undefined || !end, 'the tap to close the connection');
+    await until(
+      () => tap.store.connections().find((c) => c.conn === conn)!.closed !== undefined || !end,
+      'the tap to close the connection'
+    );
     return { peer, conn, got: Buffer.concat(t.bytes) };
   }
 
@@ -376,7 +408,13 @@ describe('malformed traffic is captured with the decoder code and forwarded byte
         s.end();
       });
     });
-    tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath, maxPayload: 1024 });
+    tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath,
+      maxPayload: 1024
+    });
   });
 
   function expectCase(conn: number, peer: Peer, got: Buffer, codes: (string | null)[]): CapturedFrame[] {
@@ -432,8 +470,18 @@ describe('malformed traffic is captured with the decoder code and forwarded byte
 
   it('the pcapng marks the rejected chunks with their code and still follows byte for byte', () => {
     const comments = frameComments(pcapPath);
-    for (const code of ['ERR_UNKNOWN_FRAMING', 'ERR_FRAME_TOO_LARGE', 'ERR_TRUNCATED_FRAME', 'ERR_BAD_MAGIC', 'ERR_LINE_TOO_LONG', 'ERR_BAD_TYPE']) {
-      expect(comments.some((c) => c.includes(code)), code).toBe(true);
+    for (const code of [
+      'ERR_UNKNOWN_FRAMING',
+      'ERR_FRAME_TOO_LARGE',
+      'ERR_TRUNCATED_FRAME',
+      'ERR_BAD_MAGIC',
+      'ERR_LINE_TOO_LONG',
+      'ERR_BAD_TYPE'
+    ]) {
+      expect(
+        comments.some((c) => c.includes(code)),
+        code
+      ).toBe(true);
     }
     const n = tap.store.connections().length;
     const followed = follow(pcapPath, [...Array(n).keys()]);
@@ -463,7 +511,12 @@ describe('socket failures close the pair cleanly', () => {
     await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
     const deadPort = (probe.address() as AddressInfo).port;
     await new Promise<void>((r) => probe.close(() => r()));
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: deadPort, pcapPath: join(dir, 'refused.pcapng') });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: deadPort,
+      pcapPath: join(dir, 'refused.pcapng')
+    });
     try {
       for (let i = 0; i < 2; i++) {
         const p = await Peer.open(tap.port);
@@ -490,7 +543,12 @@ describe('socket failures close the pair cleanly', () => {
         else s.write('OK\n');
       });
     });
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: join(dir, 'reset.pcapng') });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath: join(dir, 'reset.pcapng')
+    });
     try {
       const p = await Peer.open(tap.port);
       p.write(handLine('boom'));
@@ -527,7 +585,12 @@ describe('socket failures close the pair cleanly', () => {
         s.end(Buffer.concat(got.bytes).toString().toUpperCase());
       });
     });
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: join(dir, 'half.pcapng') });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath: join(dir, 'half.pcapng')
+    });
     try {
       const p = await Peer.open(tap.port);
       p.write('abcd\n');
@@ -567,7 +630,11 @@ describe('socket failures close the pair cleanly', () => {
       // the kernel's socket buffers hold some megabytes; the tap itself holds at most a chunk or so
       expect(readWhilePaused).toBeLessThan(total / 2);
       target.conns[0].socket.resume();
-      await until(() => target.conns[0].bytes.reduce((n, b) => n + b.length, 0) === total, 'all bytes at the target', 30000);
+      await until(
+        () => target.conns[0].bytes.reduce((n, b) => n + b.length, 0) === total,
+        'all bytes at the target',
+        30000
+      );
       expect(Buffer.concat(target.conns[0].bytes).equals(p.sentBytes)).toBe(true);
       expect(tap.stats.bytes.c2s).toBe(total);
       p.socket.destroy();
@@ -581,7 +648,13 @@ describe('socket failures close the pair cleanly', () => {
 describe('memory bound', () => {
   it('with memoryFrames small, frames(after, limit) still returns every frame from disk, without a gap', async () => {
     const target = await recordingServer();
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: null, memoryFrames: 7 });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath: null,
+      memoryFrames: 7
+    });
     try {
       const lines = Array.from({ length: 300 }, (_, i) => handLine(`message ${i} ${'.'.repeat(i % 50)}`));
       const p = await Peer.open(tap.port);
@@ -617,7 +690,16 @@ describe('memory bound', () => {
   function frame(seq: number, size = 10): CapturedFrame {
     const bytes = Buffer.alloc(size, seq & 0xff);
     // a message that is not ASCII, so the spool's offsets must count bytes, not characters
-    return { seq, time: seq, conn: 1, dir: 'c2s', framing: 'unknown', length: size, bytes: bytes.toString('base64'), error: { code: 'ERR_X', message: seq % 2 ? 'expected ≥ 16 — got “3”' : 'x' } };
+    return {
+      seq,
+      time: seq,
+      conn: 1,
+      dir: 'c2s',
+      framing: 'unknown',
+      length: size,
+      bytes: bytes.toString('base64'),
+      error: { code: 'ERR_X', message: seq % 2 ? 'expected ≥ 16 — got “3”' : 'x' }
+    };
   }
 
   it('CaptureStore: a byte bound evicts big frames, seq must go up, a temp spool is removed on close', () => {
@@ -693,7 +775,14 @@ describe('the tap keeps time on its clock', () => {
   it('a line without its line end is a message after linePauseMs of quiet since its last byte (§5.2), not before', async () => {
     const clock = new FakeClock();
     const target = await recordingServer();
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: null, linePauseMs: 100, clock });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath: null,
+      linePauseMs: 100,
+      clock
+    });
     try {
       const line = handLine('no line end');
       const body = line.subarray(0, line.length - 1);
@@ -706,7 +795,9 @@ describe('the tap keeps time on its clock', () => {
       clock.advance(99); // 159 ms after the first byte, 99 after the last
       expect(allFrames(tap)).toEqual([]);
       clock.advance(1);
-      expect(allFrames(tap).map((f) => [f.framing, f.form, f.bytes])).toEqual([['line', 'line, no line end', body.toString('base64')]]);
+      expect(allFrames(tap).map((f) => [f.framing, f.form, f.bytes])).toEqual([
+        ['line', 'line, no line end', body.toString('base64')]
+      ]);
       await p.end();
     } finally {
       await tap.close();
@@ -717,7 +808,14 @@ describe('the tap keeps time on its clock', () => {
   it('close(): a side that keeps its end open after the FIN is destroyed after graceMs, not before', async () => {
     const clock = new FakeClock();
     const target = await recordingServer(() => {}); // answers nothing and never ends its side
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: null, graceMs: 500, clock });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath: null,
+      graceMs: 500,
+      clock
+    });
     try {
       const p = await Peer.open(tap.port);
       await until(() => target.conns.length === 1, 'the tap to connect to the target');
@@ -743,7 +841,12 @@ describe('the tap keeps time on its clock', () => {
 describe('one byte at a time', () => {
   it('gives the same frames as whole writes', async () => {
     const target = await recordingServer();
-    const tap = await startTap({ listenPort: 0, targetHost: '127.0.0.1', targetPort: target.port, pcapPath: join(dir, 'bytes.pcapng') });
+    const tap = await startTap({
+      listenPort: 0,
+      targetHost: '127.0.0.1',
+      targetPort: target.port,
+      pcapPath: join(dir, 'bytes.pcapng')
+    });
     try {
       const keys = deriveKeys(KEY);
       const native = Buffer.concat([
@@ -751,12 +854,24 @@ describe('one byte at a time', () => {
         sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 1, plaintext: Buffer.from('one byte per read') }),
         encodeFrame({ type: 'bye', suite: 'none', seq: 2, payload: Buffer.from('bye') })
       ]);
-      const lines = Buffer.concat([handLine('first'), Buffer.from(handLine('second').toString('latin1').replace('\n', '\r\n'), 'latin1'), handLine('third')]);
+      const lines = Buffer.concat([
+        handLine('first'),
+        Buffer.from(handLine('second').toString('latin1').replace('\n', '\r\n'), 'latin1'),
+        handLine('third')
+      ]);
       const garbage = Buffer.concat([handCbcFrame(2, 1, 'ok'), Buffer.from([0xcb, 0xc1, 9, 9, 9, 9])]);
       const shapes = (conn: number) =>
         allFrames(tap)
           .filter((f) => f.conn === conn)
-          .map(({ framing, type, suite, frameSeq, length, bytes, error }) => ({ framing, type, suite, frameSeq, length, bytes, code: error?.code }));
+          .map(({ framing, type, suite, frameSeq, length, bytes, error }) => ({
+            framing,
+            type,
+            suite,
+            frameSeq,
+            length,
+            bytes,
+            code: error?.code
+          }));
       for (const stream of [native, lines, garbage]) {
         const whole = await Peer.open(tap.port);
         whole.write(stream);
@@ -793,7 +908,10 @@ describe('one byte at a time', () => {
 
 describe('cbc-lab tap', () => {
   function runTap(args: string[]) {
-    const child = spawn(process.execPath, [join(root, 'server', 'cli.js'), 'tap', ...args], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'server', 'cli.js'), 'tap', ...args], {
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
     const io = { out: '', err: '' };
     child.stdout.on('data', (d) => (io.out += d));
     child.stderr.on('data', (d) => (io.err += d));
@@ -805,7 +923,16 @@ describe('cbc-lab tap', () => {
     const target = await recordingServer();
     const json = join(dir, 'cli-frames.jsonl');
     const pcap = join(dir, 'cli.pcapng');
-    const { child, io, exit } = runTap(['--listen', '0', '--target', `127.0.0.1:${target.port}`, '--pcap', pcap, '--json', json]);
+    const { child, io, exit } = runTap([
+      '--listen',
+      '0',
+      '--target',
+      `127.0.0.1:${target.port}`,
+      '--pcap',
+      pcap,
+      '--json',
+      json
+    ]);
     try {
       await until(() => /listening/.test(io.out), 'the listening line', 20000);
       const m = /^Tap listening on 127\.0\.0\.1:(\d+), forwarding to 127\.0\.0\.1:(\d+)\n/.exec(io.out)!;
@@ -824,7 +951,10 @@ describe('cbc-lab tap', () => {
       expect(io.out).toMatch(/^#3 conn 1 c2s unknown 2 B ERR_BAD_MAGIC$/m);
       expect(io.out).toMatch(/^conn 1 open 127\.0\.0\.1:\d+ -> 127\.0\.0\.1:\d+$/m);
       expect(io.out).toMatch(/Tap stopped: 3 frames \(1 not decodable\) on 1 connections/);
-      const frames = readFileSync(json, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as CapturedFrame);
+      const frames = readFileSync(json, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as CapturedFrame);
       expect(frames.map((f) => f.seq)).toEqual([1, 2, 3]);
       expect(capturedBytes(frames, 1, 'c2s').equals(p.sentBytes)).toBe(true);
       expect(follow(pcap, [0]).get(0)!.fromNode0.equals(p.sentBytes)).toBe(true);
@@ -835,7 +965,15 @@ describe('cbc-lab tap', () => {
   }, 30000);
 
   it('bad flags exit 2 with the usage; a port in use exits 1', async () => {
-    for (const args of [[], ['--listen', '0'], ['--listen', 'x', '--target', '127.0.0.1:1'], ['--listen', '0', '--target', 'nohost'], ['--listen', '0', '--target', 'h:0'], ['--listen', '0', '--target', 'h:1', '--bogus', '1'], ['--listen', '0', '--target', 'h:1', 'extra']]) {
+    for (const args of [
+      [],
+      ['--listen', '0'],
+      ['--listen', 'x', '--target', '127.0.0.1:1'],
+      ['--listen', '0', '--target', 'nohost'],
+      ['--listen', '0', '--target', 'h:0'],
+      ['--listen', '0', '--target', 'h:1', '--bogus', '1'],
+      ['--listen', '0', '--target', 'h:1', 'extra']
+    ]) {
       const { io, exit } = runTap(args);
       expect(await exit, args.join(' ')).toBe(2);
       expect(io.err).toMatch(/^cbc-lab: ERR_[A-Z_]+: .*\n\nusage: cbc-lab tap --listen <port> --target <host:port>/);
@@ -843,7 +981,14 @@ describe('cbc-lab tap', () => {
     }
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', r));
-    const { io, exit } = runTap(['--listen', String((busy.address() as AddressInfo).port), '--target', '127.0.0.1:1', '--pcap', 'none']);
+    const { io, exit } = runTap([
+      '--listen',
+      String((busy.address() as AddressInfo).port),
+      '--target',
+      '127.0.0.1:1',
+      '--pcap',
+      'none'
+    ]);
     expect(await exit).toBe(1);
     expect(io.err).toMatch(/^cbc-lab: ERR_LISTEN: cannot listen on 127\.0\.0\.1:\d+: the port is in use/);
     busy.close();

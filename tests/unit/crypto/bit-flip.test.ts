@@ -37,7 +37,9 @@ describe('flipBit', () => {
     expect(bitMask(3)).toBe(0x10);
   });
   it('refuses positions outside the message', () => {
-    expect(() => flipBit(new Uint8Array(16), new Uint8Array(16), { block: 1, byte: 0, bit: 0 })).toThrow(/block: expected -1 \(the IV\) to 0, got 1/);
+    expect(() => flipBit(new Uint8Array(16), new Uint8Array(16), { block: 1, byte: 0, bit: 0 })).toThrow(
+      /block: expected -1 \(the IV\) to 0, got 1/
+    );
     expect(() => flipBit(new Uint8Array(16), new Uint8Array(16), { block: 0, byte: 16, bit: 0 })).toThrow(RangeError);
     expect(() => flipBit(new Uint8Array(16), new Uint8Array(16), { block: 0, byte: 0, bit: 8 })).toThrow(RangeError);
   });
@@ -56,7 +58,8 @@ describe('flip bit b of Cᵢ (checked with node:crypto decryption)', () => {
         const delta = xorBytes(before, after);
         for (let i = 0; i < n; i++) {
           const d = delta.subarray(i * 16, i * 16 + 16);
-          if (i === block) expect(popcount(d)).toBeGreaterThan(1); // AES: about 64 of 128 bits
+          if (i === block)
+            expect(popcount(d)).toBeGreaterThan(1); // AES: about 64 of 128 bits
           else if (i === block + 1) {
             expect(popcount(d)).toBe(1);
             expect(d[byte]).toBe(0x80 >> bit);
@@ -65,10 +68,16 @@ describe('flip bit b of Cᵢ (checked with node:crypto decryption)', () => {
         // and the pure experiment says the same
         const x = flipExperiment(key, iv, c, { block, byte, bit });
         expect(hex(x.after.padded)).toBe(hex(after));
-        expect(x.cbc.map((b) => b.change)).toEqual(Array.from({ length: n }, (_, i) => (i === block ? 'garbled' : i === block + 1 ? 'one-bit' : 'same')));
-        expect(x.cbc.map((b) => b.changedBits)).toEqual(Array.from({ length: n }, (_, i) => popcount(delta.subarray(i * 16, i * 16 + 16))));
+        expect(x.cbc.map((b) => b.change)).toEqual(
+          Array.from({ length: n }, (_, i) => (i === block ? 'garbled' : i === block + 1 ? 'one-bit' : 'same'))
+        );
+        expect(x.cbc.map((b) => b.changedBits)).toEqual(
+          Array.from({ length: n }, (_, i) => popcount(delta.subarray(i * 16, i * 16 + 16)))
+        );
         // ECB: only the flipped block, never the next
-        expect(x.ecb.map((b) => b.change)).toEqual(Array.from({ length: n }, (_, i) => (i === block ? 'garbled' : 'same')));
+        expect(x.ecb.map((b) => b.change)).toEqual(
+          Array.from({ length: n }, (_, i) => (i === block ? 'garbled' : 'same'))
+        );
       }),
       { numRuns: 300 }
     );
@@ -95,7 +104,9 @@ describe('flip bit b of Cᵢ (checked with node:crypto decryption)', () => {
     const iv = new Uint8Array(16).fill(1);
     const c = nodeEncrypt(key, iv, new TextEncoder().encode('attack at dawn, attack at dusk!'));
     const x = flipExperiment(key, iv, c, { block: 0, byte: 0, bit: 0 });
-    expect(hex(x.ecb[0].before) + hex(x.ecb[1].before)).toBe(hex(nodeBlocks(key, nodeBlocks(key, x.before.padded), true)));
+    expect(hex(x.ecb[0].before) + hex(x.ecb[1].before)).toBe(
+      hex(nodeBlocks(key, nodeBlocks(key, x.before.padded), true))
+    );
   });
 
   it('heat map: changed bits per block and byte, 0..8, summing to the block totals', () => {
@@ -196,7 +207,11 @@ describe('the role=admin forgery', () => {
   it('refuses a replacement of another length, or one that crosses a block boundary', () => {
     const iv = new Uint8Array(16);
     const c = new Uint8Array(48);
-    expect(() => planForgery(iv, c, 16, new TextEncoder().encode('user'), new TextEncoder().encode('admin'))).toThrow(/cannot insert or delete/);
-    expect(() => planForgery(iv, c, 14, new Uint8Array(4), new Uint8Array(4))).toThrow(/within one block, got bytes 14\.\.17, which cross into block 2 \(counting from 1/);
+    expect(() => planForgery(iv, c, 16, new TextEncoder().encode('user'), new TextEncoder().encode('admin'))).toThrow(
+      /cannot insert or delete/
+    );
+    expect(() => planForgery(iv, c, 14, new Uint8Array(4), new Uint8Array(4))).toThrow(
+      /within one block, got bytes 14\.\.17, which cross into block 2 \(counting from 1/
+    );
   });
 });

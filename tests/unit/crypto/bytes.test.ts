@@ -1,7 +1,19 @@
 // Encodings against Node's Buffer and TextDecoder: hex, base64 (RFC 4648 §4) and UTF-8 (RFC 3629).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CryptoError, base64ToBytes, bytesToBase64, bytesToHex, bytesToLatin1, bytesToUtf8, firstInvalidUtf8, hexLiteral, hexToBytes, latin1ToBytes, utf8ToBytes } from '$lib/crypto';
+import {
+  CryptoError,
+  base64ToBytes,
+  bytesToBase64,
+  bytesToHex,
+  bytesToLatin1,
+  bytesToUtf8,
+  firstInvalidUtf8,
+  hexLiteral,
+  hexToBytes,
+  latin1ToBytes,
+  utf8ToBytes
+} from '$lib/crypto';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 const fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });

@@ -42,7 +42,9 @@ describe('PKCS#7, lengths 0..100', () => {
     fc.assert(
       fc.property(keyArb, ivArb, fc.string({ unit: 'grapheme', maxLength: 40 }), (key, iv, text) => {
         const plaintext = new TextEncoder().encode(text);
-        expect(hex(encryptTrace({ key, iv, plaintext }).ciphertext)).toBe(hex(nodeEncrypt(key, iv, Buffer.from(text, 'utf8'))));
+        expect(hex(encryptTrace({ key, iv, plaintext }).ciphertext)).toBe(
+          hex(nodeEncrypt(key, iv, Buffer.from(text, 'utf8')))
+        );
       }),
       { numRuns: 300 }
     );
@@ -52,14 +54,20 @@ describe('PKCS#7, lengths 0..100', () => {
 describe('padding none, whole blocks', () => {
   it('matches node:crypto with setAutoPadding(false), both directions', () => {
     fc.assert(
-      fc.property(keyArb, ivArb, fc.integer({ min: 1, max: 7 }), fc.uint8Array({ minLength: 112, maxLength: 112 }), (key, iv, blocks, bytes) => {
-        const plaintext = bytes.subarray(0, blocks * 16);
-        const openssl = nodeEncrypt(key, iv, plaintext, false);
-        expect(hex(encryptTrace({ key, iv, plaintext, padding: 'none' }).ciphertext)).toBe(hex(openssl));
-        const back = decryptTrace({ key, iv, ciphertext: openssl, padding: 'none' });
-        expect(hex(back.plaintext!)).toBe(hex(plaintext));
-        expect(hex(back.padded)).toBe(hex(nodeDecrypt(key, iv, openssl, false)));
-      }),
+      fc.property(
+        keyArb,
+        ivArb,
+        fc.integer({ min: 1, max: 7 }),
+        fc.uint8Array({ minLength: 112, maxLength: 112 }),
+        (key, iv, blocks, bytes) => {
+          const plaintext = bytes.subarray(0, blocks * 16);
+          const openssl = nodeEncrypt(key, iv, plaintext, false);
+          expect(hex(encryptTrace({ key, iv, plaintext, padding: 'none' }).ciphertext)).toBe(hex(openssl));
+          const back = decryptTrace({ key, iv, ciphertext: openssl, padding: 'none' });
+          expect(hex(back.plaintext!)).toBe(hex(plaintext));
+          expect(hex(back.padded)).toBe(hex(nodeDecrypt(key, iv, openssl, false)));
+        }
+      ),
       { numRuns: 200 }
     );
   });

@@ -93,13 +93,19 @@ describe('diagnose: planted by hand', () => {
     });
 
     it('truncated ciphertext' + tag, () => {
-      const v = best({ ...g, ciphertext: { text: CT.subarray(0, CT.length - 5).toString('base64'), encoding: 'base64' } });
+      const v = best({
+        ...g,
+        ciphertext: { text: CT.subarray(0, CT.length - 5).toString('base64'), encoding: 'base64' }
+      });
       expect(v.cause).toBe('length');
       expect(v.evidence[0]).toContain(`${CT.length - 5} bytes`);
     });
 
     it('extra bytes at the end' + tag, () => {
-      const v = best({ ...g, ciphertext: { text: Buffer.concat([CT, Buffer.from([1, 2, 3])]).toString('base64'), encoding: 'base64' } });
+      const v = best({
+        ...g,
+        ciphertext: { text: Buffer.concat([CT, Buffer.from([1, 2, 3])]).toString('base64'), encoding: 'base64' }
+      });
       expect(v.cause).toBe('length');
       expect(v.summary).toMatch(/3 extra bytes/);
       expect(v.repair?.reading.plaintext).toBe(TEXT);
@@ -136,7 +142,11 @@ describe('diagnose: planted by hand', () => {
 
   it('one block: a wrong IV and a wrong key cannot be told apart, and it says so', () => {
     const ct = enc(KEY, IV, 'short');
-    const d = diagnose({ ...good, iv: { text: '00'.repeat(16), encoding: 'hex' }, ciphertext: { text: ct.toString('base64'), encoding: 'base64' } });
+    const d = diagnose({
+      ...good,
+      iv: { text: '00'.repeat(16), encoding: 'hex' },
+      ciphertext: { text: ct.toString('base64'), encoding: 'base64' }
+    });
     expect(d.verdicts.find((v) => v.cause === 'wrong-iv')?.fit).toBe('possible');
   });
 
@@ -150,7 +160,11 @@ describe('diagnose: planted by hand', () => {
 });
 
 describe('diagnose: properties', () => {
-  const textArb = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ.,;!?0123456789é☕'), minLength: 1, maxLength: 90 });
+  const textArb = fc.string({
+    unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyz ABCDEFGHIJ.,;!?0123456789é☕'),
+    minLength: 1,
+    maxLength: 90
+  });
   const keyArb = fc.constantFrom(16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
   const ivArb = fc.uint8Array({ minLength: 16, maxLength: 16 });
 
@@ -172,17 +186,23 @@ describe('diagnose: properties', () => {
 
   it('a wrong key on a random text message is named wrong key (multi-block)', () => {
     fc.assert(
-      fc.property(keyArb, keyArb, ivArb, textArb.filter((t) => Buffer.byteLength(t) >= 16), (key, other, iv, text) => {
-        fc.pre(Buffer.compare(Buffer.from(key), Buffer.from(other)) !== 0);
-        const ct = enc(Buffer.from(key), Buffer.from(iv), text);
-        const d = diagnose({
-          key: { text: Buffer.from(other).toString('hex'), encoding: 'hex' },
-          iv: { text: Buffer.from(iv).toString('hex'), encoding: 'hex' },
-          ciphertext: { text: ct.toString('base64'), encoding: 'base64' },
-          expected: text
-        });
-        expect(d.best.cause).toBe('wrong-key');
-      }),
+      fc.property(
+        keyArb,
+        keyArb,
+        ivArb,
+        textArb.filter((t) => Buffer.byteLength(t) >= 16),
+        (key, other, iv, text) => {
+          fc.pre(Buffer.compare(Buffer.from(key), Buffer.from(other)) !== 0);
+          const ct = enc(Buffer.from(key), Buffer.from(iv), text);
+          const d = diagnose({
+            key: { text: Buffer.from(other).toString('hex'), encoding: 'hex' },
+            iv: { text: Buffer.from(iv).toString('hex'), encoding: 'hex' },
+            ciphertext: { text: ct.toString('base64'), encoding: 'base64' },
+            expected: text
+          });
+          expect(d.best.cause).toBe('wrong-key');
+        }
+      ),
       { numRuns: 100 }
     );
   });

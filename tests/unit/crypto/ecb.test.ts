@@ -69,7 +69,14 @@ describe('chunked ECB and CBC (the picture lesson encrypts in slices)', () => {
       fc.property(
         keyArb,
         fc.uint8Array({ minLength: 16, maxLength: 16 }),
-        fc.integer({ min: 1, max: 20 }).chain((n) => fc.tuple(fc.uint8Array({ minLength: 16 * n, maxLength: 16 * n }), fc.array(fc.integer({ min: 0, max: n }), { maxLength: 5 }))),
+        fc
+          .integer({ min: 1, max: 20 })
+          .chain((n) =>
+            fc.tuple(
+              fc.uint8Array({ minLength: 16 * n, maxLength: 16 * n }),
+              fc.array(fc.integer({ min: 0, max: n }), { maxLength: 5 })
+            )
+          ),
         (key, iv, [pt, cuts]) => {
           const n = pt.length / 16;
           const bounds = [0, ...cuts.sort((a, b) => a - b), n];

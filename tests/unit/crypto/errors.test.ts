@@ -52,7 +52,12 @@ describe('ERR_KEY_LENGTH (FIPS-197 §5: 128, 192 or 256 bits)', () => {
       ]) {
         const e = caught(fn);
         expect(e).toBeInstanceOf(KeyLengthError);
-        expect(e).toMatchObject({ name: 'KeyLengthError', code: 'ERR_KEY_LENGTH', expected: '16, 24 or 32', actual: n });
+        expect(e).toMatchObject({
+          name: 'KeyLengthError',
+          code: 'ERR_KEY_LENGTH',
+          expected: '16, 24 or 32',
+          actual: n
+        });
         expect(e.message).toMatch(/^key: expected 16, 24 or 32 bytes/);
       }
     });
@@ -210,7 +215,11 @@ describe('ERR_BAD_BASE64 (RFC 4648 §4, standard alphabet, padded)', () => {
 
   it('parseWireBase64 reports positions in the text as given, leading white space included', () => {
     // _0 _1 Q2 U3 J4 D5 @6
-    expect(caught(() => parseWireBase64('  QUJD@UJD'))).toMatchObject({ code: 'ERR_BAD_BASE64', actual: '@', position: 6 });
+    expect(caught(() => parseWireBase64('  QUJD@UJD'))).toMatchObject({
+      code: 'ERR_BAD_BASE64',
+      actual: '@',
+      position: 6
+    });
     const wire = Buffer.alloc(32, 1).toString('base64');
     expect(parseWireBase64(`\n  ${wire}\n`).ciphertext.length).toBe(16);
   });
@@ -247,7 +256,12 @@ describe('the core throws only coded errors (src/lib/errors/codes.ts)', () => {
   const ascii = (s: string) => new TextEncoder().encode(s);
 
   it('ERR_OUT_OF_RANGE: a bit position outside the message (a CodedError and a RangeError)', () => {
-    for (const p of [{ block: 2, byte: 0, bit: 0 }, { block: 0, byte: -1, bit: 0 }, { block: 0, byte: 0, bit: 8 }, { block: 0.5, byte: 0, bit: 0 }]) {
+    for (const p of [
+      { block: 2, byte: 0, bit: 0 },
+      { block: 0, byte: -1, bit: 0 },
+      { block: 0, byte: 0, bit: 8 },
+      { block: 0.5, byte: 0, bit: 0 }
+    ]) {
       let e: unknown;
       try {
         flipBit(iv, c, p);
@@ -263,7 +277,9 @@ describe('the core throws only coded errors (src/lib/errors/codes.ts)', () => {
 
   it('ERR_OUT_OF_RANGE: a header field outside 0..2^32-1 (§3.5)', () => {
     for (const seq of [-1, 2 ** 32, 1.5]) {
-      expect(() => encodeFrame({ type: 'chat', suite: 'none', seq, payload: bytes(0) })).toThrow(expect.objectContaining({ code: 'ERR_OUT_OF_RANGE', actual: seq }));
+      expect(() => encodeFrame({ type: 'chat', suite: 'none', seq, payload: bytes(0) })).toThrow(
+        expect.objectContaining({ code: 'ERR_OUT_OF_RANGE', actual: seq })
+      );
     }
   });
 
@@ -286,26 +302,46 @@ describe('the core throws only coded errors (src/lib/errors/codes.ts)', () => {
     for (const n of [0, 15, 17, 32]) {
       const e = caught(() => encryptRounds(bytes(16), bytes(n)));
       expect(e).toBeInstanceOf(BlockLengthError);
-      expect(e).toMatchObject({ code: 'ERR_BLOCK_LENGTH', expected: 16, actual: n, message: `block: expected 16 bytes, got ${n}` });
+      expect(e).toMatchObject({
+        code: 'ERR_BLOCK_LENGTH',
+        expected: 16,
+        actual: n,
+        message: `block: expected 16 bytes, got ${n}`
+      });
     }
   });
 
   it('the padding oracle attack: ERR_CIPHERTEXT_LENGTH and ERR_IV_LENGTH', async () => {
     const oracle = async () => true;
-    await expect(paddingOracleAttack({ iv, ciphertext: bytes(20), oracle })).rejects.toMatchObject({ code: 'ERR_CIPHERTEXT_LENGTH', actual: 20 });
-    await expect(paddingOracleAttack({ iv, ciphertext: bytes(0), oracle })).rejects.toMatchObject({ code: 'ERR_CIPHERTEXT_LENGTH', actual: 0 });
-    await expect(paddingOracleAttack({ iv: bytes(8), ciphertext: bytes(16), oracle })).rejects.toMatchObject({ code: 'ERR_IV_LENGTH', actual: 8 });
+    await expect(paddingOracleAttack({ iv, ciphertext: bytes(20), oracle })).rejects.toMatchObject({
+      code: 'ERR_CIPHERTEXT_LENGTH',
+      actual: 20
+    });
+    await expect(paddingOracleAttack({ iv, ciphertext: bytes(0), oracle })).rejects.toMatchObject({
+      code: 'ERR_CIPHERTEXT_LENGTH',
+      actual: 0
+    });
+    await expect(paddingOracleAttack({ iv: bytes(8), ciphertext: bytes(16), oracle })).rejects.toMatchObject({
+      code: 'ERR_IV_LENGTH',
+      actual: 8
+    });
   });
 
   it('asFieldError: a CryptoError keeps its code; anything else is ERR_INTERNAL, never ERR_BAD_HEX', () => {
     const hexError = caught(() => hexToBytes('zz', 'key'));
     expect(asFieldError(hexError, 'key')).toBe(hexError);
-    for (const thrown of [new TypeError("Cannot read properties of undefined (reading 'length')"), 'a string', new RangeError('x')]) {
+    for (const thrown of [
+      new TypeError("Cannot read properties of undefined (reading 'length')"),
+      'a string',
+      new RangeError('x')
+    ]) {
       const e = asFieldError(thrown, 'iv');
       expect(e).toBeInstanceOf(CryptoError);
       expect(e.code).toBe('ERR_INTERNAL');
       expect(e.message).toMatch(/^iv: .*a bug in CBC Lab/);
     }
-    expect(asFieldError(new OutOfRangeError('bit', '0 to 7', 9), 'text').message).toMatch(/^text: ERR_OUT_OF_RANGE: bit: expected 0 to 7, got 9/);
+    expect(asFieldError(new OutOfRangeError('bit', '0 to 7', 9), 'text').message).toMatch(
+      /^text: ERR_OUT_OF_RANGE: bit: expected 0 to 7, got 9/
+    );
   });
 });

@@ -15,11 +15,18 @@ const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('findIvReuse', () => {
   it('equal messages under a reused IV: equal ciphertexts, flagged as identical', () => {
-    const r = findIvReuse([frame('a', IV1, 'attack at dawn'), frame('b', IV1, 'attack at dawn'), frame('c', IV2, 'attack at dawn')]);
+    const r = findIvReuse([
+      frame('a', IV1, 'attack at dawn'),
+      frame('b', IV1, 'attack at dawn'),
+      frame('c', IV2, 'attack at dawn')
+    ]);
     expect(r.reusedIvs).toEqual([{ ivHex: hex(IV1), frames: ['a', 'b'] }]);
     expect(r.sharedPrefixes).toEqual([{ a: 'a', b: 'b', ivHex: hex(IV1), blocks: 1, identical: true }]);
     expect(r.repeatedBlocks).toHaveLength(1);
-    expect(r.repeatedBlocks[0].at).toEqual([{ id: 'a', block: 0 }, { id: 'b', block: 0 }]);
+    expect(r.repeatedBlocks[0].at).toEqual([
+      { id: 'a', block: 0 },
+      { id: 'b', block: 0 }
+    ]);
     expect([...r.flagged].sort()).toEqual(['a', 'b']);
   });
 
@@ -28,8 +35,14 @@ describe('findIvReuse', () => {
     const r = findIvReuse([frame('x', IV1, p + 'from alice'), frame('y', IV1, p + 'from bob!!')]);
     expect(r.sharedPrefixes).toEqual([{ a: 'x', b: 'y', ivHex: hex(IV1), blocks: 2, identical: false }]);
     expect(r.repeatedBlocks.map((b) => b.at)).toEqual([
-      [{ id: 'x', block: 0 }, { id: 'y', block: 0 }],
-      [{ id: 'x', block: 1 }, { id: 'y', block: 1 }]
+      [
+        { id: 'x', block: 0 },
+        { id: 'y', block: 0 }
+      ],
+      [
+        { id: 'x', block: 1 },
+        { id: 'y', block: 1 }
+      ]
     ]);
   });
 
@@ -56,7 +69,9 @@ describe('findIvReuse', () => {
           const r = findIvReuse([a, b]);
           expect(r.reusedIvs).toHaveLength(1);
           const shared = Math.floor(prefix.length / 16);
-          expect(r.sharedPrefixes).toEqual(shared ? [{ a: 'a', b: 'b', ivHex: hex(iv), blocks: shared, identical: false }] : []);
+          expect(r.sharedPrefixes).toEqual(
+            shared ? [{ a: 'a', b: 'b', ivHex: hex(iv), blocks: shared, identical: false }] : []
+          );
         }
       ),
       { numRuns: 300 }
@@ -80,7 +95,10 @@ describe('IvReuseTracker (incremental)', () => {
     expect(add(t, 2, frame('2', IV2, 'unrelated'))).toBeUndefined();
     const f = add(t, 3, frame('3', IV1, p + 'from bob!!'))!;
     expect(f.ivFirstId).toBe(1);
-    expect(f.blocks).toEqual([{ block: 0, firstId: 1, firstBlock: 0 }, { block: 1, firstId: 1, firstBlock: 1 }]);
+    expect(f.blocks).toEqual([
+      { block: 0, firstId: 1, firstBlock: 0 },
+      { block: 1, firstId: 1, firstBlock: 1 }
+    ]);
     expect([t.reusedIvs, t.repeatedBlocks]).toEqual([1, 2]);
     expect(t.get(3)).toBe(f);
     expect(t.get(1)).toBeUndefined();
@@ -88,23 +106,32 @@ describe('IvReuseTracker (incremental)', () => {
 
   it('property: flags exactly the later frames findIvReuse flags', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', 'a longer message, two blocks')), { maxLength: 12 }), (spec) => {
-        const frames = spec.map(([iv, text], i) => frame(String(i), Buffer.alloc(16, iv), text));
-        const t = new IvReuseTracker();
-        const flaggedLater = new Set(frames.filter((f, i) => add(t, i, f)).map((f) => f.id));
-        const batch = findIvReuse(frames);
-        // every flagged frame of the batch is flagged incrementally unless it is the first of its group
-        for (const id of batch.flagged) {
-          const firstIv = batch.reusedIvs.some((r) => r.frames[0] === id);
-          const firstBlocks = batch.repeatedBlocks.filter((r) => r.at.some((p) => p.id === id)).every((r) => r.at[0].id === id);
-          expect(flaggedLater.has(id)).toBe(!(firstIv && firstBlocks) || batch.repeatedBlocks.some((r) => r.at.filter((p) => p.id === id).length > 1));
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b', 'a longer message, two blocks')), {
+          maxLength: 12
+        }),
+        (spec) => {
+          const frames = spec.map(([iv, text], i) => frame(String(i), Buffer.alloc(16, iv), text));
+          const t = new IvReuseTracker();
+          const flaggedLater = new Set(frames.filter((f, i) => add(t, i, f)).map((f) => f.id));
+          const batch = findIvReuse(frames);
+          // every flagged frame of the batch is flagged incrementally unless it is the first of its group
+          for (const id of batch.flagged) {
+            const firstIv = batch.reusedIvs.some((r) => r.frames[0] === id);
+            const firstBlocks = batch.repeatedBlocks
+              .filter((r) => r.at.some((p) => p.id === id))
+              .every((r) => r.at[0].id === id);
+            expect(flaggedLater.has(id)).toBe(
+              !(firstIv && firstBlocks) || batch.repeatedBlocks.some((r) => r.at.filter((p) => p.id === id).length > 1)
+            );
+          }
+          for (const id of flaggedLater) expect(batch.flagged.has(id)).toBe(true);
         }
-        for (const id of flaggedLater) expect(batch.flagged.has(id)).toBe(true);
-      })
+      )
     );
   });
 
-  it('a delivered copy (isCopy) is not a reuse and inherits its original\'s finding', () => {
+  it("a delivered copy (isCopy) is not a reuse and inherits its original's finding", () => {
     const t = new IvReuseTracker((first, id) => id >= 10 && first < 10);
     const m = frame('m', IV1, 'hi all');
     expect(add(t, 1, m)).toBeUndefined();
@@ -142,7 +169,13 @@ describe('IvWatch (/live): IVs cut from captured frames without the key; relayed
   type F = import('$lib/protocol/capture').CapturedFrame;
   let seq = 0;
   const cap = (wire: Uint8Array, conn: number, dir: 'c2s' | 's2c', time = 0): F => ({
-    seq: ++seq, time, conn, dir, framing: wire[0] === 0xcb ? 'native' : 'line', length: wire.length, bytes: Buffer.from(wire).toString('base64')
+    seq: ++seq,
+    time,
+    conn,
+    dir,
+    framing: wire[0] === 0xcb ? 'native' : 'line',
+    length: wire.length,
+    bytes: Buffer.from(wire).toString('base64')
   });
 
   it('finds the IV (line: first 16 decoded bytes; native: after the 13-byte header; gcm: 12-byte nonce)', () => {
@@ -167,7 +200,11 @@ describe('IvWatch (/live): IVs cut from captured frames without the key; relayed
     frames.push(cap(relay, 4, 's2c', 60_000)); // a line copy long after the relay
     frames.push(cap(relay, 5, 'c2s', 4)); // a client sending the same bytes
     w.update(frames, 0);
-    expect(frames.slice(3).map((f) => w.flagged(f.seq)?.ivFirstId)).toEqual([frames[0].seq, frames[0].seq, frames[0].seq]);
+    expect(frames.slice(3).map((f) => w.flagged(f.seq)?.ivFirstId)).toEqual([
+      frames[0].seq,
+      frames[0].seq,
+      frames[0].seq
+    ]);
     expect(w.reusedIvs).toBe(3);
   });
 

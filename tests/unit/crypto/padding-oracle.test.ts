@@ -68,14 +68,25 @@ describe('padding oracle attack', () => {
       msg[15] = 0x02 ^ iv[15];
       const c = nodeEncrypt(key, iv, msg);
       const events: AttackEvent[] = [];
-      const r = await paddingOracleAttack({ iv, ciphertext: c, oracle: opensslOracle(key), onEvent: (e) => void events.push(e) });
+      const r = await paddingOracleAttack({
+        iv,
+        ciphertext: c,
+        oracle: opensslOracle(key),
+        onEvent: (e) => void events.push(e)
+      });
       expect(r.ok && hex(r.plaintext!)).toBe(hex(msg));
       const rechecks = events.filter((e) => e.type === 'guess' && e.recheck);
       expect(rechecks.length).toBeGreaterThanOrEqual(1);
       // one of the hits on byte 15 was refuted (the 02 02 one)
       expect(rechecks.some((e) => e.type === 'guess' && !e.valid)).toBe(true);
       const b15 = events.filter((e) => e.type === 'guess' && e.block === 0 && e.byte === 15);
-      expect(b15.map((e) => e.type === 'guess' && [e.guess, e.valid, e.recheck])).toEqual([[0, true, false], [0, false, true], [1, false, false], [2, false, false], [3, true, false]]);
+      expect(b15.map((e) => e.type === 'guess' && [e.guess, e.valid, e.recheck])).toEqual([
+        [0, true, false],
+        [0, false, true],
+        [1, false, false],
+        [2, false, false],
+        [3, true, false]
+      ]);
       expect(b15.length).toBeLessThanOrEqual(256);
     }
   });
@@ -115,7 +126,15 @@ describe('padding oracle attack', () => {
     const c = nodeEncrypt(key, new Uint8Array(16), new Uint8Array(30));
     const ac = new AbortController();
     const oracle = localOracle((iv, ct) => nodeDecrypt(key, iv, ct, false));
-    const r = await paddingOracleAttack({ iv: new Uint8Array(16), ciphertext: c, oracle, signal: ac.signal, onEvent: (e) => { if (e.type === 'guess' && e.queries === 50) ac.abort(); } });
+    const r = await paddingOracleAttack({
+      iv: new Uint8Array(16),
+      ciphertext: c,
+      oracle,
+      signal: ac.signal,
+      onEvent: (e) => {
+        if (e.type === 'guess' && e.queries === 50) ac.abort();
+      }
+    });
     expect(r).toMatchObject({ ok: false, reason: 'aborted' });
   });
 });

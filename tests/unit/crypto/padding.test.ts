@@ -4,7 +4,15 @@
 // must agree that the padding is bad.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CryptoError, PaddingError, checkPkcs7, decryptTrace, pkcs7Pad, pkcs7Unpad, type PaddingCheck } from '$lib/crypto';
+import {
+  CryptoError,
+  PaddingError,
+  checkPkcs7,
+  decryptTrace,
+  pkcs7Pad,
+  pkcs7Unpad,
+  type PaddingCheck
+} from '$lib/crypto';
 import { hex, nodeDecrypt, nodeEncrypt } from '../../helpers/oracles';
 
 const keyArb = fc.constantFrom(16, 24, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n }));
@@ -58,7 +66,12 @@ describe('bad padding from a decryption', () => {
     fc.assert(
       fc.property(keyArb, ivArb, paddedArb, (key, iv, padded) => {
         padded[padded.length - 1] = 0;
-        expectBadPadding(key, iv, padded, { fault: 'zero', position: padded.length - 1, expected: '0x01..0x10', actual: 0 });
+        expectBadPadding(key, iv, padded, {
+          fault: 'zero',
+          position: padded.length - 1,
+          expected: '0x01..0x10',
+          actual: 0
+        });
       }),
       { numRuns: 50 }
     );
@@ -68,13 +81,23 @@ describe('bad padding from a decryption', () => {
     fc.assert(
       fc.property(keyArb, ivArb, paddedArb, fc.integer({ min: 17, max: 255 }), (key, iv, padded, k) => {
         padded[padded.length - 1] = k;
-        expectBadPadding(key, iv, padded, { fault: 'too-large', position: padded.length - 1, expected: '0x01..0x10', actual: k });
+        expectBadPadding(key, iv, padded, {
+          fault: 'too-large',
+          position: padded.length - 1,
+          expected: '0x01..0x10',
+          actual: k
+        });
       }),
       { numRuns: 100 }
     );
     // the boundary: 0x11 is the first value that is too large
     const padded = new Uint8Array(16).fill(0x11);
-    expectBadPadding(new Uint8Array(16), new Uint8Array(16), padded, { fault: 'too-large', position: 15, expected: '0x01..0x10', actual: 17 });
+    expectBadPadding(new Uint8Array(16), new Uint8Array(16), padded, {
+      fault: 'too-large',
+      position: 15,
+      expected: '0x01..0x10',
+      actual: 17
+    });
   });
 
   it('one inner pad byte different', () => {
@@ -90,7 +113,12 @@ describe('bad padding from a decryption', () => {
           const n = padded.length;
           padded.fill(k, n - k);
           padded[n - 1 - back] = wrong;
-          expectBadPadding(key, iv, padded, { fault: 'mismatch', position: n - 1 - back, expected: hex2(k), actual: wrong });
+          expectBadPadding(key, iv, padded, {
+            fault: 'mismatch',
+            position: n - 1 - back,
+            expected: hex2(k),
+            actual: wrong
+          });
         }
       ),
       { numRuns: 200 }
@@ -101,7 +129,12 @@ describe('bad padding from a decryption', () => {
     // 16 bytes: …, 0x04, 0x00, 0x04, 0x09, 0x04 → pad length 4; byte 14 is 0x09 (wrong), byte 13 is 0x04, byte 12 0x00 (wrong)
     const padded = new Uint8Array(16);
     padded.set([0x00, 0x04, 0x09, 0x04], 12);
-    expectBadPadding(new Uint8Array(32), new Uint8Array(16), padded, { fault: 'mismatch', position: 14, expected: '0x04', actual: 9 });
+    expectBadPadding(new Uint8Array(32), new Uint8Array(16), padded, {
+      fault: 'mismatch',
+      position: 14,
+      expected: '0x04',
+      actual: 9
+    });
   });
 
   it('… 0x02 0x01 at the end is a valid pad of length 1', () => {
@@ -133,7 +166,13 @@ describe('bad padding from a decryption', () => {
 describe('checkPkcs7 and pkcs7Pad on their own', () => {
   it('a pad length longer than the data (only possible below one block, so never after a CBC decryption)', () => {
     const check = checkPkcs7(new Uint8Array([0x03, 0x03])) as Extract<PaddingCheck, { ok: false }>;
-    expect(check).toMatchObject({ ok: false, fault: 'longer-than-data', position: 1, expected: 'at most 2', actual: 3 });
+    expect(check).toMatchObject({
+      ok: false,
+      fault: 'longer-than-data',
+      position: 1,
+      expected: 'at most 2',
+      actual: 3
+    });
     expect(() => pkcs7Unpad(new Uint8Array(15).fill(0x10))).toThrow(
       expect.objectContaining({ code: 'ERR_BAD_PADDING', fault: 'longer-than-data', position: 14, actual: 16 })
     );

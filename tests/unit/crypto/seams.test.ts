@@ -55,28 +55,38 @@ describe('forge-aes.ts equals node:crypto', () => {
 describe('suite-crypto.ts equals node:crypto', () => {
   it('HMAC-SHA256 over parts', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 80 }), fc.array(fc.uint8Array({ maxLength: 50 }), { maxLength: 4 }), (key, parts) => {
-        const h = createHmac('sha256', key);
-        for (const p of parts) h.update(p);
-        expect(hmacSha256(key, ...parts)).toEqual(new Uint8Array(h.digest()));
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 80 }),
+        fc.array(fc.uint8Array({ maxLength: 50 }), { maxLength: 4 }),
+        (key, parts) => {
+          const h = createHmac('sha256', key);
+          for (const p of parts) h.update(p);
+          expect(hmacSha256(key, ...parts)).toEqual(new Uint8Array(h.digest()));
+        }
+      ),
       { numRuns: 100 }
     );
   });
 
   it('AES-GCM seal, open, and a bad tag opens to nothing', () => {
     fc.assert(
-      fc.property(keyArb, fc.uint8Array({ minLength: 12, maxLength: 12 }), fc.uint8Array({ maxLength: 20 }), fc.uint8Array({ maxLength: 100 }), (key, nonce, aad, plaintext) => {
-        const c = createCipheriv(`aes-${key.length * 8}-gcm` as 'aes-128-gcm', key, nonce);
-        c.setAAD(aad);
-        const ct = new Uint8Array(Buffer.concat([c.update(plaintext), c.final()]));
-        const tag = new Uint8Array(c.getAuthTag());
-        expect(gcmSeal(key, nonce, aad, plaintext)).toEqual({ ciphertext: ct, tag });
-        expect(gcmOpen(key, nonce, aad, ct, tag)).toEqual(plaintext);
-        const bad = tag.slice();
-        bad[0] ^= 1;
-        expect(gcmOpen(key, nonce, aad, ct, bad)).toBeNull();
-      }),
+      fc.property(
+        keyArb,
+        fc.uint8Array({ minLength: 12, maxLength: 12 }),
+        fc.uint8Array({ maxLength: 20 }),
+        fc.uint8Array({ maxLength: 100 }),
+        (key, nonce, aad, plaintext) => {
+          const c = createCipheriv(`aes-${key.length * 8}-gcm` as 'aes-128-gcm', key, nonce);
+          c.setAAD(aad);
+          const ct = new Uint8Array(Buffer.concat([c.update(plaintext), c.final()]));
+          const tag = new Uint8Array(c.getAuthTag());
+          expect(gcmSeal(key, nonce, aad, plaintext)).toEqual({ ciphertext: ct, tag });
+          expect(gcmOpen(key, nonce, aad, ct, tag)).toEqual(plaintext);
+          const bad = tag.slice();
+          bad[0] ^= 1;
+          expect(gcmOpen(key, nonce, aad, ct, bad)).toBeNull();
+        }
+      ),
       { numRuns: 100 }
     );
   });

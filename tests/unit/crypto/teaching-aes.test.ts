@@ -99,9 +99,15 @@ describe('key expansion: FIPS-197 appendix A', () => {
     expect(x.nr).toBe(12);
     expect(x.words).toHaveLength(52);
     const w6 = x.words[6];
-    expect([hex(w6.temp!), hex(w6.afterRotWord!), hex(w6.afterSubWord!), hex(w6.rcon!), hex(w6.afterRcon!), hex(w6.wMinusNk!), hex(w6.word)]).toEqual([
-      '522c6b7b', '2c6b7b52', '717f2100', '01000000', '707f2100', '8e73b0f7', 'fe0c91f7'
-    ]);
+    expect([
+      hex(w6.temp!),
+      hex(w6.afterRotWord!),
+      hex(w6.afterSubWord!),
+      hex(w6.rcon!),
+      hex(w6.afterRcon!),
+      hex(w6.wMinusNk!),
+      hex(w6.word)
+    ]).toEqual(['522c6b7b', '2c6b7b52', '717f2100', '01000000', '707f2100', '8e73b0f7', 'fe0c91f7']);
     expect(hex(x.words[12].word)).toBe('4db7b4bd');
     expect(hex(x.words[48].rcon!)).toBe('80000000');
     expect(hex(x.words[48].word)).toBe('e98ba06f');
@@ -231,7 +237,13 @@ describe('FIPS-197 appendix C, round by round', () => {
   const cases = [
     { name: 'C.1 AES-128', key: '000102030405060708090a0b0c0d0e0f', enc: C1, dec: C1_INV, nr: 10 },
     { name: 'C.2 AES-192', key: '000102030405060708090a0b0c0d0e0f1011121314151617', enc: C2, dec: [], nr: 12 },
-    { name: 'C.3 AES-256', key: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', enc: C3, dec: C3_INV, nr: 14 }
+    {
+      name: 'C.3 AES-256',
+      key: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f',
+      enc: C3,
+      dec: C3_INV,
+      nr: 14
+    }
   ];
   for (const c of cases) {
     it(`${c.name}: cipher rows, output = node:crypto`, () => {
@@ -239,21 +251,35 @@ describe('FIPS-197 appendix C, round by round', () => {
       const r = encryptRounds(key, bytes(PLAIN));
       expect(r.nr).toBe(c.nr);
       expect(r.fips).toHaveLength(c.nr + 1);
-      for (const [round, name, value] of c.enc) expect(`${round}.${name} ${hex(r.fips[round].values[name])}`).toBe(`${round}.${name} ${value}`);
+      for (const [round, name, value] of c.enc)
+        expect(`${round}.${name} ${hex(r.fips[round].values[name])}`).toBe(`${round}.${name} ${value}`);
       expect(r.fips[c.nr].values.m_col).toBeUndefined();
       expect(hex(r.output)).toBe(ecb(key, bytes(PLAIN)));
       // the steps in order: AddRoundKey, then 4 per round, 3 in the last
       expect(r.steps).toHaveLength(1 + 4 * (c.nr - 1) + 3);
-      expect(r.steps.map((s) => s.op).slice(0, 5)).toEqual(['AddRoundKey', 'SubBytes', 'ShiftRows', 'MixColumns', 'AddRoundKey']);
+      expect(r.steps.map((s) => s.op).slice(0, 5)).toEqual([
+        'AddRoundKey',
+        'SubBytes',
+        'ShiftRows',
+        'MixColumns',
+        'AddRoundKey'
+      ]);
       expect(hex(r.steps.at(-1)!.after)).toBe(hex(r.output));
     });
     it(`${c.name}: inverse cipher rows recover the plaintext`, () => {
       const key = bytes(c.key);
       const out = c.enc.find(([, n]) => n === 'output')![2];
       const r = decryptRounds(key, bytes(out));
-      for (const [round, name, value] of c.dec) expect(`${round}.${name} ${hex(r.fips[round].values[name])}`).toBe(`${round}.${name} ${value}`);
+      for (const [round, name, value] of c.dec)
+        expect(`${round}.${name} ${hex(r.fips[round].values[name])}`).toBe(`${round}.${name} ${value}`);
       expect(hex(r.output)).toBe(PLAIN);
-      expect(r.steps.map((s) => s.op).slice(0, 5)).toEqual(['AddRoundKey', 'InvShiftRows', 'InvSubBytes', 'AddRoundKey', 'InvMixColumns']);
+      expect(r.steps.map((s) => s.op).slice(0, 5)).toEqual([
+        'AddRoundKey',
+        'InvShiftRows',
+        'InvSubBytes',
+        'AddRoundKey',
+        'InvMixColumns'
+      ]);
     });
   }
 });
@@ -318,22 +344,31 @@ describe('avalanche', () => {
     let total = 0;
     let n = 0;
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 0, max: 127 }), (key, block, bit) => {
-        const a = avalanche(encryptRounds(key, block), bit);
-        for (let round = 2; round <= 10; round++) total += a.bitsPerRound[round];
-        n += 9;
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.uint8Array({ minLength: 16, maxLength: 16 }),
+        fc.integer({ min: 0, max: 127 }),
+        (key, block, bit) => {
+          const a = avalanche(encryptRounds(key, block), bit);
+          for (let round = 2; round <= 10; round++) total += a.bitsPerRound[round];
+          n += 9;
+        }
+      ),
       { numRuns: 100 }
     );
     expect(Math.abs(total / n - 64)).toBeLessThan(3);
   });
 });
 
-describe('the lesson model (steps.ts, the route\'s compute.ts)', () => {
+describe("the lesson model (steps.ts, the route's compute.ts)", () => {
   const key = bytes('000102030405060708090a0b0c0d0e0f');
   const r = encryptRounds(key, bytes(PLAIN));
   it('steps: Nr+1 round keys, the input, every transformation, the output', () => {
-    for (const [k, n] of [[16, 53], [24, 63], [32, 73]] as const) {
+    for (const [k, n] of [
+      [16, 53],
+      [24, 63],
+      [32, 73]
+    ] as const) {
       expect(lessonSteps(encryptRounds(new Uint8Array(k), bytes(PLAIN)))).toHaveLength(n);
     }
     const s = lessonSteps(r);
@@ -356,15 +391,25 @@ describe('the lesson model (steps.ts, the route\'s compute.ts)', () => {
     for (let j = 0; j < 16; j++) expect(inv.before[sourcesOf(inv, j)[0]]).toBe(inv.after[j]);
   });
   it('deep links: ?key=&block=, ?key=&iv=&text=&i=, errors on the field', () => {
-    const a = readLink(new URLSearchParams('key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff&step=9&bit=3'));
+    const a = readLink(
+      new URLSearchParams('key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff&step=9&bit=3')
+    );
     expect(a.step).toBe(9);
     expect(a.bit).toBe(3);
     expect(hex(compute(a.form).picked!.rounds.output)).toBe('69c4e0d86a7b0430d8cdb78070b4c55a');
     expect(readLink(new URLSearchParams(writeLink(a.form, 9, 3).slice(1)))).toEqual(a);
 
-    const t = readLink(new URLSearchParams('key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&text=Meet%20me%20at%20the%20old%20mill%20at%20six.&i=1'));
+    const t = readLink(
+      new URLSearchParams(
+        'key=2b7e151628aed2a6abf7158809cf4f3c&iv=000102030405060708090a0b0c0d0e0f&text=Meet%20me%20at%20the%20old%20mill%20at%20six.&i=1'
+      )
+    );
     const picked = compute(t.form).picked!;
-    const trace = encryptTrace({ key: bytes('2b7e151628aed2a6abf7158809cf4f3c'), iv: bytes('000102030405060708090a0b0c0d0e0f'), plaintext: new TextEncoder().encode('Meet me at the old mill at six.') });
+    const trace = encryptTrace({
+      key: bytes('2b7e151628aed2a6abf7158809cf4f3c'),
+      iv: bytes('000102030405060708090a0b0c0d0e0f'),
+      plaintext: new TextEncoder().encode('Meet me at the old mill at six.')
+    });
     expect(picked.index).toBe(1);
     expect(hex(picked.rounds.input)).toBe(hex(trace.blocks[1].xored));
     expect(hex(picked.rounds.output)).toBe(hex(trace.blocks[1].cipherBlock));

@@ -56,7 +56,12 @@ describe('encryptTrace', () => {
   });
 
   it('padding none: no pad bytes', () => {
-    const t = encryptTrace({ key: new Uint8Array(24), iv: new Uint8Array(16), plaintext: new Uint8Array(48), padding: 'none' });
+    const t = encryptTrace({
+      key: new Uint8Array(24),
+      iv: new Uint8Array(16),
+      plaintext: new Uint8Array(48),
+      padding: 'none'
+    });
     expect(t.padding).toMatchObject({ scheme: 'none', padLength: 0, fullBlock: false });
     expect(t.padding.padBytes.length).toBe(0);
     expect(t.padded.length).toBe(48);

@@ -51,7 +51,11 @@ describe.each([...SP800_38A_CBC, ...RFC3602_CBC])('$source', (v) => {
   });
 
   it('takes the key and IV as the standard prints them (upper-case hex with spaces)', () => {
-    const spaced = (s: string) => s.toUpperCase().replace(/(.{8})/g, '$1 ').trim();
+    const spaced = (s: string) =>
+      s
+        .toUpperCase()
+        .replace(/(.{8})/g, '$1 ')
+        .trim();
     const t = encryptTrace({
       key: hexToBytes(spaced(v.key)),
       iv: hexToBytes(spaced(v.iv)),
@@ -67,6 +71,11 @@ it('SP 800-38A F.2.1: the trace shows the printed Input Blocks as `xored`', () =
   const t = encryptTrace({ key: fromHex(v.key), iv: fromHex(v.iv), plaintext: fromHex(v.plaintext), padding: 'none' });
   expect(t.blocks.map((b) => hex(b.xored))).toEqual(SP800_38A_F21_INPUT_BLOCKS);
   // F.2.2 prints the same Input Blocks as the decryptor's Output Blocks (CIPH⁻¹_K(Cᵢ)).
-  const d = decryptTrace({ key: fromHex(v.key), iv: fromHex(v.iv), ciphertext: fromHex(v.ciphertext), padding: 'none' });
+  const d = decryptTrace({
+    key: fromHex(v.key),
+    iv: fromHex(v.iv),
+    ciphertext: fromHex(v.ciphertext),
+    padding: 'none'
+  });
   expect(d.blocks.map((b) => hex(b.xored))).toEqual(SP800_38A_F21_INPUT_BLOCKS);
 });

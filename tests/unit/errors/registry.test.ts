@@ -92,7 +92,10 @@ describe('the source and the registry', () => {
   });
 
   it('every registered code is emitted somewhere outside the registry', () => {
-    const outside = files.filter((f) => f !== 'src/lib/errors/codes.ts').map(read).join('\n');
+    const outside = files
+      .filter((f) => f !== 'src/lib/errors/codes.ts')
+      .map(read)
+      .join('\n');
     expect((Object.keys(CODES) as ErrorCode[]).filter((c) => !new RegExp(`\\b${c}\\b`).test(outside))).toEqual([]);
   });
 });
@@ -104,7 +107,13 @@ describe('CodedError', () => {
     expect(e).toBeInstanceOf(CodedRangeError);
     expect(e).toBeInstanceOf(CodedError);
     expect(isCodedError(e)).toBe(true);
-    expect(e).toMatchObject({ name: 'OutOfRangeError', code: 'ERR_OUT_OF_RANGE', expected: '0 to 7', actual: 8, message: 'bit: expected 0 to 7, got 8' });
+    expect(e).toMatchObject({
+      name: 'OutOfRangeError',
+      code: 'ERR_OUT_OF_RANGE',
+      expected: '0 to 7',
+      actual: 8,
+      message: 'bit: expected 0 to 7, got 8'
+    });
   });
 
   it('subclasses keep the ordinary instanceof; other errors are not coded', () => {

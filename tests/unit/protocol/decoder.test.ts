@@ -116,7 +116,9 @@ describe('framing by the first byte (§2)', () => {
     }
   });
   it('a framing fixed by the caller is not guessed', () => {
-    expect(codeOf(() => new FrameDecoder({ framing: 'native' }).pushAll(Buffer.from(GOLDEN_LINE)))).toBe('ERR_BAD_MAGIC');
+    expect(codeOf(() => new FrameDecoder({ framing: 'native' }).pushAll(Buffer.from(GOLDEN_LINE)))).toBe(
+      'ERR_BAD_MAGIC'
+    );
   });
 });
 
@@ -141,8 +143,18 @@ describe('limits before buffering', () => {
   it('exactly the limit is accepted; the limit is configurable', () => {
     const f = encodeFrame({ type: 'bye', suite: 'none', seq: 0, payload: new Uint8Array(65536) });
     expect(new FrameDecoder().pushAll(f)).toHaveLength(1);
-    expect(codeOf(() => new FrameDecoder({ maxPayload: 100 }).pushAll(encodeFrame({ type: 'bye', suite: 'none', seq: 0, payload: new Uint8Array(101) })))).toBe('ERR_FRAME_TOO_LARGE');
-    expect(new FrameDecoder({ maxPayload: 100 }).pushAll(encodeFrame({ type: 'bye', suite: 'none', seq: 0, payload: new Uint8Array(100) }))).toHaveLength(1);
+    expect(
+      codeOf(() =>
+        new FrameDecoder({ maxPayload: 100 }).pushAll(
+          encodeFrame({ type: 'bye', suite: 'none', seq: 0, payload: new Uint8Array(101) })
+        )
+      )
+    ).toBe('ERR_FRAME_TOO_LARGE');
+    expect(
+      new FrameDecoder({ maxPayload: 100 }).pushAll(
+        encodeFrame({ type: 'bye', suite: 'none', seq: 0, payload: new Uint8Array(100) })
+      )
+    ).toHaveLength(1);
   });
 
   it('a line with no end fails once it is longer than any allowed line, before the "\\n"', () => {

@@ -22,7 +22,23 @@ it('every clause the protocol code cites exists in docs/protocol.md', () => {
   const doc = read('docs/protocol.md');
   const clauses = new Set([...doc.matchAll(/^#{2,3} (\d+(?:\.\d+)?)\. /gm)].map((m) => m[1]));
   for (const n of doc.matchAll(/^(\d+\.\d+)\. /gm)) clauses.add(n[1]);
-  const files = ['src/lib/protocol/frame.ts', 'src/lib/protocol/line.ts', 'src/lib/protocol/decoder.ts', 'src/lib/protocol/dissect.ts', 'src/lib/protocol/errors.ts', 'server/chat/broadcast.ts', 'server/chat/conn.ts', 'server/chat/frames.ts', 'server/chat/log.ts', 'server/chat/options.ts', 'server/chat/protocol.ts', 'server/chat/room.ts', 'server/chat/server.ts', 'server/chat-client.ts', 'server/suites.ts'];
+  const files = [
+    'src/lib/protocol/frame.ts',
+    'src/lib/protocol/line.ts',
+    'src/lib/protocol/decoder.ts',
+    'src/lib/protocol/dissect.ts',
+    'src/lib/protocol/errors.ts',
+    'server/chat/broadcast.ts',
+    'server/chat/conn.ts',
+    'server/chat/frames.ts',
+    'server/chat/log.ts',
+    'server/chat/options.ts',
+    'server/chat/protocol.ts',
+    'server/chat/room.ts',
+    'server/chat/server.ts',
+    'server/chat-client.ts',
+    'server/suites.ts'
+  ];
   for (const f of files) {
     for (const line of read(f).split('\n')) {
       if (/RFC|SP 800|FIPS/.test(line)) continue; // a standard's section, not ours

@@ -1,14 +1,35 @@
 // 100,000 random and mutated inputs through the decoder, the dissector and the suites' opener:
 // a frame, or a FrameError with a stable code: never anything else (docs/protocol.md §6).
 import { describe, expect, it } from 'vitest';
-import { FrameDecoder, FrameError, dissect, parseLine, type Frame, type FrameErrorCode } from '../../../src/lib/protocol/index.ts';
+import {
+  FrameDecoder,
+  FrameError,
+  dissect,
+  parseLine,
+  type Frame,
+  type FrameErrorCode
+} from '../../../src/lib/protocol/index.ts';
 import { deriveKeys, openFrame, openLineMessage } from '../../../server/suites.ts';
 import { GOLDEN, GOLDEN_KEY, GOLDEN_LINE } from './golden-frames.ts';
 
 const CODES: FrameErrorCode[] = [
-  'ERR_UNKNOWN_FRAMING', 'ERR_BAD_MAGIC', 'ERR_BAD_VERSION', 'ERR_BAD_TYPE', 'ERR_BAD_SUITE', 'ERR_FRAME_TOO_LARGE',
-  'ERR_LINE_TOO_LONG', 'ERR_TRUNCATED_FRAME', 'ERR_BAD_BASE64', 'ERR_PAYLOAD_LENGTH', 'ERR_BAD_MAC', 'ERR_BAD_TAG',
-  'ERR_BAD_PADDING', 'ERR_BAD_UTF8', 'ERR_NO_LINE_END', 'ERR_BAD_JSON', 'ERR_RAW_BYTES'
+  'ERR_UNKNOWN_FRAMING',
+  'ERR_BAD_MAGIC',
+  'ERR_BAD_VERSION',
+  'ERR_BAD_TYPE',
+  'ERR_BAD_SUITE',
+  'ERR_FRAME_TOO_LARGE',
+  'ERR_LINE_TOO_LONG',
+  'ERR_TRUNCATED_FRAME',
+  'ERR_BAD_BASE64',
+  'ERR_PAYLOAD_LENGTH',
+  'ERR_BAD_MAC',
+  'ERR_BAD_TAG',
+  'ERR_BAD_PADDING',
+  'ERR_BAD_UTF8',
+  'ERR_NO_LINE_END',
+  'ERR_BAD_JSON',
+  'ERR_RAW_BYTES'
 ];
 
 // xorshift32: reproducible without a dependency; the seed is printed on failure
@@ -45,11 +66,20 @@ function mutate(r: () => number): Uint8Array {
   for (let e = 0; e < edits; e++) {
     const op = n(6);
     const at = n(buf.length + 1);
-    if (op === 0 && buf.length) buf[at % buf.length] ^= 1 << n(8); // bit flip
-    else if (op === 1 && buf.length) buf[at % buf.length] = n(256); // byte set
-    else if (op === 2) buf = buf.subarray(0, at); // truncate
-    else if (op === 3) buf = Buffer.concat([buf.subarray(0, at), Buffer.from(Uint8Array.from({ length: 1 + n(8) }, () => n(256))), buf.subarray(at)]); // insert
-    else if (op === 4 && buf.length > 12) buf.writeUInt32BE(r() < 0.5 ? n(200) : Math.floor(r() * 0xffffffff), 9); // length field
+    if (op === 0 && buf.length)
+      buf[at % buf.length] ^= 1 << n(8); // bit flip
+    else if (op === 1 && buf.length)
+      buf[at % buf.length] = n(256); // byte set
+    else if (op === 2)
+      buf = buf.subarray(0, at); // truncate
+    else if (op === 3)
+      buf = Buffer.concat([
+        buf.subarray(0, at),
+        Buffer.from(Uint8Array.from({ length: 1 + n(8) }, () => n(256))),
+        buf.subarray(at)
+      ]); // insert
+    else if (op === 4 && buf.length > 12)
+      buf.writeUInt32BE(r() < 0.5 ? n(200) : Math.floor(r() * 0xffffffff), 9); // length field
     else if (buf.length) buf = Buffer.concat([buf.subarray(0, at), buf.subarray(Math.min(buf.length, at + 1 + n(8)))]); // delete
   }
   return buf;
@@ -57,7 +87,9 @@ function mutate(r: () => number): Uint8Array {
 
 function expectFrameError(err: unknown, seed: number, input: Uint8Array): void {
   if (!(err instanceof FrameError) || !CODES.includes(err.code)) {
-    throw new Error(`seed ${seed}: input ${Buffer.from(input).toString('hex')} threw ${String(err)}${err instanceof Error ? `\n${err.stack}` : ''}`);
+    throw new Error(
+      `seed ${seed}: input ${Buffer.from(input).toString('hex')} threw ${String(err)}${err instanceof Error ? `\n${err.stack}` : ''}`
+    );
   }
 }
 
@@ -108,7 +140,20 @@ describe('fuzz: 100,000 random and mutated inputs', () => {
       }
     }
     // the mutations reach deep: every header check and every opener check fired
-    for (const code of ['ERR_UNKNOWN_FRAMING', 'ERR_BAD_MAGIC', 'ERR_BAD_VERSION', 'ERR_BAD_TYPE', 'ERR_BAD_SUITE', 'ERR_FRAME_TOO_LARGE', 'ERR_TRUNCATED_FRAME', 'ERR_BAD_MAC', 'ERR_BAD_TAG', 'ERR_BAD_PADDING', 'ERR_PAYLOAD_LENGTH', 'ERR_BAD_BASE64']) {
+    for (const code of [
+      'ERR_UNKNOWN_FRAMING',
+      'ERR_BAD_MAGIC',
+      'ERR_BAD_VERSION',
+      'ERR_BAD_TYPE',
+      'ERR_BAD_SUITE',
+      'ERR_FRAME_TOO_LARGE',
+      'ERR_TRUNCATED_FRAME',
+      'ERR_BAD_MAC',
+      'ERR_BAD_TAG',
+      'ERR_BAD_PADDING',
+      'ERR_PAYLOAD_LENGTH',
+      'ERR_BAD_BASE64'
+    ]) {
       expect(seen.get(code) ?? 0, code).toBeGreaterThan(0);
     }
     expect(frames).toBeGreaterThan(10_000);

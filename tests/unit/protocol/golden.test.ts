@@ -3,7 +3,15 @@
 // decoded whole and one byte at a time, re-encoded byte for byte, opened, dissected.
 import { describe, expect, it } from 'vitest';
 import { createCipheriv, createHmac, hkdfSync } from 'node:crypto';
-import { FrameDecoder, dissect, encodeFrame, type Frame, type FrameType, type NativeFrame, type SealedSuite } from '../../../src/lib/protocol/index.ts';
+import {
+  FrameDecoder,
+  dissect,
+  encodeFrame,
+  type Frame,
+  type FrameType,
+  type NativeFrame,
+  type SealedSuite
+} from '../../../src/lib/protocol/index.ts';
 import { deriveKeys, openFrame, openLine, sealFrame, sealLine } from '../../../server/suites.ts';
 import { GOLDEN, GOLDEN_IV, GOLDEN_KEY, GOLDEN_LINE, GOLDEN_NONCE } from './golden-frames.ts';
 
@@ -22,7 +30,9 @@ function decodeByteByByte(bytes: Uint8Array): Frame[] {
 
 describe('golden frames', () => {
   it('cover every type and every suite', () => {
-    expect(new Set(GOLDEN.map((g) => g.type))).toEqual(new Set(['hello', 'chat', 'ack', 'join', 'leave', 'error', 'bye']));
+    expect(new Set(GOLDEN.map((g) => g.type))).toEqual(
+      new Set(['hello', 'chat', 'ack', 'join', 'leave', 'error', 'bye'])
+    );
     expect(new Set(GOLDEN.map((g) => g.suite))).toEqual(new Set(['none', 'cbc', 'cbc-hmac', 'gcm']));
   });
 
@@ -30,7 +40,9 @@ describe('golden frames', () => {
     const okm = Buffer.from(hkdfSync('sha256', hex(GOLDEN_KEY), Buffer.alloc(0), 'cbc-lab/1 cbc-hmac', 48));
     expect(keys.cbcHmacEnc.toString('hex')).toBe(okm.subarray(0, 16).toString('hex'));
     expect(keys.cbcHmacMac.toString('hex')).toBe(okm.subarray(16).toString('hex'));
-    expect(keys.gcm.toString('hex')).toBe(Buffer.from(hkdfSync('sha256', hex(GOLDEN_KEY), Buffer.alloc(0), 'cbc-lab/1 gcm', 16)).toString('hex'));
+    expect(keys.gcm.toString('hex')).toBe(
+      Buffer.from(hkdfSync('sha256', hex(GOLDEN_KEY), Buffer.alloc(0), 'cbc-lab/1 gcm', 16)).toString('hex')
+    );
   });
 
   for (const g of GOLDEN) {
@@ -67,7 +79,13 @@ describe('golden frames', () => {
         const enc =
           g.suite === 'none'
             ? encodeFrame({ type: g.type as FrameType, suite: 'none', seq: g.seq, payload: Buffer.from(g.plaintext) })
-            : sealFrame(keys, { type: g.type as FrameType, suite: g.suite as SealedSuite, seq: g.seq, plaintext: Buffer.from(g.plaintext), iv: hex(g.suite === 'gcm' ? GOLDEN_NONCE : GOLDEN_IV) });
+            : sealFrame(keys, {
+                type: g.type as FrameType,
+                suite: g.suite as SealedSuite,
+                seq: g.seq,
+                plaintext: Buffer.from(g.plaintext),
+                iv: hex(g.suite === 'gcm' ? GOLDEN_NONCE : GOLDEN_IV)
+              });
         expect(Buffer.from(enc).toString('hex')).toBe(g.hex);
       });
 
@@ -84,14 +102,17 @@ describe('golden frames', () => {
         expect(names.slice(0, 6)).toEqual(['magic', 'version', 'type', 'suite', 'seq', 'length']);
         if (g.suite === 'cbc-hmac') expect(names.at(-1)).toBe('mac');
         if (g.suite === 'gcm') expect(names.slice(6)).toEqual(['nonce', 'ciphertext', 'tag']);
-        if (g.suite === 'cbc') expect(names.slice(6).every((n, i) => (i === 0 ? n === 'iv' : n === 'ciphertext-block'))).toBe(true);
+        if (g.suite === 'cbc')
+          expect(names.slice(6).every((n, i) => (i === 0 ? n === 'iv' : n === 'ciphertext-block'))).toBe(true);
       });
     });
   }
 
   it('the cbc-hmac tag is HMAC-SHA256(mac key, header ‖ IV ‖ C) and the gcm AAD is the header', () => {
     const g = hex(GOLDEN.find((x) => x.name === 'chat/cbc-hmac')!.hex);
-    const tag = createHmac('sha256', keys.cbcHmacMac).update(g.subarray(0, g.length - 32)).digest();
+    const tag = createHmac('sha256', keys.cbcHmacMac)
+      .update(g.subarray(0, g.length - 32))
+      .digest();
     expect(tag.equals(g.subarray(g.length - 32))).toBe(true);
     const gg = hex(GOLDEN.find((x) => x.name === 'chat/gcm')!.hex);
     const c = createCipheriv('aes-128-gcm', keys.gcm, hex(GOLDEN_NONCE));
@@ -106,7 +127,7 @@ describe('golden frames', () => {
   });
 });
 
-describe('golden line (openssl enc -a, the seeds\' wire form)', () => {
+describe("golden line (openssl enc -a, the seeds' wire form)", () => {
   const bytes = Buffer.from(GOLDEN_LINE, 'latin1');
   it('decodes whole and one byte at a time', () => {
     for (const frames of [decodeWhole(bytes), decodeByteByByte(bytes)]) {
@@ -117,7 +138,9 @@ describe('golden line (openssl enc -a, the seeds\' wire form)', () => {
   });
   it('opens to its text, and encodes byte for byte with the same IV', () => {
     expect(openLine(keys.psk, GOLDEN_LINE.trimEnd()).toString()).toBe('hello from python');
-    expect(Buffer.from(sealLine(keys.psk, Buffer.from('hello from python'), hex(GOLDEN_IV))).toString('latin1')).toBe(GOLDEN_LINE);
+    expect(Buffer.from(sealLine(keys.psk, Buffer.from('hello from python'), hex(GOLDEN_IV))).toString('latin1')).toBe(
+      GOLDEN_LINE
+    );
   });
   it('dissects into IV and block character ranges, and the line end', () => {
     const d = dissect(GOLDEN_LINE);

@@ -160,10 +160,12 @@ describe('the decoder cuts every form into one message (§5.2, §6.5)', () => {
       d.push(Buffer.from(b64(Buffer.concat([s.iv, s.ct]))), (f) => out.push(f));
       d.pause((f) => out.push(f));
     }
-    expect(out.map((f) => {
-      const m = readLineMessage(f.raw);
-      return open(m.iv, m.ciphertext);
-    })).toEqual(texts);
+    expect(
+      out.map((f) => {
+        const m = readLineMessage(f.raw);
+        return open(m.iv, m.ciphertext);
+      })
+    ).toEqual(texts);
   });
 
   it('what cannot be a message at a pause is ERR_NO_LINE_END, naming what it is not', () => {
@@ -185,7 +187,9 @@ describe('the decoder cuts every form into one message (§5.2, §6.5)', () => {
     expect(err.message).toMatch(/base64/);
     // a base64 text cut short says so too
     const { iv: i2, ct: c2 } = seal('cut short');
-    expect(() => readLineMessage(Buffer.from(b64(Buffer.concat([i2, c2])).slice(0, 30)))).toThrow(/no line end.*(16-byte IV|base64)/);
+    expect(() => readLineMessage(Buffer.from(b64(Buffer.concat([i2, c2])).slice(0, 30)))).toThrow(
+      /no line end.*(16-byte IV|base64)/
+    );
   });
 
   it('raw bytes: accepted by a decoder that accepts them, at once ERR_RAW_BYTES for one that does not (§5.6)', () => {
@@ -232,21 +236,39 @@ describe("the server's fast path for the seeds' form reads exactly as the codec 
   const outcome = (f: () => ReturnType<typeof readLineMessage>) => {
     try {
       const m = f();
-      return { ok: true, style: m.style, bytes: Buffer.from(m.bytes).toString('hex'), iv: m.ivText, ct: m.ciphertextText };
+      return {
+        ok: true,
+        style: m.style,
+        bytes: Buffer.from(m.bytes).toString('hex'),
+        iv: m.ivText,
+        ct: m.ciphertextText
+      };
     } catch (e) {
       return { ok: false, code: (e as FrameError).code };
     }
   };
   it('on base64 lines of every length, mutated, and on every form of §5.5 (property)', () => {
-    const line = fc.tuple(fc.uint8Array({ minLength: 0, maxLength: 120 }), fc.constantFrom('\n', '\r\n', '', '\n\n'), fc.nat(200), fc.constantFrom('', '=', '*', ' ', 'A'))
+    const line = fc
+      .tuple(
+        fc.uint8Array({ minLength: 0, maxLength: 120 }),
+        fc.constantFrom('\n', '\r\n', '', '\n\n'),
+        fc.nat(200),
+        fc.constantFrom('', '=', '*', ' ', 'A')
+      )
       .map(([bytes, end, at, ch]) => {
         let t = Buffer.from(bytes).toString('base64');
         if (ch && t.length) t = t.slice(0, at % t.length) + ch + t.slice((at % t.length) + 1);
         return Buffer.from(t + end, 'latin1');
       });
-    fc.assert(fc.property(line, (raw) => {
-      expect(outcome(() => readLineMessageFast(raw))).toEqual(outcome(() => readLineMessage(raw)));
-    }), { numRuns: 3000 });
-    for (const { wire } of forms('every form').table) expect(outcome(() => readLineMessageFast(Buffer.from(wire)))).toEqual(outcome(() => readLineMessage(Buffer.from(wire))));
+    fc.assert(
+      fc.property(line, (raw) => {
+        expect(outcome(() => readLineMessageFast(raw))).toEqual(outcome(() => readLineMessage(raw)));
+      }),
+      { numRuns: 3000 }
+    );
+    for (const { wire } of forms('every form').table)
+      expect(outcome(() => readLineMessageFast(Buffer.from(wire)))).toEqual(
+        outcome(() => readLineMessage(Buffer.from(wire)))
+      );
   });
 });

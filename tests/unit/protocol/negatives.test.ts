@@ -52,7 +52,8 @@ for (const [suite, authCode, tagLength, ivLength] of [
     });
 
     it('every single-bit flip of the tag is refused', () => {
-      for (let i = n - tagLength; i < n; i++) for (const bit of [1, 0x80]) expect(codeOfOpen(flip(good, i, bit))).toBe(authCode);
+      for (let i = n - tagLength; i < n; i++)
+        for (const bit of [1, 0x80]) expect(codeOfOpen(flip(good, i, bit))).toBe(authCode);
     });
 
     it(`every flip of the ${ivLength === 16 ? 'IV' : 'nonce'} is refused`, () => {
@@ -75,11 +76,19 @@ for (const [suite, authCode, tagLength, ivLength] of [
     });
 
     it('a truncated tag, a dropped block and an appended block are refused', () => {
-      expect(['ERR_PAYLOAD_LENGTH', authCode]).toContain(codeOfOpen(relength(good, (p) => p.subarray(0, p.length - 1))));
-      expect(['ERR_PAYLOAD_LENGTH', authCode]).toContain(codeOfOpen(relength(good, (p) => p.subarray(0, p.length - 16))));
+      expect(['ERR_PAYLOAD_LENGTH', authCode]).toContain(
+        codeOfOpen(relength(good, (p) => p.subarray(0, p.length - 1)))
+      );
+      expect(['ERR_PAYLOAD_LENGTH', authCode]).toContain(
+        codeOfOpen(relength(good, (p) => p.subarray(0, p.length - 16)))
+      );
       expect(codeOfOpen(relength(good, (p) => Buffer.concat([p, Buffer.alloc(16)])))).toBe(authCode);
-      expect(codeOfOpen(relength(good, (p) => Buffer.concat([p.subarray(0, ivLength), p.subarray(ivLength + 16)])))).toBe(authCode);
-      expect(codeOfOpen(relength(good, (p) => p.subarray(0, ivLength + (suite === 'gcm' ? 15 : 47))))).toBe('ERR_PAYLOAD_LENGTH');
+      expect(
+        codeOfOpen(relength(good, (p) => Buffer.concat([p.subarray(0, ivLength), p.subarray(ivLength + 16)])))
+      ).toBe(authCode);
+      expect(codeOfOpen(relength(good, (p) => p.subarray(0, ivLength + (suite === 'gcm' ? 15 : 47))))).toBe(
+        'ERR_PAYLOAD_LENGTH'
+      );
     });
 
     it('a tag of zeros, and a tag moved from another frame, are refused', () => {
@@ -116,7 +125,9 @@ describe('cbc-hmac checks the MAC before it decrypts (§4.3)', () => {
     const c = createCipheriv('aes-128-cbc', keys.cbcHmacEnc, iv).setAutoPadding(false);
     const ciphertext = Buffer.concat([c.update(Buffer.alloc(16, 0x11)), c.final()]); // last byte 0x11 > 16
     const header = Buffer.from('cbc1010202' + '00000001' + '00000040', 'hex');
-    const tag = createHmac('sha256', keys.cbcHmacMac).update(Buffer.concat([header, iv, ciphertext])).digest();
+    const tag = createHmac('sha256', keys.cbcHmacMac)
+      .update(Buffer.concat([header, iv, ciphertext]))
+      .digest();
     expect(codeOfOpen(Buffer.concat([header, iv, ciphertext, tag]))).toBe('ERR_BAD_PADDING');
   });
 });

@@ -4,7 +4,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { deriveKeys, sealFrame, sealLine } from '../../../server/suites.ts';
-import { constantTimeEqual, deriveOpenKeys, hkdfSha256, openCaptured, stepThroughLink, type Opened } from '../../../src/lib/protocol/open';
+import {
+  constantTimeEqual,
+  deriveOpenKeys,
+  hkdfSha256,
+  openCaptured,
+  stepThroughLink,
+  type Opened
+} from '../../../src/lib/protocol/open';
 import { encodeFrame, type SealedSuite } from '../../../src/lib/protocol';
 
 const SUITES: SealedSuite[] = ['cbc', 'cbc-hmac', 'gcm'];
@@ -19,11 +26,16 @@ function ok(o: Opened): Extract<Opened, { ok: true }> {
 describe('key derivation (RFC 5869) matches node:crypto', () => {
   it('hkdfSha256 equals hkdfSync for many lengths and inputs', () => {
     fc.assert(
-      fc.property(fc.uint8Array({ minLength: 1, maxLength: 64 }), fc.string({ maxLength: 40 }), fc.integer({ min: 1, max: 100 }), (ikm, info, n) => {
-        const ours = hkdfSha256(ikm, info, n);
-        const theirs = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), Buffer.from(info, 'latin1'), n));
-        return Buffer.from(ours).equals(theirs);
-      }),
+      fc.property(
+        fc.uint8Array({ minLength: 1, maxLength: 64 }),
+        fc.string({ maxLength: 40 }),
+        fc.integer({ min: 1, max: 100 }),
+        (ikm, info, n) => {
+          const ours = hkdfSha256(ikm, info, n);
+          const theirs = Buffer.from(hkdfSync('sha256', ikm, Buffer.alloc(0), Buffer.from(info, 'latin1'), n));
+          return Buffer.from(ours).equals(theirs);
+        }
+      ),
       { numRuns: 60 }
     );
   });
@@ -69,15 +81,20 @@ describe('frames sealed by node:crypto open in the browser code', () => {
 
   it.each(SUITES)('%s: random plaintexts of 0..100 bytes and all key sizes', (suite) => {
     fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 100 }), fc.constantFrom(16, 24, 32), fc.integer({ min: 0, max: 0xffffffff }), (plaintext, n, seq) => {
-        const psk = key.subarray(0, n);
-        const frame = sealFrame(deriveKeys(psk), { type: 'chat', suite, seq, plaintext });
-        const o = ok(openCaptured(frame, deriveOpenKeys(psk)));
-        expect(o.suite).toBe(suite);
-        expect(o.type).toBe('chat');
-        expect(Buffer.from(o.plaintext).equals(Buffer.from(plaintext))).toBe(true);
-        expect(o.clear).toBe(false);
-      }),
+      fc.property(
+        fc.uint8Array({ maxLength: 100 }),
+        fc.constantFrom(16, 24, 32),
+        fc.integer({ min: 0, max: 0xffffffff }),
+        (plaintext, n, seq) => {
+          const psk = key.subarray(0, n);
+          const frame = sealFrame(deriveKeys(psk), { type: 'chat', suite, seq, plaintext });
+          const o = ok(openCaptured(frame, deriveOpenKeys(psk)));
+          expect(o.suite).toBe(suite);
+          expect(o.type).toBe('chat');
+          expect(Buffer.from(o.plaintext).equals(Buffer.from(plaintext))).toBe(true);
+          expect(o.clear).toBe(false);
+        }
+      ),
       { numRuns: 40 }
     );
   });
@@ -115,7 +132,13 @@ describe('why a frame cannot be opened', () => {
     // fixed IV and text: this ciphertext decrypts under the wrong key to a last byte that is no pad length
     let found = 0;
     for (let i = 0; i < 20; i++) {
-      const frame = sealFrame(server, { type: 'chat', suite: 'cbc', seq: i, plaintext: Buffer.from(`message ${i}`), iv });
+      const frame = sealFrame(server, {
+        type: 'chat',
+        suite: 'cbc',
+        seq: i,
+        plaintext: Buffer.from(`message ${i}`),
+        iv
+      });
       const o = openCaptured(frame, wrongKeys);
       if (o.ok) continue; // 1 in ~256 garbled plaintexts ends in a valid pad by chance
       found++;
@@ -141,7 +164,12 @@ describe('why a frame cannot be opened', () => {
   });
 
   it('cbc-hmac, one flipped bit anywhere before the tag: ERR_BAD_MAC, never a padding verdict', () => {
-    const frame = sealFrame(server, { type: 'chat', suite: 'cbc-hmac', seq: 1, plaintext: Buffer.from('attack at dawn') });
+    const frame = sealFrame(server, {
+      type: 'chat',
+      suite: 'cbc-hmac',
+      seq: 1,
+      plaintext: Buffer.from('attack at dawn')
+    });
     for (let at = 5; at < frame.length; at++) {
       if (at >= 9 && at < 13) continue; // the length field: a different frame length altogether
       const t = Buffer.from(frame);
@@ -179,15 +207,18 @@ describe('the step-through link', () => {
   const keys = deriveOpenKeys(key);
   const server = deriveKeys(key);
 
-  it.each(['cbc', 'cbc-hmac'] as const)('%s: key and base64(IV ‖ C) that OpenSSL decrypts to the plaintext', (suite) => {
-    const frame = sealFrame(server, { type: 'chat', suite, seq: 1, plaintext: Buffer.from('bob: hello there') });
-    const o = openCaptured(frame, keys);
-    const link = stepThroughLink(o, keys)!;
-    expect(link.href).toMatch(/^\/learn\?mode=decrypt&key=[0-9a-f]{64}&wire=/);
-    const wire = Buffer.from(link.wire, 'base64');
-    const d = createDecipheriv('aes-256-cbc', Buffer.from(link.key, 'hex'), wire.subarray(0, 16));
-    expect(Buffer.concat([d.update(wire.subarray(16)), d.final()]).toString()).toBe('bob: hello there');
-  });
+  it.each(['cbc', 'cbc-hmac'] as const)(
+    '%s: key and base64(IV ‖ C) that OpenSSL decrypts to the plaintext',
+    (suite) => {
+      const frame = sealFrame(server, { type: 'chat', suite, seq: 1, plaintext: Buffer.from('bob: hello there') });
+      const o = openCaptured(frame, keys);
+      const link = stepThroughLink(o, keys)!;
+      expect(link.href).toMatch(/^\/learn\?mode=decrypt&key=[0-9a-f]{64}&wire=/);
+      const wire = Buffer.from(link.wire, 'base64');
+      const d = createDecipheriv('aes-256-cbc', Buffer.from(link.key, 'hex'), wire.subarray(0, 16));
+      expect(Buffer.concat([d.update(wire.subarray(16)), d.final()]).toString()).toBe('bob: hello there');
+    }
+  );
 
   it('line frames link with the pre-shared key; gcm has no CBC to step through', () => {
     const line = sealLine(key, Buffer.from('x'));

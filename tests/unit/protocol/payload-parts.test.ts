@@ -9,7 +9,14 @@ describe('payloadParts (§4)', () => {
   it('cbc-hmac: IV 0..16, C 16..48, tag 48..80', () => {
     const p = seq(80);
     const parts = payloadParts(p, payloadLayout('cbc-hmac', p.length));
-    expect([parts.iv![0], parts.iv!.length, parts.ciphertext[0], parts.ciphertext.length, parts.tag![0], parts.tag!.length]).toEqual([0, 16, 16, 32, 48, 32]);
+    expect([
+      parts.iv![0],
+      parts.iv!.length,
+      parts.ciphertext[0],
+      parts.ciphertext.length,
+      parts.tag![0],
+      parts.tag!.length
+    ]).toEqual([0, 16, 16, 32, 48, 32]);
   });
 
   it('gcm: nonce 0..12, C 12..n-16, tag n-16..n; cbc: no tag; none: all ciphertext', () => {
@@ -30,6 +37,8 @@ describe('payloadParts (§4)', () => {
 
 describe('isNativeFrame (§2)', () => {
   it('0xCB first is native; anything else, or nothing, is not', () => {
-    expect([Uint8Array.of(0xcb, 0xc1), Uint8Array.of(0xcb), Uint8Array.of(0x41), new Uint8Array(0)].map(isNativeFrame)).toEqual([true, true, false, false]);
+    expect(
+      [Uint8Array.of(0xcb, 0xc1), Uint8Array.of(0xcb), Uint8Array.of(0x41), new Uint8Array(0)].map(isNativeFrame)
+    ).toEqual([true, true, false, false]);
   });
 });

@@ -26,8 +26,8 @@ describe('pcapng blocks (draft-ietf-opsawg-pcapng §4)', () => {
   it('writes a little-endian Section Header Block, version 1.0, section length -1', () => {
     const shb = encodeSectionHeader();
     expect(Array.from(shb)).toEqual([
-      0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0,
-      0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 28, 0, 0, 0
+      0x0a, 0x0d, 0x0d, 0x0a, 28, 0, 0, 0, 0x4d, 0x3c, 0x2b, 0x1a, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0xff, 28, 0, 0, 0
     ]);
   });
 
@@ -109,8 +109,12 @@ describe('Ethernet II + IPv4 + TCP frames', () => {
     expect(() => encodeTcpFrame({ ...seg, payload: new Uint8Array(TCP_MAX_SEGMENT + 1) })).toThrow(
       expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' })
     );
-    expect(() => encodeTcpFrame({ ...seg, src: '::1' })).toThrow(expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' }));
-    expect(() => encodeTcpFrame({ ...seg, srcPort: 70000 })).toThrow(expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' }));
+    expect(() => encodeTcpFrame({ ...seg, src: '::1' })).toThrow(
+      expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' })
+    );
+    expect(() => encodeTcpFrame({ ...seg, srcPort: 70000 })).toThrow(
+      expect.objectContaining({ code: 'ERR_PCAP_ARGUMENT' })
+    );
     expect(parseEndpoint('[::ffff:127.0.0.1]:5000')).toEqual({ ip: '127.0.0.1', port: 5000 });
   });
 });
@@ -200,7 +204,10 @@ describe('our reader reads back what we wrote', () => {
     const chunk = fc.record({
       conn: fc.integer({ min: 0, max: 3 }),
       direction: fc.constantFrom<PcapDirection>('c2s', 's2c'),
-      data: fc.oneof(fc.uint8Array({ maxLength: 64 }), fc.integer({ min: 0, max: 140_000 }).map((n) => bytes(n, n + 1)))
+      data: fc.oneof(
+        fc.uint8Array({ maxLength: 64 }),
+        fc.integer({ min: 0, max: 140_000 }).map((n) => bytes(n, n + 1))
+      )
     });
     fc.assert(
       fc.property(fc.array(chunk, { maxLength: 12 }), (chunks) => {
@@ -270,10 +277,23 @@ describe('reading other writers', () => {
     const shb = beBlock(0x0a0d0d0a, [...u32be(0x1a2b3c4d), 0, 1, 0, 0, ...Array(8).fill(0xff)]);
     const idb = beBlock(1, [0, 1, 0, 0, ...u32be(65535)]);
     const data = [...sampleFrame, ...Array((4 - (sampleFrame.length % 4)) % 4).fill(0)];
-    const epb = beBlock(6, [...u32be(0), ...u32be(0), ...u32be(3_000_000), ...u32be(sampleFrame.length), ...u32be(sampleFrame.length), ...data]);
+    const epb = beBlock(6, [
+      ...u32be(0),
+      ...u32be(0),
+      ...u32be(3_000_000),
+      ...u32be(sampleFrame.length),
+      ...u32be(sampleFrame.length),
+      ...data
+    ]);
     const { packets } = readCapture(concat([shb, idb, epb]));
     expect(packets).toHaveLength(1);
-    expect(packets[0]).toMatchObject({ src: '192.168.1.2', dst: '192.168.1.9', srcPort: 51000, dstPort: 443, timestamp: 3_000_000_000n });
+    expect(packets[0]).toMatchObject({
+      src: '192.168.1.2',
+      dst: '192.168.1.9',
+      srcPort: 51000,
+      dstPort: 443,
+      timestamp: 3_000_000_000n
+    });
     expect(Buffer.from(packets[0].payload)).toEqual(Buffer.from(bytes(21, 5)));
   });
 
@@ -297,13 +317,24 @@ describe('reading other writers', () => {
   it('reads raw-IPv4 and Linux SLL link types, trims Ethernet padding and skips non-TCP', () => {
     const ipOnly = sampleFrame.subarray(14);
     const sll = concat([Uint8Array.of(0, 0, 0, 1, 0, 6, 1, 2, 3, 4, 5, 6, 0, 0, 0x08, 0x00), ipOnly]);
-    const tiny = encodeTcpFrame({ src: '1.2.3.4', dst: '5.6.7.8', srcPort: 1, dstPort: 2, seq: 0, ack: 0, flags: TCP_ACK });
+    const tiny = encodeTcpFrame({
+      src: '1.2.3.4',
+      dst: '5.6.7.8',
+      srcPort: 1,
+      dstPort: 2,
+      seq: 0,
+      ack: 0,
+      flags: TCP_ACK
+    });
     const padded = concat([tiny, new Uint8Array(6)]); // 54 → 60 bytes on the wire
     const udp = Uint8Array.from(sampleFrame);
     udp[14 + 9] = 17;
     const file = (link: number, frames: Uint8Array[]) => {
       const pcap = [0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, ...u32le(0), ...u32le(0), ...u32le(65535), ...u32le(link)];
-      return Uint8Array.from([...pcap, ...frames.flatMap((f) => [...u32le(0), ...u32le(0), ...u32le(f.length), ...u32le(f.length), ...f])]);
+      return Uint8Array.from([
+        ...pcap,
+        ...frames.flatMap((f) => [...u32le(0), ...u32le(0), ...u32le(f.length), ...u32le(f.length), ...f])
+      ]);
     };
     expect(readCapture(file(101, [ipOnly])).packets[0].payload.length).toBe(21);
     expect(readCapture(file(113, [sll])).packets[0].srcPort).toBe(51000);
@@ -361,7 +392,12 @@ describe('malformed captures', () => {
   it('names a trailing length that differs from the leading one', () => {
     const bad = Uint8Array.from(file);
     bad[shbLen - 4] += 4;
-    expect(readError(bad)).toMatchObject({ code: 'ERR_PCAP_FORMAT', offset: shbLen - 4, expected: shbLen, actual: shbLen + 4 });
+    expect(readError(bad)).toMatchObject({
+      code: 'ERR_PCAP_FORMAT',
+      offset: shbLen - 4,
+      expected: shbLen,
+      actual: shbLen + 4
+    });
   });
 
   it('names an unsupported pcapng major version', () => {
@@ -389,7 +425,7 @@ describe('malformed captures', () => {
 
   it('a cut at a block boundary reads the blocks before it; any other cut says truncated', () => {
     const blockEnds = new Set<number>();
-    for (let at = 0; at < file.length; ) {
+    for (let at = 0; at < file.length;) {
       at += new DataView(file.buffer).getUint32(at + 4, true);
       blockEnds.add(at);
     }
@@ -408,7 +444,7 @@ describe('malformed captures', () => {
     const { file: big } = fixedScenario();
     const whole = readCapture(big).packets;
     const ends: number[] = [];
-    for (let at = 0; at < big.length; ) {
+    for (let at = 0; at < big.length;) {
       at += new DataView(big.buffer).getUint32(at + 4, true);
       ends.push(at);
     }
@@ -427,8 +463,23 @@ describe('malformed captures', () => {
 
   it('random mutations and random bytes give a result or a stable PcapError, nothing else (property)', () => {
     const pcap = Uint8Array.from([
-      0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, ...u32le(0), ...u32le(0), ...u32le(65535), ...u32le(1),
-      ...u32le(0), ...u32le(0), ...u32le(sampleFrame.length), ...u32le(sampleFrame.length), ...sampleFrame
+      0xd4,
+      0xc3,
+      0xb2,
+      0xa1,
+      2,
+      0,
+      4,
+      0,
+      ...u32le(0),
+      ...u32le(0),
+      ...u32le(65535),
+      ...u32le(1),
+      ...u32le(0),
+      ...u32le(0),
+      ...u32le(sampleFrame.length),
+      ...u32le(sampleFrame.length),
+      ...sampleFrame
     ]);
     const check = (input: Uint8Array) => {
       try {
@@ -442,7 +493,10 @@ describe('malformed captures', () => {
     };
     const mutation = (base: Uint8Array) =>
       fc
-        .array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 })
+        .array(fc.tuple(fc.nat({ max: base.length - 1 }), fc.integer({ min: 0, max: 255 })), {
+          minLength: 1,
+          maxLength: 8
+        })
         .chain((edits) => fc.nat({ max: base.length }).map((cut) => ({ edits, cut })));
     for (const base of [file, pcap]) {
       fc.assert(
@@ -455,7 +509,10 @@ describe('malformed captures', () => {
         { numRuns: 2000 }
       );
     }
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => check(b)), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), (b) => check(b)),
+      { numRuns: 500 }
+    );
     // Random bytes behind a valid pcapng magic and byte-order magic.
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 300 }), (tail) => check(concat([file.subarray(0, 12), tail]))),

@@ -25,39 +25,59 @@ describe('round trips', () => {
   it('header: decode(encode(h)) = h (property)', () => {
     fc.assert(
       fc.property(typeSuite, fc.nat({ max: 0xffffffff }), fc.nat({ max: 65536 }), ([type, suite], seq, length) => {
-        expect(decodeHeader(encodeHeader({ type, suite, seq, length }))).toEqual({ version: 1, type, suite, seq, length });
+        expect(decodeHeader(encodeHeader({ type, suite, seq, length }))).toEqual({
+          version: 1,
+          type,
+          suite,
+          seq,
+          length
+        });
       })
     );
   });
 
   it('frames: decoding a stream of encoded frames in random chunks gives them back (property)', () => {
-    const frame = fc.record({ ts: typeSuite, seq: fc.nat({ max: 0xffffffff }), payload: fc.uint8Array({ maxLength: 300 }) });
+    const frame = fc.record({
+      ts: typeSuite,
+      seq: fc.nat({ max: 0xffffffff }),
+      payload: fc.uint8Array({ maxLength: 300 })
+    });
     fc.assert(
-      fc.property(fc.array(frame, { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { maxLength: 10 }), (frames, cuts) => {
-        const bytes = Buffer.concat(frames.map((f) => encodeFrame({ type: f.ts[0], suite: f.ts[1], seq: f.seq, payload: f.payload })));
-        const d = new FrameDecoder();
-        const out: NativeFrame[] = [];
-        let at = 0;
-        for (const c of [...cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
-          d.push(bytes.subarray(at, Math.max(at, c)), (f) => out.push(f as NativeFrame));
-          at = Math.max(at, c);
+      fc.property(
+        fc.array(frame, { minLength: 1, maxLength: 8 }),
+        fc.array(fc.nat(), { maxLength: 10 }),
+        (frames, cuts) => {
+          const bytes = Buffer.concat(
+            frames.map((f) => encodeFrame({ type: f.ts[0], suite: f.ts[1], seq: f.seq, payload: f.payload }))
+          );
+          const d = new FrameDecoder();
+          const out: NativeFrame[] = [];
+          let at = 0;
+          for (const c of [...cuts.map((c) => c % (bytes.length + 1)).sort((a, b) => a - b), bytes.length]) {
+            d.push(bytes.subarray(at, Math.max(at, c)), (f) => out.push(f as NativeFrame));
+            at = Math.max(at, c);
+          }
+          expect(out.map((f) => [f.type, f.suite, f.seq, Buffer.from(f.payload).toString('hex')])).toEqual(
+            frames.map((f) => [f.ts[0], f.ts[1], f.seq, Buffer.from(f.payload).toString('hex')])
+          );
         }
-        expect(out.map((f) => [f.type, f.suite, f.seq, Buffer.from(f.payload).toString('hex')])).toEqual(
-          frames.map((f) => [f.ts[0], f.ts[1], f.seq, Buffer.from(f.payload).toString('hex')])
-        );
-      })
+      )
     );
   });
 
   it('lines: parseLine(encodeLine(IV ‖ C)) = IV ‖ C (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 20 }), fc.uint8Array({ minLength: 320, maxLength: 320 }), (blocks, data) => {
-        const wire = data.subarray(0, 16 * blocks);
-        const line = encodeLine(wire);
-        expect(line.at(-1)).toBe(10);
-        const { bytes } = parseLine(Buffer.from(line.subarray(0, -1)).toString('latin1'));
-        expect(Buffer.from(bytes).equals(Buffer.from(wire))).toBe(true);
-      })
+      fc.property(
+        fc.integer({ min: 2, max: 20 }),
+        fc.uint8Array({ minLength: 320, maxLength: 320 }),
+        (blocks, data) => {
+          const wire = data.subarray(0, 16 * blocks);
+          const line = encodeLine(wire);
+          expect(line.at(-1)).toBe(10);
+          const { bytes } = parseLine(Buffer.from(line.subarray(0, -1)).toString('latin1'));
+          expect(Buffer.from(bytes).equals(Buffer.from(wire))).toBe(true);
+        }
+      )
     );
   });
 
@@ -76,7 +96,11 @@ describe('round trips', () => {
           expect(f.seq).toBe(seq);
           expect(Buffer.from(openFrame(keys, f)).equals(Buffer.from(plaintext))).toBe(true);
           const line = sealLine(keys.psk, plaintext);
-          expect(Buffer.from(openLine(keys.psk, Buffer.from(line.subarray(0, -1)).toString('latin1'))).equals(Buffer.from(plaintext))).toBe(true);
+          expect(
+            Buffer.from(openLine(keys.psk, Buffer.from(line.subarray(0, -1)).toString('latin1'))).equals(
+              Buffer.from(plaintext)
+            )
+          ).toBe(true);
         }
       ),
       { numRuns: 300 }

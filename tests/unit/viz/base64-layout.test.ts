@@ -43,7 +43,8 @@ describe('charsOfByte / bytesOfChar (RFC 4648 §4 bit groups)', () => {
 });
 
 describe('groupWindow', () => {
-  it('draws every group when they fit', () => expect(groupWindow(0, 5, 10)).toEqual({ groups: [0, 1, 2, 3, 4], gapAfter: null }));
+  it('draws every group when they fit', () =>
+    expect(groupWindow(0, 5, 10)).toEqual({ groups: [0, 1, 2, 3, 4], gapAfter: null }));
   it('adds the last group (with its = padding) after a gap', () =>
     expect(groupWindow(10, 100, 10)).toEqual({ groups: [6, 7, 8, 9, 10, 11, 12, 13, 14, 99], gapAfter: 14 }));
   it('needs no gap at the end', () =>

@@ -17,7 +17,14 @@ describe('steps', () => {
   });
   it('walks decryption backwards, ending in the padding check and the text', () => {
     expect(Array.from({ length: 8 }, (_, k) => stepAt('decrypt', 2, k).stage)).toEqual([
-      'base64', 'wire', 'iv', 'chain', 'chain', 'blocks', 'pad', 'text'
+      'base64',
+      'wire',
+      'iv',
+      'chain',
+      'chain',
+      'blocks',
+      'pad',
+      'text'
     ]);
     expect(stepOf('decrypt', 2, 'pad')).toBe(6);
     expect(stepOf('encrypt', 65537, 'chain', 30000)).toBe(30004);
@@ -37,8 +44,12 @@ describe('links', () => {
     expect(l.block).toBe(null);
   });
   it('round-trips a form through a link', () => {
-    const l = readLink(new URLSearchParams(`mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&text=hi%20%E2%98%95&padding=none&step=4`));
-    expect(writeLink(l.form, 4, null)).toBe(`?mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&text=hi+%E2%98%95&padding=none&step=4`);
+    const l = readLink(
+      new URLSearchParams(`mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&text=hi%20%E2%98%95&padding=none&step=4`)
+    );
+    expect(writeLink(l.form, 4, null)).toBe(
+      `?mode=encrypt&key=${NIST_KEY}&iv=${NIST_IV}&text=hi+%E2%98%95&padding=none&step=4`
+    );
   });
   it('puts every error on its field, and still computes nothing from bad input', () => {
     const l = readLink(new URLSearchParams('mode=encrypt&key=2b7e&iv=zz&text=x&padding=none'));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lineage } from '../../../src/lib/viz/lineage';
 
-const sorted = (m: Map<string, string>) => Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
+const sorted = (m: Map<string, string>) =>
+  Object.fromEntries([...m].sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true })));
 const block = (space: string, from: number, except: number) => {
   const o: Record<string, string> = {};
   for (let i = from; i < from + 16; i++) if (i !== except) o[`${space}:${i}`] = 'block';
@@ -33,8 +34,16 @@ describe('lineage, encrypt (2 blocks, 48 wire bytes)', () => {
     });
   });
   it('a base64 char is carried by the wire bytes whose bits it holds', () => {
-    expect(sorted(lineage({ space: 'b', index: 29 }, 32, 'encrypt'))).toEqual({ 'b:29': 'self', 'c:5': 'source', 'c:6': 'source' });
-    expect(sorted(lineage({ space: 'b', index: 1 }, 32, 'encrypt'))).toEqual({ 'b:1': 'self', 'iv:0': 'source', 'iv:1': 'source' });
+    expect(sorted(lineage({ space: 'b', index: 29 }, 32, 'encrypt'))).toEqual({
+      'b:29': 'self',
+      'c:5': 'source',
+      'c:6': 'source'
+    });
+    expect(sorted(lineage({ space: 'b', index: 1 }, 32, 'encrypt'))).toEqual({
+      'b:1': 'self',
+      'iv:0': 'source',
+      'iv:1': 'source'
+    });
   });
   it('an IV byte feeds X₁ and C₁ at its position', () => {
     expect(sorted(lineage({ space: 'iv', index: 3 }, 32, 'encrypt'))).toEqual({

@@ -28,7 +28,13 @@ export class FilterIndex {
    * `matchText` is asked only when a text filter is set; it may be slow (it decrypts), so a text
    * filter stops after `budgetMs` and carries on at the next call: the page never freezes.
    */
-  update(frames: CapturedFrame[], f: Filters, matchText: (frame: CapturedFrame, needle: string) => boolean, epoch: unknown, budgetMs = Infinity): number[] {
+  update(
+    frames: CapturedFrame[],
+    f: Filters,
+    matchText: (frame: CapturedFrame, needle: string) => boolean,
+    epoch: unknown,
+    budgetMs = Infinity
+  ): number[] {
     const key = JSON.stringify([f.conn, f.dir, f.text.trim().toLowerCase(), String(epoch)]);
     if (key !== this.key || frames !== this.source || frames.length < this.scanned) {
       this.key = key;
@@ -43,7 +49,13 @@ export class FilterIndex {
     for (; i < frames.length; i++) {
       if ((i & 127) === 0 && performance.now() > until) break;
       const fr = frames[i];
-      if (all || ((f.conn === null || fr.conn === f.conn) && (f.dir === null || fr.dir === f.dir) && (needle === '' || matchText(fr, needle)))) this.list.push(i);
+      if (
+        all ||
+        ((f.conn === null || fr.conn === f.conn) &&
+          (f.dir === null || fr.dir === f.dir) &&
+          (needle === '' || matchText(fr, needle)))
+      )
+        this.list.push(i);
     }
     this.scanned = i;
     return this.list;

@@ -142,7 +142,13 @@ export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
 
   const cell = (offset: number): HexCell => {
     const fi = fieldOfByte[offset];
-    return { offset, value: shown[offset], hex: byteToHex(shown[offset]), field: fi, role: roleOfField(fields[fi]?.name) };
+    return {
+      offset,
+      value: shown[offset],
+      hex: byteToHex(shown[offset]),
+      field: fi,
+      role: roleOfField(fields[fi]?.name)
+    };
   };
 
   const rows: HexRow[] = [];
@@ -154,7 +160,13 @@ export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
   // header fields of a native frame share one row; every other field gets rows of at most 16 bytes
   const headerEnd = fields.filter((x) => roleOfField(x.name) === 'header').reduce((m, x) => Math.max(m, x.end), 0);
   if (!isLine && headerEnd > 0) {
-    rows.push({ label: 'header', offset: 0, role: 'header', cells: range(0, Math.min(headerEnd, shown.length)).map(cell), plain: null });
+    rows.push({
+      label: 'header',
+      offset: 0,
+      role: 'header',
+      cells: range(0, Math.min(headerEnd, shown.length)).map(cell),
+      plain: null
+    });
     covered = headerEnd;
   }
   for (let i = 0; i < fields.length; i++) {
@@ -168,18 +180,39 @@ export function frameView(f: CapturedFrame, opened: Opened | null): FrameView {
       let plain: PlainCell[] | null = null;
       if (fld.name === 'ciphertext-block' && trace) {
         const base = (fld.block! - 1) * 16;
-        plain = range(base, base + 16).map((k) => ({ value: trace.padded[k], pad: pad > 0 && k >= trace.padded.length - pad, bad: k === badAt }));
+        plain = range(base, base + 16).map((k) => ({
+          value: trace.padded[k],
+          pad: pad > 0 && k >= trace.padded.length - pad,
+          bad: k === badAt
+        }));
       } else if (fld.name === 'ciphertext' && gcmPlain) {
         const base = o - r.start;
-        plain = range(base, Math.min(base + 16, gcmPlain.length)).map((k) => ({ value: gcmPlain[k], pad: false, bad: false }));
+        plain = range(base, Math.min(base + 16, gcmPlain.length)).map((k) => ({
+          value: gcmPlain[k],
+          pad: false,
+          bad: false
+        }));
       }
       const many = end - r.start > 16;
-      rows.push({ label: fieldTitle(fld) + (many ? ` ${part + 1}` : ''), offset: o, role, cells: range(o, rowEnd).map(cell), plain });
+      rows.push({
+        label: fieldTitle(fld) + (many ? ` ${part + 1}` : ''),
+        offset: o,
+        role,
+        cells: range(o, rowEnd).map(cell),
+        plain
+      });
     }
     covered = Math.max(covered, end);
   }
   if (covered < shown.length) {
-    for (let o = covered; o < shown.length; o += 16) rows.push({ label: 'bytes', offset: o, role: 'unknown', cells: range(o, Math.min(o + 16, shown.length)).map(cell), plain: null });
+    for (let o = covered; o < shown.length; o += 16)
+      rows.push({
+        label: 'bytes',
+        offset: o,
+        role: 'unknown',
+        cells: range(o, Math.min(o + 16, shown.length)).map(cell),
+        plain: null
+      });
   }
   return { wire, dissection, shown, lineText, form, rows, fieldOfByte };
 }
@@ -191,7 +224,10 @@ function range(a: number, b: number): number[] {
 }
 
 /** One line for the packet list: the plaintext when the key opens it, else why not, else the bytes. */
-export function preview(f: CapturedFrame, opened: Opened | null): { text: string; kind: 'plain' | 'clear' | 'fail' | 'raw' } {
+export function preview(
+  f: CapturedFrame,
+  opened: Opened | null
+): { text: string; kind: 'plain' | 'clear' | 'fail' | 'raw' } {
   if (f.error) return { text: `${f.error.code}: ${f.error.message}`, kind: 'fail' };
   if (opened) {
     if (opened.ok) {

@@ -14,7 +14,15 @@
 import { base64ToBytes } from '$lib/crypto/bytes';
 import { IvReuseTracker, type IvFinding } from '$lib/crypto/iv-reuse';
 import type { CapturedFrame } from '$lib/protocol/capture';
-import { HEADER_LENGTH, isNativeFrame, payloadLayout, payloadParts, readUint32, SUITES, type Suite } from '$lib/protocol/frame';
+import {
+  HEADER_LENGTH,
+  isNativeFrame,
+  payloadLayout,
+  payloadParts,
+  readUint32,
+  SUITES,
+  type Suite
+} from '$lib/protocol/frame';
 import { readLineMessage } from '$lib/protocol/line-message';
 
 export const RELAY_WINDOW_MS = 2000;

@@ -91,7 +91,14 @@ export function blockLength(bodyLength: number, options: readonly RawOption[]): 
  * The one block writer: type, both total lengths and the options, at `at` of a zero-filled
  * buffer. The body (`bodyLength` bytes from at + 8) is the caller's to fill. Returns the length.
  */
-export function writeBlock(view: DataView, bytes: Uint8Array, at: number, type: number, bodyLength: number, options: readonly RawOption[]): number {
+export function writeBlock(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  type: number,
+  bodyLength: number,
+  options: readonly RawOption[]
+): number {
   const total = blockLength(bodyLength, options);
   view.setUint32(at, type, true);
   view.setUint32(at + 4, total, true);
@@ -100,7 +107,12 @@ export function writeBlock(view: DataView, bytes: Uint8Array, at: number, type: 
   return total;
 }
 
-function block(type: number, bodyLength: number, options: readonly RawOption[], fill: (view: DataView, bytes: Uint8Array) => void): Uint8Array {
+function block(
+  type: number,
+  bodyLength: number,
+  options: readonly RawOption[],
+  fill: (view: DataView, bytes: Uint8Array) => void
+): Uint8Array {
   const bytes = new Uint8Array(blockLength(bodyLength, options));
   const view = new DataView(bytes.buffer);
   writeBlock(view, bytes, 0, type, bodyLength, options);
@@ -148,7 +160,13 @@ export function enhancedPacketLength(capturedLength: number, options: readonly R
  * Enhanced Packet Block (§4.3) at `at` of a zero-filled buffer: interface, 64-bit timestamp,
  * captured and original length, options. The packet data (from at + EPB_DATA) is the caller's.
  */
-export function writeEnhancedPacket(view: DataView, bytes: Uint8Array, at: number, fields: EnhancedPacketFields, options: readonly RawOption[]): number {
+export function writeEnhancedPacket(
+  view: DataView,
+  bytes: Uint8Array,
+  at: number,
+  fields: EnhancedPacketFields,
+  options: readonly RawOption[]
+): number {
   const length = writeBlock(view, bytes, at, BLOCK_EPB, EPB_DATA - 8 + fields.capturedLength, options);
   view.setUint32(at + 8, fields.interfaceId ?? 0, true);
   view.setUint32(at + 12, Number(fields.timestampNs >> 32n), true);
@@ -159,7 +177,11 @@ export function writeEnhancedPacket(view: DataView, bytes: Uint8Array, at: numbe
 }
 
 /** One Enhanced Packet Block on interface 0 (or `interfaceId`), timestamp in ns units. */
-export function encodeEnhancedPacket(packetData: Uint8Array, timestamp: PcapTimestamp, opts: { comment?: string; interfaceId?: number } = {}): Uint8Array {
+export function encodeEnhancedPacket(
+  packetData: Uint8Array,
+  timestamp: PcapTimestamp,
+  opts: { comment?: string; interfaceId?: number } = {}
+): Uint8Array {
   const timestampNs = timestampToNs(timestamp);
   const options = opts.comment ? [textOption(OPT_COMMENT, opts.comment)] : [];
   const bytes = new Uint8Array(enhancedPacketLength(packetData.length, options));

@@ -71,7 +71,10 @@ export function formatIpv4(bytes: Uint8Array, at: number): string {
 
 export function checkPort(port: number): void {
   if (!Number.isInteger(port) || port < 0 || port > 0xffff) {
-    throw new PcapArgumentError(`port: expected an integer 0..65535, got ${port}`, { expected: '0..65535', actual: port });
+    throw new PcapArgumentError(`port: expected an integer 0..65535, got ${port}`, {
+      expected: '0..65535',
+      actual: port
+    });
   }
 }
 

@@ -38,6 +38,14 @@ export {
 } from './blocks';
 export { encodeTcpFrame, type TcpSegment } from './synth';
 export { TcpCaptureEncoder, type PcapConnId } from './writer';
-export { LINKTYPE_ETHERNET, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_NULL, LINKTYPE_RAW, type PcapPacket } from './link';
+export {
+  LINKTYPE_ETHERNET,
+  LINKTYPE_IPV4,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  LINKTYPE_NULL,
+  LINKTYPE_RAW,
+  type PcapPacket
+} from './link';
 export { readCapture, type PcapFile, type PcapReadOptions } from './reader';
 export { groupTcpConversations, type TcpConversationRecord, type TcpStreamChunk } from './reassembly';

@@ -2,7 +2,17 @@
 // (https://www.tcpdump.org/linktypes.html). Anything that is not IPv4 TCP (IPv6, UDP, a fragment,
 // a link type we do not read) gives undefined, and the reader counts it as skipped.
 
-import { ETH_HEADER, ETHERTYPE_IPV4, ETHERTYPE_QINQ, ETHERTYPE_VLAN, IPPROTO_TCP, IPV4_HEADER, TCP_HEADER, formatIpv4, type TcpFields } from './headers';
+import {
+  ETH_HEADER,
+  ETHERTYPE_IPV4,
+  ETHERTYPE_QINQ,
+  ETHERTYPE_VLAN,
+  IPPROTO_TCP,
+  IPV4_HEADER,
+  TCP_HEADER,
+  formatIpv4,
+  type TcpFields
+} from './headers';
 
 /** tcpdump.org link-layer header types. */
 export const LINKTYPE_NULL = 0;

@@ -3,7 +3,18 @@
 // in either byte order, and classic pcap (draft-ietf-opsawg-pcap §4 file header, §5 records).
 // Every malformed input throws a PcapError naming the field and its byte offset, nothing else.
 
-import { BLOCK_EPB, BLOCK_IDB, BLOCK_SHB, BLOCK_SPB, BYTE_ORDER_MAGIC, IF_TSOFFSET, IF_TSRESOL, OPT_COMMENT, OPT_ENDOFOPT, pad4 } from './blocks';
+import {
+  BLOCK_EPB,
+  BLOCK_IDB,
+  BLOCK_SHB,
+  BLOCK_SPB,
+  BYTE_ORDER_MAGIC,
+  IF_TSOFFSET,
+  IF_TSRESOL,
+  OPT_COMMENT,
+  OPT_ENDOFOPT,
+  pad4
+} from './blocks';
 import { bytesToHex } from '../../crypto/bytes';
 import { PcapFormatError, PcapTruncatedError, PcapUnsupportedError } from './errors';
 import { decodeLinkLayer, type PcapPacket } from './link';
@@ -66,7 +77,12 @@ export function readCapture(input: Uint8Array, opts: PcapReadOptions = {}): Pcap
     // Cut back to the last whole block and read again: that prefix is a complete file.
     const whole = progress.goodEnd > 0 ? readAny(input.subarray(0, progress.goodEnd), { goodEnd: 0 }) : undefined;
     const format = input[0] === 0x0a ? 'pcapng' : 'pcap';
-    return { format: whole?.format ?? format, packets: whole?.packets ?? [], skipped: whole?.skipped ?? 0, truncatedAt: progress.goodEnd };
+    return {
+      format: whole?.format ?? format,
+      packets: whole?.packets ?? [],
+      skipped: whole?.skipped ?? 0,
+      truncatedAt: progress.goodEnd
+    };
   }
 }
 
@@ -134,15 +150,22 @@ function readPcap(input: Uint8Array, le: boolean, nanos: boolean, progress: Prog
     const frac = r.u32(at + 4);
     const capLen = r.u32(at + 8);
     if (capLen > maxLen) {
-      throw new PcapFormatError(`pcap record at offset ${at}: captured length ${capLen} exceeds the snapshot length ${maxLen}`, {
-        offset: at + 8,
-        expected: `≤ ${maxLen}`,
-        actual: capLen
-      });
+      throw new PcapFormatError(
+        `pcap record at offset ${at}: captured length ${capLen} exceeds the snapshot length ${maxLen}`,
+        {
+          offset: at + 8,
+          expected: `≤ ${maxLen}`,
+          actual: capLen
+        }
+      );
     }
     need('pcap packet data', at + 16, capLen, input.length);
     const timestamp = BigInt(sec) * 1_000_000_000n + BigInt(frac) * (nanos ? 1n : 1000n);
-    const p = decodeLinkLayer(linkType, input.subarray(at + 16, at + 16 + capLen), { index, timestamp, littleEndian: r.le });
+    const p = decodeLinkLayer(linkType, input.subarray(at + 16, at + 16 + capLen), {
+      index,
+      timestamp,
+      littleEndian: r.le
+    });
     if (p) packets.push(p);
     else skipped++;
     at += 16 + capLen;
@@ -183,7 +206,7 @@ function readPcapng(input: Uint8Array, progress: Progress): PcapFile {
   let index = 0;
   let section: Section | undefined;
 
-  for (let at = 0; at < input.length; ) {
+  for (let at = 0; at < input.length;) {
     need('block header', at, 8, input.length);
     // The SHB's type reads the same in both byte orders; its byte-order magic then says which one
     // this section, the SHB itself included, is written in.
@@ -198,7 +221,8 @@ function readPcapng(input: Uint8Array, progress: Progress): PcapFile {
     } else if (type === BLOCK_IDB) {
       current.interfaces.push(readInterfaceDescription(r, block));
     } else if (type === BLOCK_EPB || type === BLOCK_SPB) {
-      const packet = type === BLOCK_EPB ? readEnhancedPacket(current, block, index) : readSimplePacket(current, block, index);
+      const packet =
+        type === BLOCK_EPB ? readEnhancedPacket(current, block, index) : readSimplePacket(current, block, index);
       if (packet) packets.push(packet);
       else skipped++;
       index++;
@@ -232,20 +256,26 @@ function byteOrder(input: Uint8Array, at: number): boolean {
 function blockRef(r: Reader, type: number, at: number, fileLength: number): BlockRef {
   const length = r.u32(at + 4);
   if (length < 12 || length % 4 !== 0) {
-    throw new PcapFormatError(`block at offset ${at}: expected a total length that is a multiple of 4 and at least 12, got ${length}`, {
-      offset: at + 4,
-      expected: 'a multiple of 4, ≥ 12',
-      actual: length
-    });
+    throw new PcapFormatError(
+      `block at offset ${at}: expected a total length that is a multiple of 4 and at least 12, got ${length}`,
+      {
+        offset: at + 4,
+        expected: 'a multiple of 4, ≥ 12',
+        actual: length
+      }
+    );
   }
   need(`block of type 0x${type.toString(16)}`, at, length, fileLength);
   const trailer = r.u32(at + length - 4);
   if (trailer !== length) {
-    throw new PcapFormatError(`block at offset ${at}: the trailing total length (${trailer}) differs from the leading one (${length})`, {
-      offset: at + length - 4,
-      expected: length,
-      actual: trailer
-    });
+    throw new PcapFormatError(
+      `block at offset ${at}: the trailing total length (${trailer}) differs from the leading one (${length})`,
+      {
+        offset: at + length - 4,
+        expected: length,
+        actual: trailer
+      }
+    );
   }
   return { at, length, body: at + 8, end: at + length - 4 };
 }
@@ -254,11 +284,14 @@ function readSectionHeader(r: Reader, { at, length, body, end }: BlockRef): Sect
   if (length < 28) throw tooShort('section header block', at, 28, length);
   const major = r.u16(body + 4);
   if (major !== 1) {
-    throw new PcapUnsupportedError(`section header block at offset ${body + 4}: expected pcapng version 1.x, got ${major}.${r.u16(body + 6)}`, {
-      offset: body + 4,
-      expected: 1,
-      actual: major
-    });
+    throw new PcapUnsupportedError(
+      `section header block at offset ${body + 4}: expected pcapng version 1.x, got ${major}.${r.u16(body + 6)}`,
+      {
+        offset: body + 4,
+        expected: 1,
+        actual: major
+      }
+    );
   }
   readOptions(r, body + 16, end, 'section header block');
   return { reader: r, interfaces: [] };
@@ -292,7 +325,11 @@ function readInterfaceDescription(r: Reader, { at, length, body, end }: BlockRef
 
 const utf8 = new TextDecoder('utf-8');
 
-function readEnhancedPacket({ reader: r, interfaces }: Section, { at, length, body, end }: BlockRef, index: number): PcapPacket | undefined {
+function readEnhancedPacket(
+  { reader: r, interfaces }: Section,
+  { at, length, body, end }: BlockRef,
+  index: number
+): PcapPacket | undefined {
   if (length < 32) throw tooShort('enhanced packet block', at, 32, length);
   const ifId = r.u32(body);
   const iface = interfaces[ifId];
@@ -306,11 +343,14 @@ function readEnhancedPacket({ reader: r, interfaces }: Section, { at, length, bo
   const capLen = r.u32(body + 12);
   const data = body + 20;
   if (data + pad4(capLen) > end) {
-    throw new PcapFormatError(`enhanced packet block at offset ${at}: captured length ${capLen} does not fit in the block (${end - data} bytes)`, {
-      offset: body + 12,
-      expected: `≤ ${end - data}`,
-      actual: capLen
-    });
+    throw new PcapFormatError(
+      `enhanced packet block at offset ${at}: captured length ${capLen} does not fit in the block (${end - data} bytes)`,
+      {
+        offset: body + 12,
+        expected: `≤ ${end - data}`,
+        actual: capLen
+      }
+    );
   }
   const comments: string[] = [];
   for (const option of readOptions(r, data + pad4(capLen), end, 'enhanced packet block')) {
@@ -318,19 +358,34 @@ function readEnhancedPacket({ reader: r, interfaces }: Section, { at, length, bo
   }
   const timestamp = (units * iface.tsMul) / iface.tsDiv + iface.tsOffsetNs;
   const comment = comments.length ? comments.join('\n') : undefined;
-  return decodeLinkLayer(iface.linkType, r.bytes.subarray(data, data + capLen), { index, timestamp, littleEndian: r.le, comment });
+  return decodeLinkLayer(iface.linkType, r.bytes.subarray(data, data + capLen), {
+    index,
+    timestamp,
+    littleEndian: r.le,
+    comment
+  });
 }
 
 /** §4.4: no interface id (always the first interface), no timestamp; captured length = min(original, what fits). */
-function readSimplePacket({ reader: r, interfaces }: Section, { at, length, body, end }: BlockRef, index: number): PcapPacket | undefined {
+function readSimplePacket(
+  { reader: r, interfaces }: Section,
+  { at, length, body, end }: BlockRef,
+  index: number
+): PcapPacket | undefined {
   if (length < 16) throw tooShort('simple packet block', at, 16, length);
   const iface = interfaces[0];
   if (!iface) {
-    throw new PcapFormatError(`simple packet block at offset ${at}: no Interface Description Block precedes it`, { offset: at });
+    throw new PcapFormatError(`simple packet block at offset ${at}: no Interface Description Block precedes it`, {
+      offset: at
+    });
   }
   const origLen = r.u32(body);
   const capLen = Math.min(origLen, end - (body + 4));
-  return decodeLinkLayer(iface.linkType, r.bytes.subarray(body + 4, body + 4 + capLen), { index, timestamp: 0n, littleEndian: r.le });
+  return decodeLinkLayer(iface.linkType, r.bytes.subarray(body + 4, body + 4 + capLen), {
+    index,
+    timestamp: 0n,
+    littleEndian: r.le
+  });
 }
 
 interface OptionRef {
@@ -348,11 +403,14 @@ function readOptions(r: Reader, at: number, end: number, what: string): OptionRe
     const length = r.u16(at + 2);
     if (code === OPT_ENDOFOPT) break;
     if (at + 4 + pad4(length) > end) {
-      throw new PcapFormatError(`${what}: option ${code} at offset ${at} has length ${length}, which runs past the end of the block`, {
-        offset: at + 2,
-        expected: `≤ ${end - at - 4}`,
-        actual: length
-      });
+      throw new PcapFormatError(
+        `${what}: option ${code} at offset ${at} has length ${length}, which runs past the end of the block`,
+        {
+          offset: at + 2,
+          expected: `≤ ${end - at - 4}`,
+          actual: length
+        }
+      );
     }
     out.push({ code, length, at: at + 4 });
     at += 4 + pad4(length);

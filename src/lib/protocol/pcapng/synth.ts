@@ -74,10 +74,13 @@ export interface TcpFrameFields {
 export function encodeTcpFrame(segment: TcpSegment): Uint8Array {
   const payload = segment.payload ?? EMPTY;
   if (payload.length > TCP_MAX_SEGMENT) {
-    throw new PcapArgumentError(`tcp payload: expected at most ${TCP_MAX_SEGMENT} bytes per segment, got ${payload.length}`, {
-      expected: TCP_MAX_SEGMENT,
-      actual: payload.length
-    });
+    throw new PcapArgumentError(
+      `tcp payload: expected at most ${TCP_MAX_SEGMENT} bytes per segment, got ${payload.length}`,
+      {
+        expected: TCP_MAX_SEGMENT,
+        actual: payload.length
+      }
+    );
   }
   checkPort(segment.srcPort);
   checkPort(segment.dstPort);

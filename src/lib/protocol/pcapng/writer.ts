@@ -118,7 +118,13 @@ export class TcpCaptureEncoder {
     const h = fnv1a(`${id}|${clientIp}:${client.port}|${serverIp}:${server.port}`);
     const c: Conversation = {
       id,
-      client: { ip: clientIp, ipBytes: parseIpv4(clientIp), port: client.port, seq: (opts.clientIsn ?? h) >>> 0, ipId: h & 0xffff },
+      client: {
+        ip: clientIp,
+        ipBytes: parseIpv4(clientIp),
+        port: client.port,
+        seq: (opts.clientIsn ?? h) >>> 0,
+        ipId: h & 0xffff
+      },
       server: {
         ip: serverIp,
         ipBytes: parseIpv4(serverIp),
@@ -136,7 +142,13 @@ export class TcpCaptureEncoder {
     ]);
   }
 
-  data(connId: PcapConnId, direction: PcapDirection, bytes: Uint8Array, timestamp: PcapTimestamp, opts: { note?: string } = {}): Uint8Array[] {
+  data(
+    connId: PcapConnId,
+    direction: PcapDirection,
+    bytes: Uint8Array,
+    timestamp: PcapTimestamp,
+    opts: { note?: string } = {}
+  ): Uint8Array[] {
     const c = this.#live(connId, 'data');
     const [from, to] = direction === 'c2s' ? [c.client, c.server] : [c.server, c.client];
     const specs: PacketSpec[] = [];
@@ -164,7 +176,9 @@ export class TcpCaptureEncoder {
     const c = this.#live(connId, 'reset');
     const [a, b] = (opts.by ?? 'c2s') === 'c2s' ? [c.client, c.server] : [c.server, c.client];
     c.state = 'closed';
-    return this.#packets(timestamp, this.#comment(c, opts.note), [{ from: a, to: b, flags: TCP_RST | TCP_ACK, seqSpace: 0 }]);
+    return this.#packets(timestamp, this.#comment(c, opts.note), [
+      { from: a, to: b, flags: TCP_RST | TCP_ACK, seqSpace: 0 }
+    ]);
   }
 
   #live(connId: PcapConnId, what: string): Conversation {

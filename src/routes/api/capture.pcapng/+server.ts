@@ -8,7 +8,8 @@ export const GET: RequestHandler = ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
   const path = demo.store.pcapngPath;
-  if (!path) return apiError(404, 'ERR_NO_PCAPNG', 'this capture is not being written to pcapng; use /api/capture.json');
+  if (!path)
+    return apiError(404, 'ERR_NO_PCAPNG', 'this capture is not being written to pcapng; use /api/capture.json');
   let size: number;
   try {
     // The writer appends whole blocks with writeSync on this same thread, so the size seen here is
@@ -17,7 +18,10 @@ export const GET: RequestHandler = ({ request }) => {
   } catch (err) {
     return apiError(500, 'ERR_CAPTURE_FILE', `capture file: cannot read ${path}: ${(err as Error).message}`);
   }
-  const body = size === 0 ? new Uint8Array(0) : (Readable.toWeb(createReadStream(path, { start: 0, end: size - 1 })) as ReadableStream<Uint8Array>);
+  const body =
+    size === 0
+      ? new Uint8Array(0)
+      : (Readable.toWeb(createReadStream(path, { start: 0, end: size - 1 })) as ReadableStream<Uint8Array>);
   const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
   return new Response(body, {
     headers: {

@@ -9,7 +9,13 @@ export const GET: RequestHandler = ({ request }) => {
   if (demo instanceof Response) return demo;
   // The key is a demo secret, shown to the class on purpose; the page prefills its key box with it.
   return json(
-    { running: true, key: demo.key, keySize: demo.keySize, chatPort: demo.chatPort, webUrl: demo.webUrl } satisfies DemoInfo,
+    {
+      running: true,
+      key: demo.key,
+      keySize: demo.keySize,
+      chatPort: demo.chatPort,
+      webUrl: demo.webUrl
+    } satisfies DemoInfo,
     { headers: { 'cache-control': 'no-store' } }
   );
 };

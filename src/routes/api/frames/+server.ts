@@ -28,5 +28,7 @@ export const GET: RequestHandler = async ({ url, request }) => {
   const connections = demo.store.connections();
   const last = lastSeq(demo.store, frames);
   const upto = frames.length ? frames[frames.length - 1].seq : after;
-  return json({ frames, connections, last, more: upto < last } satisfies FramesPage, { headers: { 'cache-control': 'no-store' } });
+  return json({ frames, connections, last, more: upto < last } satisfies FramesPage, {
+    headers: { 'cache-control': 'no-store' }
+  });
 };

@@ -13,7 +13,9 @@ import type { RequestHandler } from './$types';
 export const GET: RequestHandler = ({ request }) => {
   const demo = demoOrResponse(request);
   if (demo instanceof Response) return demo;
-  return json({ running: true, paddingOracle: demo.paddingOracle === true } satisfies OracleStatus, { headers: { 'cache-control': 'no-store' } });
+  return json({ running: true, paddingOracle: demo.paddingOracle === true } satisfies OracleStatus, {
+    headers: { 'cache-control': 'no-store' }
+  });
 };
 
 export const POST: RequestHandler = async ({ request }) => {
@@ -23,9 +25,16 @@ export const POST: RequestHandler = async ({ request }) => {
   if (b instanceof Response) return b;
   try {
     const r = await demoOracle(demo, b.suite, guessPayload(b.suite, b.iv, b.ciphertext, b.tag));
-    return json({ valid: r.valid, answer: r.answer, paddingOracle: demo.paddingOracle === true } satisfies OracleResponse, { headers: { 'cache-control': 'no-store' } });
+    return json(
+      { valid: r.valid, answer: r.answer, paddingOracle: demo.paddingOracle === true } satisfies OracleResponse,
+      { headers: { 'cache-control': 'no-store' } }
+    );
   } catch (err) {
     if (err instanceof OracleError) return apiError(err.status, err.code, err.message);
-    return apiError(502, 'ERR_ORACLE_FAILED', `oracle: cannot reach the chat server through the tap: ${(err as Error).message}; is the demo still running?`);
+    return apiError(
+      502,
+      'ERR_ORACLE_FAILED',
+      `oracle: cannot reach the chat server through the tap: ${(err as Error).message}; is the demo still running?`
+    );
   }
 };

@@ -16,7 +16,9 @@ export const POST: RequestHandler = async ({ request }) => {
   const b = await readBody(request, REPLAY_BODY);
   if (b instanceof Response) return b;
   try {
-    return json((await replayLine(demo, b.wire)) satisfies ReplayResponse, { headers: { 'cache-control': 'no-store' } });
+    return json((await replayLine(demo, b.wire)) satisfies ReplayResponse, {
+      headers: { 'cache-control': 'no-store' }
+    });
   } catch (err) {
     return apiError(502, 'ERR_REPLAY_FAILED', `replay: cannot reach the chat server: ${(err as Error).message}`);
   }

@@ -12,7 +12,8 @@ export const GET: RequestHandler = ({ url, request }) => {
     // An EventSource that reconnects sends the id of the last event it received: that wins over
     // the `after` of the URL it was opened with.
     const lastEventId = request.headers.get('last-event-id');
-    if (lastEventId !== null && lastEventId.trim() !== '') after = intValue('Last-Event-ID', lastEventId.trim(), 0, MAX_SEQ);
+    if (lastEventId !== null && lastEventId.trim() !== '')
+      after = intValue('Last-Event-ID', lastEventId.trim(), 0, MAX_SEQ);
   } catch (err) {
     if (err instanceof BadParam) return apiError(400, err.code, err.message);
     throw err;

@@ -73,10 +73,13 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
           while (i < frames.length && frames[i].seq <= sent) i++;
           while (i < frames.length && !closed) {
             const batch: CapturedFrame[] = [];
-            for (; i < frames.length && batch.length < EVENT_MAX_FRAMES; i++) if (frames[i].seq > sent) batch.push(frames[i]);
+            for (; i < frames.length && batch.length < EVENT_MAX_FRAMES; i++)
+              if (frames[i].seq > sent) batch.push(frames[i]);
             if (batch.length === 0) break;
             sent = batch[batch.length - 1].seq;
-            push(`event: frames\nid: ${sent}\ndata: ${JSON.stringify({ frames: batch, last: Math.max(store.lastSeq, sent) } satisfies FramesEvent)}\n\n`);
+            push(
+              `event: frames\nid: ${sent}\ndata: ${JSON.stringify({ frames: batch, last: Math.max(store.lastSeq, sent) } satisfies FramesEvent)}\n\n`
+            );
           }
         };
 
@@ -104,7 +107,8 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
         // Asked for frames after a seq this capture never reached: the client's frames come from
         // another run of the demo. Say so; it may start over with after=0 (it gets frames above
         // its `after` otherwise, as for any other client).
-        if (after > store.lastSeq) push(`event: reset\ndata: ${JSON.stringify({ last: store.lastSeq, after } satisfies ResetEvent)}\n\n`);
+        if (after > store.lastSeq)
+          push(`event: reset\ndata: ${JSON.stringify({ last: store.lastSeq, after } satisfies ResetEvent)}\n\n`);
         emitConns();
 
         const backlog = async () => {

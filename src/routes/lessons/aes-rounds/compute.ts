@@ -66,12 +66,27 @@ export const DEFAULT_FORM: AesForm = {
 
 /** The FIPS-197 examples, as links. */
 export const EXAMPLES = [
-  { label: 'FIPS-197 C.1 (AES-128)', query: 'key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff' },
-  { label: 'C.2 (AES-192)', query: 'key=000102030405060708090a0b0c0d0e0f1011121314151617&block=00112233445566778899aabbccddeeff' },
-  { label: 'C.3 (AES-256)', query: 'key=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f&block=00112233445566778899aabbccddeeff' },
-  { label: 'C.1 decrypt', query: 'key=000102030405060708090a0b0c0d0e0f&block=69c4e0d86a7b0430d8cdb78070b4c55a&dir=decrypt' },
+  {
+    label: 'FIPS-197 C.1 (AES-128)',
+    query: 'key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff'
+  },
+  {
+    label: 'C.2 (AES-192)',
+    query: 'key=000102030405060708090a0b0c0d0e0f1011121314151617&block=00112233445566778899aabbccddeeff'
+  },
+  {
+    label: 'C.3 (AES-256)',
+    query: 'key=000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f&block=00112233445566778899aabbccddeeff'
+  },
+  {
+    label: 'C.1 decrypt',
+    query: 'key=000102030405060708090a0b0c0d0e0f&block=69c4e0d86a7b0430d8cdb78070b4c55a&dir=decrypt'
+  },
   { label: 'appendix B', query: `key=${NIST_KEY}&block=3243f6a8885a308d313198a2e0370734` },
-  { label: 'block 2 of a message', query: `key=${NIST_KEY}&iv=${NIST_IV}&text=${encodeURIComponent('Meet me at the old mill at six.')}&i=1` }
+  {
+    label: 'block 2 of a message',
+    query: `key=${NIST_KEY}&iv=${NIST_IV}&text=${encodeURIComponent('Meet me at the old mill at six.')}&i=1`
+  }
 ];
 
 const asError = (e: unknown, field: Field): CryptoError => asFieldError(e, field);
@@ -119,7 +134,12 @@ export function compute(form: AesForm): Attempt {
     if (error) errors.block = error;
     if (!key || !block) return { picked: null, errors };
     return {
-      picked: { rounds: run(key, block), origin: form.dir === 'encrypt' ? 'the block you typed' : 'the ciphertext block you typed', blockCount: null, index: null },
+      picked: {
+        rounds: run(key, block),
+        origin: form.dir === 'encrypt' ? 'the block you typed' : 'the ciphertext block you typed',
+        blockCount: null,
+        index: null
+      },
       errors
     };
   }
@@ -128,10 +148,14 @@ export function compute(form: AesForm): Attempt {
   try {
     iv = hexToBytes(form.iv.trim(), 'iv');
     if (iv.length !== 16) {
-      errors.iv = new CryptoError('ERR_IV_LENGTH', `iv: expected 16 bytes (32 hex digits), got ${iv.length} bytes; the IV is exactly one AES block`, {
-        expected: 16,
-        actual: iv.length
-      });
+      errors.iv = new CryptoError(
+        'ERR_IV_LENGTH',
+        `iv: expected 16 bytes (32 hex digits), got ${iv.length} bytes; the IV is exactly one AES block`,
+        {
+          expected: 16,
+          actual: iv.length
+        }
+      );
       iv = null;
     }
   } catch (e) {
@@ -154,7 +178,10 @@ export function compute(form: AesForm): Attempt {
   return {
     picked: {
       rounds,
-      origin: form.dir === 'encrypt' ? `${name}: P${index + 1} ⊕ ${index === 0 ? 'IV' : `C${index}`}` : `${name}: C${index + 1}`,
+      origin:
+        form.dir === 'encrypt'
+          ? `${name}: P${index + 1} ⊕ ${index === 0 ? 'IV' : `C${index}`}`
+          : `${name}: C${index + 1}`,
       blockCount: n,
       index
     },
@@ -185,7 +212,11 @@ export function readLink(q: URLSearchParams): Link {
   if (q.get('dir') === 'decrypt') form.dir = 'decrypt';
   const step = Number.parseInt(q.get('step') ?? '', 10);
   const bit = Number.parseInt(q.get('bit') ?? '', 10);
-  return { form, step: Number.isFinite(step) && step >= 1 ? step : null, bit: Number.isFinite(bit) ? Math.max(0, Math.min(127, bit)) : 0 };
+  return {
+    form,
+    step: Number.isFinite(step) && step >= 1 ? step : null,
+    bit: Number.isFinite(bit) ? Math.max(0, Math.min(127, bit)) : 0
+  };
 }
 
 export function writeLink(form: AesForm, step: number, bit: number): string {

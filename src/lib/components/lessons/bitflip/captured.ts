@@ -27,16 +27,27 @@ export function openPasted(frameText: string, keyText: string): CapturedInput {
   // the bytes of a captured frame (a native frame, or a line as sent), or else the wire form
   // IV ‖ C itself, which is what a line carries (docs/protocol.md §5.1)
   let opened = openCaptured(bytes, keys);
-  if (!opened.iv && bytes[0] !== MAGIC_0 && bytes.length >= 32 && bytes.length % 16 === 0) opened = openCaptured(encodeLine(bytes), keys);
+  if (!opened.iv && bytes[0] !== MAGIC_0 && bytes.length >= 32 && bytes.length % 16 === 0)
+    opened = openCaptured(encodeLine(bytes), keys);
   if (!opened.iv || !opened.ciphertext) {
     return {
       state: 'refused',
       field: 'frame',
-      error: { code: opened.ok ? 'ERR_CLEAR' : opened.code, message: opened.ok ? 'frame: expected an encrypted chat frame, got one sent in the clear' : opened.message }
+      error: {
+        code: opened.ok ? 'ERR_CLEAR' : opened.code,
+        message: opened.ok ? 'frame: expected an encrypted chat frame, got one sent in the clear' : opened.message
+      }
     };
   }
   if (opened.suite === 'gcm') {
-    return { state: 'refused', field: 'frame', error: { code: 'ERR_NOT_CBC', message: 'frame: this is a gcm frame; pick a cbc or line frame (gcm is not CBC, and its tag stops every edit)' } };
+    return {
+      state: 'refused',
+      field: 'frame',
+      error: {
+        code: 'ERR_NOT_CBC',
+        message: 'frame: this is a gcm frame; pick a cbc or line frame (gcm is not CBC, and its tag stops every edit)'
+      }
+    };
   }
   return { state: 'opened', opened, iv: opened.iv, ciphertext: opened.ciphertext, keys };
 }

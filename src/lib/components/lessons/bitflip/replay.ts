@@ -27,16 +27,24 @@ export function wireOf(iv: Uint8Array, ciphertext: Uint8Array): Uint8Array {
  */
 export function openReplay(d: ReplayResponse, keys: OpenKeys): ReplayOutcome {
   const reply = d.reply ? openCaptured(base64ToBytes(d.reply), keys) : null;
-  const relays = d.relays.map((f) => openCaptured(base64ToBytes(f.bytes), keys)).filter((o) => !o.ok || o.text === null || /^(\* )?guest-\d+/.test(o.text));
+  const relays = d.relays
+    .map((f) => openCaptured(base64ToBytes(f.bytes), keys))
+    .filter((o) => !o.ok || o.text === null || /^(\* )?guest-\d+/.test(o.text));
   return { reply, relays };
 }
 
 export async function replay(iv: Uint8Array, ciphertext: Uint8Array, keys: OpenKeys): Promise<ReplayOutcome> {
   try {
-    const d = await postJson<ReplayRequest, ReplayResponse>('/api/replay', { wire: bytesToBase64(wireOf(iv, ciphertext)) });
+    const d = await postJson<ReplayRequest, ReplayResponse>('/api/replay', {
+      wire: bytesToBase64(wireOf(iv, ciphertext))
+    });
     return openReplay(d, keys);
   } catch (err) {
-    return { reply: null, relays: [], error: err instanceof ApiError ? `${err.code}: ${err.message}` : (err as Error).message };
+    return {
+      reply: null,
+      relays: [],
+      error: err instanceof ApiError ? `${err.code}: ${err.message}` : (err as Error).message
+    };
   }
 }
 

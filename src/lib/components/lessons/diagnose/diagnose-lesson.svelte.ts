@@ -1,7 +1,16 @@
 // Lesson 6's state: the three fields as typed (with their claimed encodings), an optional
 // expected plaintext, the good example the "plant a mistake" helper starts from, and the diagnosis.
 import { bytesToBase64, bytesToHex, concatBytes, type Encoding } from '$lib/crypto';
-import { diagnose, plantFault, FAULTS, type Diagnosis, type Fault, type GoodExample, type PlantedFault, type Reading } from '$lib/lessons/diagnose';
+import {
+  diagnose,
+  plantFault,
+  FAULTS,
+  type Diagnosis,
+  type Fault,
+  type GoodExample,
+  type PlantedFault,
+  type Reading
+} from '$lib/lessons/diagnose';
 
 const SAMPLES = [
   'Hello Client, message received securely',
@@ -20,7 +29,9 @@ export class DiagnoseLesson {
   expected = $state('');
   useExpected = $state(true);
   good = $state.raw<GoodExample>({
-    key: Uint8Array.from([0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae, 0xf0, 0x85, 0x7d, 0x77, 0x81]),
+    key: Uint8Array.from([
+      0x60, 0x3d, 0xeb, 0x10, 0x15, 0xca, 0x71, 0xbe, 0x2b, 0x73, 0xae, 0xf0, 0x85, 0x7d, 0x77, 0x81
+    ]),
     iv: Uint8Array.from({ length: 16 }, (_, i) => 0xf0 + i),
     plaintext: SAMPLES[0]
   });
@@ -74,7 +85,11 @@ export class DiagnoseLesson {
 
 /** A /learn link that steps through this reading's decryption. */
 export function learnLink(r: Reading, padding: 'none' | 'pkcs7' = 'pkcs7'): string {
-  const p = new URLSearchParams({ mode: 'decrypt', key: bytesToHex(r.key), wire: bytesToBase64(concatBytes(r.iv, r.ciphertext)) });
+  const p = new URLSearchParams({
+    mode: 'decrypt',
+    key: bytesToHex(r.key),
+    wire: bytesToBase64(concatBytes(r.iv, r.ciphertext))
+  });
   if (padding === 'none') p.set('padding', 'none');
   return `/learn?${p}`;
 }

@@ -44,7 +44,13 @@ export interface PictureStats {
   topShare: number;
 }
 
-export function pictureStats(width: number, height: number, plain: Uint8Array, ecb: Uint8Array, cbc: Uint8Array): PictureStats {
+export function pictureStats(
+  width: number,
+  height: number,
+  plain: Uint8Array,
+  ecb: Uint8Array,
+  cbc: Uint8Array
+): PictureStats {
   const p = blockRepeats(plain);
   const topColour = p.top ? `#${p.top.hex.slice(0, 6)}` : null;
   return {

@@ -1,6 +1,14 @@
 // Lesson 5's state: two messages under one key, one fixed IV or a fresh IV each, and every pair
 // the learner has sent. The page's experiment and its summary read the same object.
-import { bytesToHex, checkKey, CryptoError, encryptTrace, hexToBytes, utf8ToBytes, type EncryptTrace } from '$lib/crypto';
+import {
+  bytesToHex,
+  checkKey,
+  CryptoError,
+  encryptTrace,
+  hexToBytes,
+  utf8ToBytes,
+  type EncryptTrace
+} from '$lib/crypto';
 import { equalLeadingBlocks, findIvReuse, type IvFrame, type IvReuseReport } from '$lib/crypto/iv-reuse';
 
 export const FIXED_IV = '00112233445566778899aabbccddeeff';
@@ -98,7 +106,9 @@ export class IvLesson {
 
   /** block indices of frame `id` (A or B) whose ciphertext block also occurs in the other one */
   sameIn(id: string): Set<number> {
-    return new Set(this.outcome?.pair.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []);
+    return new Set(
+      this.outcome?.pair.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []
+    );
   }
 
   ivShared(id: string): boolean {

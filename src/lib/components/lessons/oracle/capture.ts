@@ -3,7 +3,15 @@
 // guess. The taking apart is ./targets.ts.
 import { bytesToBase64, base64ToBytes } from '$lib/crypto';
 import { ApiError, getJson, getJsonOrNull, postJson } from '$lib/api/client';
-import { MAX_SEQ, type FramesPage, type OracleRequest, type OracleResponse, type OracleStatus, type SendRequest, type SendResponse } from '$lib/api/types';
+import {
+  MAX_SEQ,
+  type FramesPage,
+  type OracleRequest,
+  type OracleResponse,
+  type OracleStatus,
+  type SendRequest,
+  type SendResponse
+} from '$lib/api/types';
 import type { Suite } from './local-server';
 import { lineTarget, scanLines, splitFrame, victimFrame, type LineScan, type Target } from './targets';
 
@@ -32,7 +40,12 @@ export async function captureVictim(secret: string, suite: Suite): Promise<Targe
   for (let i = 0; i < POLL_TRIES; i++) {
     const page = await getJson<FramesPage>(`/api/frames?after=${before.last}&limit=1000`);
     const f = victimFrame(page.frames, suite);
-    if (f) return { suite, ...splitFrame(suite, base64ToBytes(f.bytes)), source: `captured frame #${f.seq} (victim → server, ${suite})` };
+    if (f)
+      return {
+        suite,
+        ...splitFrame(suite, base64ToBytes(f.bytes)),
+        source: `captured frame #${f.seq} (victim → server, ${suite})`
+      };
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
   throw new Error('the victim message did not show up in the capture within 6 s');
@@ -48,7 +61,10 @@ export async function captureLatestLine(secret: string): Promise<Target> {
     if (!page.more || page.frames.length === 0) break;
     after = page.frames[page.frames.length - 1].seq;
   }
-  if (!scan.last) throw new Error('no line from another client on the wire yet: are the bots running? Send the victim message instead');
+  if (!scan.last)
+    throw new Error(
+      'no line from another client on the wire yet: are the bots running? Send the victim message instead'
+    );
   // The attacker's questions travel in a native cbc session, opened by replaying a captured cbc
   // hello. With no cbc client on the wire yet, the victim says hello (and their message) first.
   if (!scan.cbcHello) await send({ text: secret || 'hello', name: 'victim', suite: 'cbc' });
@@ -58,7 +74,12 @@ export async function captureLatestLine(secret: string): Promise<Target> {
 /** One question to the live server per guess: does X ‖ Cᵢ have good padding? */
 export function liveOracle(suite: Suite, tag: Uint8Array | undefined) {
   return async (iv: Uint8Array, c: Uint8Array): Promise<{ valid: boolean; answer: string }> => {
-    const body: OracleRequest = { iv: bytesToBase64(iv), ciphertext: bytesToBase64(c), suite, ...(tag ? { tag: bytesToBase64(tag) } : {}) };
+    const body: OracleRequest = {
+      iv: bytesToBase64(iv),
+      ciphertext: bytesToBase64(c),
+      suite,
+      ...(tag ? { tag: bytesToBase64(tag) } : {})
+    };
     try {
       const d = await postJson<OracleRequest, OracleResponse>('/api/oracle', body);
       return { valid: d.valid, answer: d.answer };

@@ -15,17 +15,24 @@ export function sealLocal(keys: OpenKeys, suite: Suite, iv: Uint8Array, plaintex
   if (suite === 'gcm') {
     const nonce = iv.subarray(0, 12);
     const length = 12 + plaintext.length + 16;
-    const header = encodeFrame({ type: 'chat', suite, seq, payload: new Uint8Array(length) }).subarray(0, HEADER_LENGTH);
+    const header = encodeFrame({ type: 'chat', suite, seq, payload: new Uint8Array(length) }).subarray(
+      0,
+      HEADER_LENGTH
+    );
     const { ciphertext: ct, tag } = gcmSeal(keys.gcm, nonce, header, plaintext);
     return encodeFrame({ type: 'chat', suite, seq, payload: new Uint8Array([...nonce, ...ct, ...tag]) });
   }
   const key = suite === 'cbc' ? keys.psk : keys.cbcHmacEnc;
   const t = encryptTrace({ key, iv, plaintext });
-  if (suite === 'cbc') return encodeFrame({ type: 'chat', suite, seq, payload: new Uint8Array([...iv, ...t.ciphertext]) });
+  if (suite === 'cbc')
+    return encodeFrame({ type: 'chat', suite, seq, payload: new Uint8Array([...iv, ...t.ciphertext]) });
   const body = encodeFrame({ type: 'chat', suite, seq, payload: new Uint8Array(16 + t.ciphertext.length + 32) });
   body.set(iv, HEADER_LENGTH);
   body.set(t.ciphertext, HEADER_LENGTH + 16);
-  body.set(hmacSha256(keys.cbcHmacMac, body.subarray(0, HEADER_LENGTH + 16 + t.ciphertext.length)), HEADER_LENGTH + 16 + t.ciphertext.length);
+  body.set(
+    hmacSha256(keys.cbcHmacMac, body.subarray(0, HEADER_LENGTH + 16 + t.ciphertext.length)),
+    HEADER_LENGTH + 16 + t.ciphertext.length
+  );
   return body;
 }
 
@@ -40,7 +47,10 @@ export function localOracle(psk: Uint8Array, suite: Suite, tag?: Uint8Array) {
   const keys = deriveOpenKeys(psk);
   let seq = 2;
   return async (iv: Uint8Array, ciphertext: Uint8Array): Promise<{ valid: boolean; answer: string }> => {
-    const answer = localAnswer(keys, encodeFrame({ type: 'chat', suite, seq: seq++, payload: guessPayload(suite, iv, ciphertext, tag) }));
+    const answer = localAnswer(
+      keys,
+      encodeFrame({ type: 'chat', suite, seq: seq++, payload: guessPayload(suite, iv, ciphertext, tag) })
+    );
     return { valid: !REJECTIONS.has(answer), answer };
   };
 }

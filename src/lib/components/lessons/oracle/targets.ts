@@ -21,7 +21,12 @@ export type AttackBytes = Pick<Target, 'iv' | 'ciphertext' | 'tag'>;
 /** A sealed payload (the bytes after the native header) as IV, ciphertext and tag (docs/protocol.md §4). */
 export function splitPayload(suite: Suite, payload: Uint8Array): AttackBytes {
   if (suite === 'cbc') return { iv: payload.subarray(0, 16), ciphertext: payload.subarray(16) };
-  if (suite === 'cbc-hmac') return { iv: payload.subarray(0, 16), ciphertext: payload.subarray(16, payload.length - 32), tag: payload.subarray(payload.length - 32) };
+  if (suite === 'cbc-hmac')
+    return {
+      iv: payload.subarray(0, 16),
+      ciphertext: payload.subarray(16, payload.length - 32),
+      tag: payload.subarray(payload.length - 32)
+    };
   // gcm has no IV block: the nonce, padded out, stands where the attack expects one, and the
   // ciphertext is padded to whole blocks; every such frame fails the tag, which is the point
   const body = payload.subarray(12, payload.length - 16);
@@ -60,5 +65,10 @@ export function scanLines(scan: LineScan, frames: readonly CapturedFrame[]): Lin
 /** A captured line's IV ‖ C (docs/protocol.md §5.1) as a cbc target. */
 export function lineTarget(f: CapturedFrame): Target {
   const { iv, ciphertext } = parseLine(lineText(base64ToBytes(f.bytes)));
-  return { suite: 'cbc', iv, ciphertext, source: `captured line #${f.seq} (connection ${f.conn} → server, line framing, cbc): a message nobody here typed` };
+  return {
+    suite: 'cbc',
+    iv,
+    ciphertext,
+    source: `captured line #${f.seq} (connection ${f.conn} → server, line framing, cbc): a message nobody here typed`
+  };
 }
