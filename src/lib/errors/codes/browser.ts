@@ -1,0 +1,21 @@
+// The outcomes shown in the browser.
+// One part of CODES (../codes.ts); a code's `areas` name every docs/errors.md table it is in.
+import type { CodeInfo } from './areas';
+
+export const BROWSER_CODES = {
+  ERR_UNDECODABLE: {
+    areas: ['browser'],
+    meaning: "a captured frame's header does not decode",
+    fix: 'the message says which field'
+  },
+  ERR_CLEAR: {
+    areas: ['browser'],
+    meaning: 'lesson: a frame sent in the clear where an encrypted one is needed',
+    fix: 'pick an encrypted chat frame'
+  },
+  ERR_NOT_CBC: {
+    areas: ['browser'],
+    meaning: 'lesson: a gcm frame where a CBC one is needed',
+    fix: 'pick a cbc or line frame'
+  }
+} as const satisfies Record<`ERR_${string}`, CodeInfo>;
