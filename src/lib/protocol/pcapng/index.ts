@@ -3,14 +3,16 @@
 // a reader for pcapng and classic pcap that a browser page can run on an uploaded file.
 // Pure: no clock, no randomness, no I/O; the Node shell that writes a file is server/pcapng-writer.ts.
 //
-//   errors.ts      PcapError and its subclasses (codes in docs/errors.md)
-//   headers.ts     Ethernet/IPv4/TCP sizes and flags, IPv4 endpoints as text
-//   blocks.ts      SHB, IDB, EPB and their options: the one block writer
-//   synth.ts       Ethernet II + IPv4 + TCP frames with their checksums
-//   writer.ts      TcpCaptureEncoder: TCP conversations as EPBs
-//   link.ts        link-layer types → the IPv4 TCP packet inside a frame
-//   reader.ts      readCapture: pcapng and classic pcap → packets
-//   reassembly.ts  groupTcpConversations: packets → ordered byte streams
+//   errors.ts       PcapError and its subclasses (codes in docs/errors.md)
+//   headers.ts      Ethernet/IPv4/TCP sizes and flags, IPv4 endpoints as text
+//   blocks.ts       SHB, IDB, EPB and their options: the one block writer
+//   synth.ts        Ethernet II + IPv4 + TCP frames with their checksums
+//   writer.ts       TcpCaptureEncoder: TCP conversations as EPBs
+//   link.ts         link-layer types → the IPv4 TCP packet inside a frame
+//   byte-reader.ts  what both readers share: a view in one byte order, the truncation check
+//   pcap-classic.ts classic pcap → packets
+//   reader.ts       readCapture: pcapng and classic pcap → packets (pcapng read here)
+//   reassembly.ts   groupTcpConversations: packets → ordered byte streams
 
 export * from './errors';
 export {

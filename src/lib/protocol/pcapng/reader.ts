@@ -1,6 +1,6 @@
 // A capture file → its IPv4 TCP packets, for a browser page reading an uploaded file: pcapng
 // (draft-ietf-opsawg-pcapng §3.1 blocks, §3.5 options, §4.1 SHB, §4.2 IDB, §4.3 EPB, §4.4 SPB)
-// in either byte order, and classic pcap (draft-ietf-opsawg-pcap §4 file header, §5 records).
+// in either byte order, and classic pcap (read by ./pcap-classic.ts once the magic says so).
 // Every malformed input throws a PcapError naming the field and its byte offset, nothing else.
 
 import {
@@ -17,7 +17,9 @@ import {
 } from './blocks';
 import { bytesToHex } from '../../crypto/bytes';
 import { PcapFormatError, PcapTruncatedError, PcapUnsupportedError } from './errors';
+import { need, Reader, type Progress } from './byte-reader';
 import { decodeLinkLayer, type PcapPacket } from './link';
+import { readPcap } from './pcap-classic';
 
 export interface PcapFile {
   format: 'pcapng' | 'pcap';
@@ -35,27 +37,6 @@ export interface PcapFile {
 export interface PcapReadOptions {
   /** Read a file that ends inside a block or record up to its last whole one, instead of throwing ERR_PCAP_TRUNCATED. */
   allowTruncated?: boolean;
-}
-
-/** End of the last whole block/record read so far (where a truncated file can be cut back to). */
-interface Progress {
-  goodEnd: number;
-}
-
-class Reader {
-  readonly view: DataView;
-  constructor(
-    readonly bytes: Uint8Array,
-    public le: boolean
-  ) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  u16(at: number): number {
-    return this.view.getUint16(at, this.le);
-  }
-  u32(at: number): number {
-    return this.view.getUint32(at, this.le);
-  }
 }
 
 const MAGIC_PCAPNG = [0x0a, 0x0d, 0x0d, 0x0a];
@@ -110,9 +91,8 @@ function notACapture(input: Uint8Array): PcapFormatError {
   );
 }
 
-function need(what: string, at: number, n: number, total: number): void {
-  if (at + n > total) throw new PcapTruncatedError(what, at, n, Math.max(0, total - at));
-}
+// ---------------------------------------------------------------------------------------------
+// pcapng
 
 /** A block or record smaller than its fixed part. */
 function tooShort(what: string, at: number, minimum: number, length: number): PcapFormatError {
@@ -122,60 +102,6 @@ function tooShort(what: string, at: number, minimum: number, length: number): Pc
     actual: length
   });
 }
-
-// ---------------------------------------------------------------------------------------------
-// Classic pcap
-
-function readPcap(input: Uint8Array, le: boolean, nanos: boolean, progress: Progress): PcapFile {
-  need('pcap file header', 0, 24, input.length);
-  const r = new Reader(input, le);
-  const major = r.u16(4);
-  if (major !== 2) {
-    throw new PcapUnsupportedError(`pcap file header at offset 4: expected version 2.x, got ${major}.${r.u16(6)}`, {
-      offset: 4,
-      expected: 2,
-      actual: major
-    });
-  }
-  const snapLen = r.u32(16);
-  progress.goodEnd = 24;
-  const linkType = r.u32(20) & 0x0fffffff; // upper bits carry FCS info (draft-ietf-opsawg-pcap §4)
-  const maxLen = Math.max(snapLen, 262144);
-  const packets: PcapPacket[] = [];
-  let skipped = 0;
-  let index = 0;
-  for (let at = 24; at < input.length; index++) {
-    need('pcap record header', at, 16, input.length);
-    const sec = r.u32(at);
-    const frac = r.u32(at + 4);
-    const capLen = r.u32(at + 8);
-    if (capLen > maxLen) {
-      throw new PcapFormatError(
-        `pcap record at offset ${at}: captured length ${capLen} exceeds the snapshot length ${maxLen}`,
-        {
-          offset: at + 8,
-          expected: `≤ ${maxLen}`,
-          actual: capLen
-        }
-      );
-    }
-    need('pcap packet data', at + 16, capLen, input.length);
-    const timestamp = BigInt(sec) * 1_000_000_000n + BigInt(frac) * (nanos ? 1n : 1000n);
-    const p = decodeLinkLayer(linkType, input.subarray(at + 16, at + 16 + capLen), {
-      index,
-      timestamp,
-      littleEndian: r.le
-    });
-    if (p) packets.push(p);
-    else skipped++;
-    at += 16 + capLen;
-    progress.goodEnd = at;
-  }
-  return { format: 'pcap', packets, skipped };
-}
-
-// ---------------------------------------------------------------------------------------------
-// pcapng
 
 interface Interface {
   linkType: number;
