@@ -14,7 +14,8 @@ import {
   type FrameHeader,
   type NativeFrame
 } from './frame';
-import { isBase64Byte, lineText, maxLineLength, type LineFrame } from './line';
+import { isBase64Byte, maxLineLength, type LineFrame } from './line';
+import { lineFrame } from './line-frame';
 import { isIvOnlyLine, isTextByte } from './line-message';
 
 export type Frame = NativeFrame | LineFrame;
@@ -388,20 +389,4 @@ export class FrameDecoder {
     }
     return null;
   }
-}
-
-/**
- * A line frame whose `text` is made when first read, then kept: a tap that records lines as bytes
- * never pays for turning them into strings. An own enumerable property, so spreads, JSON and
- * equality checks see it as before.
- */
-function lineFrame(raw: Uint8Array): LineFrame {
-  let text: string | undefined;
-  return {
-    framing: 'line',
-    get text(): string {
-      return (text ??= lineText(raw));
-    },
-    raw
-  };
 }
