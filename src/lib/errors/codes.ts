@@ -45,7 +45,7 @@ type Repeated<P extends unknown[]> = P extends [infer H, ...infer T]
   ? (keyof H & { [K in keyof T]: keyof T[K] }[number]) | Repeated<T>
   : never;
 /** A compile error names any code defined twice. */
-export type Unrepeated = [Repeated<Parts>] extends [never] ? true : Repeated<Parts>;
+type Unrepeated = [Repeated<Parts>] extends [never] ? true : Repeated<Parts>;
 true satisfies Unrepeated;
 
 /** The codes listed under one area, as a type: the code types of the error classes derive from it. */
