@@ -93,7 +93,7 @@ describe('the source and the registry', () => {
 
   it('every registered code is emitted somewhere outside the registry', () => {
     const outside = files
-      .filter((f) => f !== 'src/lib/errors/codes.ts')
+      .filter((f) => f !== 'src/lib/errors/codes.ts' && !f.startsWith('src/lib/errors/codes/'))
       .map(read)
       .join('\n');
     expect((Object.keys(CODES) as ErrorCode[]).filter((c) => !new RegExp(`\\b${c}\\b`).test(outside))).toEqual([]);
