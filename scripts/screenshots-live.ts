@@ -1,11 +1,12 @@
 // Pictures of /live for docs/screenshots/: a running demo (started here, on free ports, bots
-// chatting fast), headless Chromium at 1280×720 and 1920×1080.
+// chatting fast), headless Chromium at 1280×720, 1920×1080 and 390×844.
 //   live.png         the packet list with the bots' frames decrypted, a frame selected
 //   live-frame.png   a cbc-hmac frame's field tree and hex pane, a MAC byte pointed at
 //   live-line.png    a line frame: the base64 view, padding marked
 //   live-1080p.png   the whole page at 1920×1080
 //   live-bad-key.png a wrong key: bad MAC and bad padding verdicts
-// Run: npx tsx scripts/screenshots-live.ts
+//   live-phone.png   the whole page at 390×844 (a phone), a frame selected
+// Run: npx tsx scripts/screenshots-live.ts (SHOTS_OUT=<dir> writes elsewhere, to compare)
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +14,7 @@ import { chromium } from 'playwright-core';
 import { startDemo } from '../server/demo.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'docs', 'screenshots');
+const out = process.env.SHOTS_OUT ?? join(root, 'docs', 'screenshots');
 const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 
 async function main() {
@@ -82,6 +83,17 @@ async function main() {
     await big.locator('[data-testid="pause"]').click();
     await big.waitForTimeout(300);
     await big.screenshot({ path: join(out, 'live-1080p.png') });
+    await big.close();
+
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await phone.goto(`${demo.webUrl}/live`);
+    await phone.locator('[data-status="live"]').waitFor({ timeout: 15000 });
+    await phone.fill('[data-testid="filter-text"]', 'cinnamon');
+    await phone.locator('[role="option"]').last().click();
+    await phone.fill('[data-testid="filter-text"]', '');
+    await phone.locator('[data-testid="pause"]').click();
+    await phone.waitForTimeout(300);
+    await phone.screenshot({ path: join(out, 'live-phone.png'), fullPage: true });
     console.log(`screenshots written to ${out}`);
   } finally {
     await browser.close();
