@@ -85,7 +85,10 @@ export function readDecryption(key: Uint8Array, iv: Uint8Array, ciphertext: Uint
   if (onlyFirstDiffers) quality = 'first-block-off';
   else if (padding.ok && (matchesExpected ?? allText)) quality = 'clean';
   else if (padding.ok && allText) quality = 'clean';
-  else if (blocks.length >= 2 && !blocks[0].text && blocks.slice(1).every((b) => b.text)) quality = 'first-block-off';
+  // a wrong IV changes P₁ alone (SP 800-38A §6.2): the last block, and so its padding, decrypt as
+  // with the right IV; with bad padding the garbled first block is something else
+  else if (padding.ok && blocks.length >= 2 && !blocks[0].text && blocks.slice(1).every((b) => b.text))
+    quality = 'first-block-off';
   else if (!padding.ok && allText) quality = 'padding-off';
   return { key, iv, ciphertext, padded, padding, blocks, textBlocks, plaintext, matchesExpected, quality };
 }
