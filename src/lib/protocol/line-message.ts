@@ -346,7 +346,10 @@ export function lineForm(raw: Uint8Array): string | undefined {
     let hexHead = true;
     for (let i = 0; i < Math.min(n - 1, 8); i++) if (!isHexDigit(raw[i])) hexHead = false;
     const eq = raw.indexOf(61);
-    if (!hexHead && (eq < 0 || eq >= n - 3)) return undefined;
+    // raw bytes that happen to end in 0x0a are not a line (§5.6): a byte that is not text says so
+    let text = true;
+    for (let i = 0; i < n - 1 && text; i++) if (!isTextByte(raw[i])) text = false;
+    if (text && !hexHead && (eq < 0 || eq >= n - 3)) return undefined;
   }
   try {
     const label = lineStyleLabel(readLineMessage(raw).style);

@@ -225,6 +225,15 @@ describe('the decoder cuts every form into one message (§5.2, §6.5)', () => {
     expect(first).toMatch(/raw bytes/);
   });
 
+  it('raw bytes that end in 0x0a are labelled raw bytes, not a line (§5.6; the tap met it 1 run in 256)', () => {
+    const raw = Buffer.alloc(48, 0x41); // text…
+    raw[1] = 0x00; // …but for one byte that is not
+    raw[47] = 0x0a;
+    expect(lineForm(raw)).toBe('raw bytes');
+    raw[1] = 0x42;
+    expect(lineForm(raw)).not.toBe('raw bytes');
+  });
+
   it('a JSON line that is not {"iv", "ciphertext"} is ERR_BAD_JSON naming what it found', () => {
     expect(() => readLineMessage(Buffer.from('{"msg": "hi"}\n'))).toThrow(/"msg"/);
     try {
