@@ -101,6 +101,7 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.goto(demo.webUrl + '/lessons/padding-oracle');
     await page.locator('.lesson[data-ready="true"][data-mode="live"]').waitFor();
+    expect(await page.locator('[data-live]').innerText()).toContain('The page sends its guesses 16 at a time');
     await page.locator('input[maxlength="64"]').fill('wire secret #9');
     await run(page, 'cbc', /Send it as the victim \(suite cbc\)/);
     expect(await page.locator('[data-target="cbc"]').innerText()).toMatch(

@@ -71,6 +71,17 @@ export const ORACLE_BODY = {
   }
 } satisfies BodySpec<Schema>;
 
+/** POST /api/oracle/batch {ivs, ciphertext, suite?, tag?}: up to 256 guesses X, one ciphertext */
+export const ORACLE_BATCH_BODY = {
+  fieldsText: 'ivs, ciphertext, suite, tag',
+  schema: {
+    suite: optional(oneOf(SEND_SUITES), 'cbc' as SendSuite),
+    ivs: required(base64Bytes({ min: 16, max: 16 * 256, blocks: true })),
+    ciphertext: required(base64Bytes({ min: 16, max: 4096, blocks: true })),
+    tag: optional(base64Bytes({ exact: (earlier) => TAG_LENGTH[earlier.suite as SendSuite] }))
+  }
+} satisfies BodySpec<Schema>;
+
 /** POST /api/replay {wire}: IV ‖ C, at least one block after the IV */
 export const REPLAY_BODY = {
   schema: { wire: required(base64Bytes({ min: 32, max: 8192, blocks: true })) }

@@ -86,6 +86,21 @@ export interface OracleResponse {
   paddingOracle: boolean;
 }
 
+/** POST /api/oracle/batch: several guesses X for one ciphertext block, answered in order */
+export interface OracleBatchRequest {
+  /** base64 of X₁ ‖ X₂ ‖ … ‖ Xₙ: n 16-byte blocks, 1 ≤ n ≤ 256, each one guess */
+  ivs: string;
+  ciphertext: string;
+  /** default "cbc" */
+  suite?: SendSuite;
+  tag?: string;
+}
+export interface OracleBatchResponse {
+  /** one per block of `ivs`, in that order */
+  answers: { valid: boolean; answer: string }[];
+  paddingOracle: boolean;
+}
+
 /** POST /api/replay: base64 of IV ‖ C */
 export interface ReplayRequest {
   wire: string;

@@ -9,8 +9,21 @@
 import { BLOCK_SIZE, checkPkcs7 } from './pkcs7';
 import { CryptoError } from './errors';
 
-/** true when the receiver accepted the padding of IV ‖ ciphertext. */
-export type PaddingOracle = (iv: Uint8Array, ciphertext: Uint8Array) => Promise<boolean>;
+/** What a receiver said to one query: whether the padding passed, and its own answer when it gives one. */
+export interface OracleVerdict {
+  valid: boolean;
+  /** the receiver's answer as it gave it ('ack', an error code); absent when it only says yes or no */
+  answer?: string;
+}
+
+/** true (or a verdict that says valid) when the receiver accepted the padding of IV ‖ ciphertext. */
+export type PaddingOracle = (iv: Uint8Array, ciphertext: Uint8Array) => Promise<boolean | OracleVerdict>;
+
+/**
+ * Several queries at once, X₁ ‖ C, X₂ ‖ C, …, answered in order: what an attacker on a network does
+ * to save round trips (one request, many frames on the wire). Every query sent is counted.
+ */
+export type BatchOracle = (ivs: Uint8Array[], ciphertext: Uint8Array) => Promise<OracleVerdict[]>;
 
 export interface GuessEvent {
   type: 'guess';
@@ -23,6 +36,8 @@ export interface GuessEvent {
   /** the forged previous block that was sent, X */
   forged: Uint8Array;
   valid: boolean;
+  /** the receiver's own answer, when the oracle gave one */
+  answer?: string;
   /** a second query for the last byte, with X[14] changed, to rule out a longer pad (below) */
   recheck: boolean;
   /** all queries so far, every block */
@@ -64,6 +79,13 @@ export interface AttackOptions {
   signal?: AbortSignal;
   /** attack only these blocks (default: all) */
   blocks?: number[];
+  /**
+   * Ask the guesses for a byte `size` at a time (in order, 0 up), through `oracle`. The guesses
+   * after the accepted one in its batch were sent too and are counted; the bound of 256 queries per
+   * byte still holds (recoverBlock). The false-positive check and a last lone guess go through
+   * the one-query oracle.
+   */
+  batch?: { size: number; oracle: BatchOracle };
 }
 
 export type AttackResult =
@@ -186,12 +208,15 @@ async function recoverBlock(
     let byteQueries = 0;
     let found: number | null = null;
     let refuted = false; // byte 15 only: a hit that turned out to be a longer pad
-    const ask = async (g: number, recheck: boolean): Promise<boolean> => {
-      if (o.signal?.aborted) throw new AbortedError();
+    const answers = new Map<number, boolean>(); // guess → valid, for this byte
+    const forgedFor = (g: number, recheck: boolean): Uint8Array => {
       const forged = x.slice();
       forged[k] = g;
       if (recheck) forged[k - 1] ^= 0xff;
-      const valid = await o.oracle(forged, cipherBlock);
+      return forged;
+    };
+    const record = async (g: number, recheck: boolean, forged: Uint8Array, v: boolean | OracleVerdict) => {
+      const valid = typeof v === 'boolean' ? v : v.valid;
       counter.queries++;
       byteQueries++;
       await o.onEvent?.({
@@ -201,12 +226,35 @@ async function recoverBlock(
         guess: g,
         forged,
         valid,
+        ...(typeof v === 'boolean' || v.answer === undefined ? {} : { answer: v.answer }),
         recheck,
         queries: counter.queries,
         byteQueries,
         intermediate: I.slice()
       });
       return valid;
+    };
+    const askOne = async (g: number, recheck: boolean): Promise<boolean> => {
+      if (o.signal?.aborted) throw new AbortedError();
+      const forged = forgedFor(g, recheck);
+      return record(g, recheck, forged, await o.oracle(forged, cipherBlock));
+    };
+    // Batches stop at guess 254 for byte 15: 255 is asked alone, and only when nothing before it
+    // was accepted, so the check and the batch rounding together stay within 256 (see above).
+    const lastBatched = k === BLOCK_SIZE - 1 ? 254 : 255;
+    const answer = async (g: number): Promise<boolean> => {
+      const known = answers.get(g);
+      if (known !== undefined) return known;
+      if (!o.batch || g > lastBatched) return askOne(g, false);
+      if (o.signal?.aborted) throw new AbortedError();
+      const n = Math.min(Math.max(1, Math.floor(o.batch.size)), lastBatched - g + 1);
+      const forged = Array.from({ length: n }, (_, j) => forgedFor(g + j, false));
+      const verdicts = await o.batch.oracle(forged, cipherBlock); // one per guess, in order (BatchOracle)
+      for (let j = 0; j < n; j++) {
+        if (o.signal?.aborted) throw new AbortedError();
+        answers.set(g + j, await record(g + j, false, forged[j], verdicts[j]));
+      }
+      return answers.get(g)!;
     };
     try {
       for (let t = 0; t < GUESSES.length && found === null; t++) {
@@ -215,9 +263,9 @@ async function recoverBlock(
           found = g; // a padding oracle accepted something, and every other value is ruled out
           break;
         }
-        if (!(await ask(g, false))) continue;
+        if (!(await answer(g))) continue;
         if (k === BLOCK_SIZE - 1 && !refuted && t < GUESSES.length - 1) {
-          if (await ask(g, true)) found = g;
+          if (await askOne(g, true)) found = g;
           else refuted = true;
         } else found = g;
       }

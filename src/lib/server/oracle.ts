@@ -18,6 +18,7 @@ import type { CapturedFrame } from '../protocol/capture';
 import type { DemoHandle } from './demo-handle';
 import type { ReplayResponse } from '../api/types';
 import { CodedError } from '../errors/coded-error';
+import { apiError } from './demo';
 import { REJECTIONS, guessPayload } from '../crypto/padding-oracle';
 
 export { REJECTIONS, guessPayload };
@@ -48,6 +49,8 @@ export class OracleSession {
   private socket: Socket | null = null;
   private decoder = new FrameDecoder({ framing: 'native' });
   private waiting: ((f: Frame | Error) => void) | null = null;
+  /** answers that came while nobody waited (a batch's answers arrive together) */
+  private inbox: Frame[] = [];
   private queue: Promise<unknown> = Promise.resolve();
   private seq = 0;
   closed = false;
@@ -58,6 +61,7 @@ export class OracleSession {
     const s = connect({ host: this.o.host, port: this.o.port, noDelay: true });
     this.socket = s;
     this.decoder = new FrameDecoder({ framing: 'native' });
+    this.inbox = [];
     await new Promise<void>((resolve, reject) => {
       s.once('connect', resolve);
       s.once('error', reject);
@@ -96,6 +100,11 @@ export class OracleSession {
   private deliver(f: Frame): void {
     const w = this.waiting;
     if (w) w(f);
+    // relayed chat, join and leave frames are nobody's answer; keep the rest for the next waiter
+    else if (f.framing === 'native' && (f.type === 'ack' || f.type === 'error' || f.type === 'hello')) {
+      this.inbox.push(f);
+      if (this.inbox.length > MAX_BATCH * 2) this.inbox.shift();
+    }
   }
 
   private fail(err: Error): void {
@@ -106,6 +115,10 @@ export class OracleSession {
 
   private next(want: (f: Frame) => boolean): Promise<Frame> {
     const ms = this.o.timeoutMs ?? 5000;
+    while (this.inbox.length > 0) {
+      const f = this.inbox.shift()!;
+      if (want(f)) return Promise.resolve(f);
+    }
     return new Promise<Frame>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiting = null;
@@ -126,8 +139,16 @@ export class OracleSession {
   }
 
   /** Send one guess; serialized, so answers cannot cross. */
-  ask(payload: Uint8Array): Promise<OracleAnswer> {
-    const run = async (): Promise<OracleAnswer> => {
+  async ask(payload: Uint8Array): Promise<OracleAnswer> {
+    return (await this.askMany([payload]))[0];
+  }
+
+  /**
+   * Send several guesses at once, one chat frame each, in one write; the server answers each frame
+   * in order (an ack or an error frame), so the answers come back in the order sent.
+   */
+  askMany(payloads: Uint8Array[]): Promise<OracleAnswer[]> {
+    const run = async (): Promise<OracleAnswer[]> => {
       if (!this.socket || this.closed) {
         this.closed = false;
         try {
@@ -142,12 +163,19 @@ export class OracleSession {
           );
         }
       }
-      const frame = encodeFrame({ type: 'chat', suite: this.o.suite, seq: this.seq, payload });
-      this.seq = (this.seq + 1) >>> 0;
-      this.socket!.write(frame);
-      const f = await this.next((x) => x.framing === 'native' && (x.type === 'ack' || x.type === 'error'));
-      const answer = f.framing === 'native' && f.type === 'error' ? errorCode(f) : 'ack';
-      return { valid: !REJECTIONS.has(answer), answer };
+      const frames = payloads.map((payload) => {
+        const frame = encodeFrame({ type: 'chat', suite: this.o.suite, seq: this.seq, payload });
+        this.seq = (this.seq + 1) >>> 0;
+        return frame;
+      });
+      this.socket!.write(Buffer.concat(frames));
+      const out: OracleAnswer[] = [];
+      for (let i = 0; i < payloads.length; i++) {
+        const f = await this.next((x) => x.framing === 'native' && (x.type === 'ack' || x.type === 'error'));
+        const answer = f.framing === 'native' && f.type === 'error' ? errorCode(f) : 'ack';
+        out.push({ valid: !REJECTIONS.has(answer), answer });
+      }
+      return out;
     };
     const p = this.queue.then(run, run);
     this.queue = p.catch(() => {});
@@ -190,7 +218,19 @@ export async function capturedHello(demo: DemoHandle, suite: SealedSuite): Promi
   return null;
 }
 
+/** The most guesses one POST /api/oracle/batch may carry: every value of one byte. */
+export const MAX_BATCH = 256;
+
 export async function demoOracle(demo: DemoHandle, suite: SealedSuite, payload: Uint8Array): Promise<OracleAnswer> {
+  return (await demoOracleMany(demo, suite, [payload]))[0];
+}
+
+/** Several guesses in one session, pipelined; the answers in the order of `payloads`. */
+export async function demoOracleMany(
+  demo: DemoHandle,
+  suite: SealedSuite,
+  payloads: Uint8Array[]
+): Promise<OracleAnswer[]> {
   let bySuite = sessions.get(demo);
   if (!bySuite) {
     bySuite = new Map();
@@ -217,7 +257,17 @@ export async function demoOracle(demo: DemoHandle, suite: SealedSuite, payload: 
     s = new OracleSession({ host: '127.0.0.1', port: demo.chatPort, suite, hello });
     bySuite.set(suite, s);
   }
-  return s.ask(payload);
+  return s.askMany(payloads);
+}
+
+/** What POST /api/oracle and /api/oracle/batch answer when a query could not be asked. */
+export function oracleFailure(err: unknown): Response {
+  if (err instanceof OracleError) return apiError(err.status, err.code, err.message);
+  return apiError(
+    502,
+    'ERR_ORACLE_FAILED',
+    `oracle: cannot reach the chat server through the tap: ${(err as Error).message}; is the demo still running?`
+  );
 }
 
 /** POST /api/replay's answer (src/lib/api/types.ts) */

@@ -239,7 +239,8 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
       ['POST', '/api/stream', ['GET', 'HEAD']],
       ['DELETE', '/api/capture.pcapng', ['GET', 'HEAD']],
       ['GET', '/api/replay', ['POST']],
-      ['DELETE', '/api/oracle', ['GET', 'HEAD', 'POST']]
+      ['DELETE', '/api/oracle', ['GET', 'HEAD', 'POST']],
+      ['GET', '/api/oracle/batch', ['POST']]
     ];
     for (const [method, path, allowed] of cases) {
       const a = await send(
@@ -263,7 +264,7 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
   });
 
   it('form bodies (what a page elsewhere can POST without a preflight) are 415 ERR_BAD_CONTENT_TYPE, with no Origin or a foreign one', async () => {
-    for (const path of ['/api/send', '/api/oracle', '/api/replay']) {
+    for (const path of ['/api/send', '/api/oracle', '/api/oracle/batch', '/api/replay']) {
       for (const type of FORM_TYPES) {
         for (const origin of [undefined, 'http://evil.example', demo.base]) {
           const a = await send(demo.base, 'POST', path, { type, body: 'text=hi', headers: origin ? { origin } : {} });
@@ -337,6 +338,47 @@ describe('the demo (npm start): no text, no HTML, always JSON with a code', () =
     });
     expect({ status: a.status, body: a.json }).toEqual({ status: 200, body: { ok: true } });
     expect(demo.log()).not.toMatch(/\n\s+at |Error:/);
+  });
+
+  it('POST /api/oracle/batch answers each guess as POST /api/oracle does, in order; bad ivs are 400 ERR_BAD_BODY', async () => {
+    expect(
+      (
+        await send(demo.base, 'POST', '/api/send', {
+          type: 'application/json',
+          body: json({ text: 'hi', suite: 'cbc' })
+        })
+      ).status
+    ).toBe(200);
+    const blocks = [0, 1, 2].map((i) => Buffer.alloc(16, i));
+    const ciphertext = Buffer.alloc(32, 7).toString('base64');
+    const batch = await send(demo.base, 'POST', '/api/oracle/batch', {
+      type: 'application/json',
+      body: json({ ivs: Buffer.concat(blocks).toString('base64'), ciphertext })
+    });
+    expect(batch.status).toBe(200);
+    const singles = [];
+    for (const x of blocks) {
+      const a = await send(demo.base, 'POST', '/api/oracle', {
+        type: 'application/json',
+        body: json({ iv: x.toString('base64'), ciphertext })
+      });
+      expect(a.status).toBe(200);
+      const { valid, answer } = a.json as unknown as { valid: boolean; answer: string };
+      singles.push({ valid, answer });
+    }
+    expect((batch.json as unknown as { answers: unknown }).answers).toEqual(singles);
+    for (const [ivs, says] of [
+      [Buffer.alloc(17), 'ivs: expected whole 16-byte blocks'],
+      [Buffer.alloc(16 * 257), 'ivs: expected at most 4096 bytes'],
+      [undefined, 'ivs: expected base64 text, got nothing']
+    ] as const) {
+      const a = await send(demo.base, 'POST', '/api/oracle/batch', {
+        type: 'application/json',
+        body: json({ ...(ivs ? { ivs: ivs.toString('base64') } : {}), ciphertext })
+      });
+      expectError(a, 400, 'ERR_BAD_BODY');
+      expect(a.json!.message).toContain(says);
+    }
   });
 
   it('the pages keep SvelteKit’s cross-site form check: 403 from another origin, not from this one', async () => {

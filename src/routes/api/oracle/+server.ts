@@ -1,9 +1,9 @@
 // POST /api/oracle {iv, ciphertext, suite?, tag?}: one padding oracle query against the running
 // demo's chat server, through the tap, as an attacker would make it (docs/api.md "Lessons").
-// Lesson 2 calls this once per guess. The key is never sent and never used.
+// One guess per request; lesson 2 sends its guesses 16 at a time through /api/oracle/batch. The key is never sent and never used.
 import { json } from '@sveltejs/kit';
-import { apiError, demoOrResponse } from '$lib/server/demo';
-import { OracleError, demoOracle, guessPayload } from '$lib/server/oracle';
+import { demoOrResponse } from '$lib/server/demo';
+import { demoOracle, guessPayload, oracleFailure } from '$lib/server/oracle';
 import { readBody } from '$lib/server/json-body';
 import { ORACLE_BODY } from '$lib/api/bodies';
 import type { OracleResponse, OracleStatus } from '$lib/api/types';
@@ -30,11 +30,6 @@ export const POST: RequestHandler = async ({ request }) => {
       { headers: { 'cache-control': 'no-store' } }
     );
   } catch (err) {
-    if (err instanceof OracleError) return apiError(err.status, err.code, err.message);
-    return apiError(
-      502,
-      'ERR_ORACLE_FAILED',
-      `oracle: cannot reach the chat server through the tap: ${(err as Error).message}; is the demo still running?`
-    );
+    return oracleFailure(err);
   }
 };

@@ -6,6 +6,8 @@ import { ApiError, getJson, getJsonOrNull, postJson } from '$lib/api/client';
 import {
   MAX_SEQ,
   type FramesPage,
+  type OracleBatchRequest,
+  type OracleBatchResponse,
   type OracleRequest,
   type OracleResponse,
   type OracleStatus,
@@ -87,5 +89,32 @@ export function liveOracle(suite: Suite, tag: Uint8Array | undefined) {
       if (err instanceof ApiError) throw new Error(`${err.code}: ${err.message}`);
       throw err;
     }
+  };
+}
+
+/** How many guesses the page sends per request to the live server (POST /api/oracle/batch). */
+export const LIVE_BATCH = 16;
+
+/** Several questions in one request: the server gets one frame per guess, and answers each in order. */
+export function liveOracleBatch(suite: Suite, tag: Uint8Array | undefined) {
+  return async (ivs: Uint8Array[], c: Uint8Array): Promise<{ valid: boolean; answer: string }[]> => {
+    const all = new Uint8Array(ivs.length * 16);
+    ivs.forEach((x, i) => all.set(x, i * 16));
+    const body: OracleBatchRequest = {
+      ivs: bytesToBase64(all),
+      ciphertext: bytesToBase64(c),
+      suite,
+      ...(tag ? { tag: bytesToBase64(tag) } : {})
+    };
+    let d: OracleBatchResponse;
+    try {
+      d = await postJson<OracleBatchRequest, OracleBatchResponse>('/api/oracle/batch', body);
+    } catch (err) {
+      if (err instanceof ApiError) throw new Error(`${err.code}: ${err.message}`);
+      throw err;
+    }
+    if (d.answers.length !== ivs.length)
+      throw new Error(`ERR_ORACLE_FAILED: asked ${ivs.length} guesses, the server answered ${d.answers.length}`);
+    return d.answers;
   };
 }
