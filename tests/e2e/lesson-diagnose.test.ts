@@ -77,4 +77,36 @@ describe('/lessons/why-decryption-failed', { timeout: 90_000 }, () => {
     expect(await page.locator('[data-testid="summary-planted"]').innerText()).toContain('named it');
     await page.close();
   });
+
+  it('hex pasted into the base64 field: the wrong encoding fits, the length is ruled out, and the counts add up', async () => {
+    const page = await open();
+    const key = Buffer.from('603deb1015ca71be2b73aef0857d7781', 'hex');
+    const iv = Buffer.from('f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff', 'hex');
+    const text = 'Hello Client, message received securely';
+    const c = createCipheriv('aes-128-cbc', key, iv);
+    const ct = Buffer.concat([c.update(text), c.final()]); // 48 bytes, 96 hex digits; as base64 they read as 72 bytes
+    await page.locator('#dg-key').fill(key.toString('hex'));
+    await page.locator('#dg-iv').fill(iv.toString('hex'));
+    await page.locator('[data-testid="dg-ct-enc"]').selectOption('base64');
+    await page.locator('#dg-ct').fill(ct.toString('hex'));
+    await page.locator('#dg-expected').fill('');
+    await expect.poll(() => verdict(page)).toBe('ciphertext-encoding');
+    const item = page.locator('[data-testid="checklist"] li[data-cause="length"]');
+    expect(await item.getAttribute('data-fit')).toBe('ruled-out');
+    expect(await item.innerText()).toContain('The length is fine once the ciphertext is read as hex.');
+    const fits = await page
+      .locator('[data-testid="checklist"] li:not([data-cause="ok"])')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-fit')));
+    const n = (fit: string) => fits.filter((f) => f === fit).length;
+    expect(fits.length).toBe(8);
+    expect(n('fits')).toBe(1);
+    const main = await page.locator('[data-testid="summary-main"]').innerText();
+    const possible = n('possible');
+    expect(main).toContain(
+      `Of 8 causes tested, 1 fits (ciphertext in the wrong encoding), ${possible} ${possible === 1 ? 'is' : 'are'} possible`
+    );
+    expect(main).toContain(`and ${n('ruled-out')} are ruled out.`);
+    expect(1 + possible + n('ruled-out')).toBe(8);
+    await page.close();
+  });
 });

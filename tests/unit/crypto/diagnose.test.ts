@@ -214,3 +214,71 @@ describe('diagnose: properties', () => {
     expect([...textMask(Uint8Array.of(0, 0x7f, 0xff, 0x41))]).toEqual([0, 0, 0, 1]);
   });
 });
+
+describe('diagnose: hex pasted where base64 is expected', () => {
+  // 39 bytes of text + 9 of PKCS#7 pad = 48 bytes of ciphertext (node:crypto), 96 hex digits. Read
+  // as base64 those 96 characters are 96 / 4 · 3 = 72 bytes = 4 blocks + 8: a length that is
+  // only an artefact of the wrong encoding.
+  const SHORT = 'Hello Client, message received securely';
+  const ct = enc(KEY, IV, SHORT);
+  const hexAsB64 = (bytes: Buffer, key = KEY): DiagnoseInput => ({
+    key: { text: key.toString('hex'), encoding: 'hex' },
+    iv: { text: IV.toString('hex'), encoding: 'hex' },
+    ciphertext: { text: bytes.toString('hex'), encoding: 'base64' }
+  });
+  const verdict = (input: DiagnoseInput, cause: string) => diagnose(input).verdicts.find((v) => v.cause === cause)!;
+
+  it('names the wrong encoding, and rules the length out: as hex it is whole blocks', () => {
+    expect(ct.length).toBe(48);
+    expect(Buffer.from(ct.toString('hex'), 'base64').length).toBe(72);
+    for (const expected of [undefined, SHORT]) {
+      const input = { ...hexAsB64(ct), expected };
+      const d = diagnose(input);
+      expect(d.best.cause).toBe('ciphertext-encoding');
+      expect(d.best.fit).toBe('fits');
+      expect(d.best.repair?.reading.plaintext).toBe(SHORT);
+      const length = verdict(input, 'length');
+      expect(length.fit).toBe('ruled-out');
+      expect(length.summary).toBe('The length is fine once the ciphertext is read as hex.');
+      expect(length.evidence).toEqual([
+        'the ciphertext, read as hex, as it was meant (as base64, as typed, it would be 72 bytes), is 48 bytes = 3 whole blocks'
+      ]);
+      expect(d.verdicts.filter((v) => v.fit === 'fits').map((v) => v.cause)).toEqual(['ciphertext-encoding']);
+    }
+  });
+
+  it('hex that is also cut short: the length is judged on the hex bytes (43 = 2 blocks + 11)', () => {
+    const cut = ct.subarray(0, 43);
+    const length = verdict(hexAsB64(cut), 'length');
+    expect(length.fit).toBe('fits');
+    expect(length.evidence[0]).toBe(
+      // 86 hex digits read as base64: 84 characters + 2 → not a multiple of 4, so it does not decode
+      'the ciphertext, read as hex, as it was meant (as base64, as typed, it does not decode), is 43 bytes = 2 whole blocks + 11 bytes; CBC ciphertext is always whole 16-byte blocks'
+    );
+  });
+
+  it('hex with a wrong key too: hex by its alphabet (possible), the length still judged as hex', () => {
+    const other = Buffer.from(KEY.map((b) => b ^ 0xa5));
+    const input = hexAsB64(ct, other);
+    const enc = verdict(input, 'ciphertext-encoding');
+    expect(enc.fit).toBe('possible');
+    expect(enc.summary).toBe(
+      'The ciphertext is hex, not base64: it uses only hex digits. Read as hex it still does not decrypt, so something else is wrong as well.'
+    );
+    expect(enc.evidence[0]).toBe('read as base64 the ciphertext is 72 bytes; read as hex it is 48 bytes');
+    const length = verdict(input, 'length');
+    expect(length.fit).toBe('ruled-out');
+    expect(length.evidence[0]).toMatch(/is 48 bytes = 3 whole blocks$/);
+  });
+
+  it('real base64 that happens to be valid hex is not claimed as hex below 32 digits', () => {
+    // 'deadbeef' is valid base64 (6 bytes) and valid hex (4 bytes): too short to tell by alphabet
+    const d = diagnose({
+      key: { text: KEY.toString('hex'), encoding: 'hex' },
+      iv: { text: IV.toString('hex'), encoding: 'hex' },
+      ciphertext: { text: 'deadbeef', encoding: 'base64' }
+    });
+    expect(d.verdicts.find((v) => v.cause === 'ciphertext-encoding')!.fit).toBe('ruled-out');
+    expect(d.verdicts.find((v) => v.cause === 'length')!.evidence[0]).toMatch(/^the ciphertext is 6 bytes = 0 whole/);
+  });
+});

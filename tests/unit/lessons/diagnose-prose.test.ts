@@ -121,7 +121,7 @@ describe('verdict words from hand-built facts', () => {
 
   it('cut short: bytes missing counted to the next whole block', () => {
     const whole = reading([true, true, false], FAILED);
-    const f: Facts = { kind: 'cut-short', ctLength: 43, extra: 11, whole, keyAndIvLookRight: true };
+    const f: Facts = { kind: 'cut-short', ctLength: 43, asMeant: null, extra: 11, whole, keyAndIvLookRight: true };
     // 43 = 2·16 + 11, so 16 − 11 = 5 bytes are missing
     expect(words(f)).toEqual({
       summary:
@@ -131,13 +131,20 @@ describe('verdict words from hand-built facts', () => {
         'its first 3 whole blocks: blocks 1, 2 of 3 decrypt to text-like bytes, block 3 does not'
       ]
     });
-    expect(words({ kind: 'cut-short', ctLength: 47, extra: 15, whole: null, keyAndIvLookRight: false }).summary).toBe(
-      'The ciphertext was cut short (1 byte missing) or has 15 stray bytes.'
-    );
+    expect(
+      words({ kind: 'cut-short', ctLength: 47, asMeant: null, extra: 15, whole: null, keyAndIvLookRight: false })
+        .summary
+    ).toBe('The ciphertext was cut short (1 byte missing) or has 15 stray bytes.');
   });
 
   it('extra bytes, one of them', () => {
-    const f: Facts = { kind: 'extra-bytes', ctLength: 33, extra: 1, reading: reading([true, true], VALID_2, 'hi') };
+    const f: Facts = {
+      kind: 'extra-bytes',
+      ctLength: 33,
+      extra: 1,
+      reading: reading([true, true], VALID_2, 'hi'),
+      asMeant: null
+    };
     expect(words(f)).toEqual({
       summary: '1 extra byte at the end: drop them and it decrypts.',
       evidence: [

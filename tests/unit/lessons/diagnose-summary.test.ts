@@ -7,7 +7,11 @@ import {
   diagnoseSummaryFacts,
   FAULTS,
   plantFault,
-  type DiagnoseSummaryFacts
+  type Cause,
+  type Diagnosis,
+  type DiagnoseSummaryFacts,
+  type Fit,
+  type Verdict
 } from '$lib/lessons/diagnose';
 
 const text = (phrases: { text: string }[] | null) => phrases?.map((p) => p.text).join('') ?? null;
@@ -27,8 +31,7 @@ describe('lesson 6 summary: counting', () => {
     // 53 bytes + 11 of pad = 4 blocks; a zero IV garbles P₁ only (SP 800-38A §6.2)
     expect(f.asTyped).toEqual({ state: 'decrypted', textBlocks: 3, blocks: 4, paddingOk: true });
     expect(f.best.cause).toBe('wrong-iv');
-    expect(f.tested).toBe(8);
-    expect(f.ruledOut).toBe(d.verdicts.filter((v) => v.cause !== 'ok' && v.fit === 'ruled-out').length);
+    expect(f.fitting.length + f.possible.length + f.ruledOut).toBe(8);
     expect(diagnoseSummary(f).main).toMatch(
       /^Decrypted as typed, 3 of 4 blocks read as text and the padding check passed\. Of 8 causes tested, /
     );
@@ -56,20 +59,103 @@ describe('lesson 6 summary: counting', () => {
   });
 });
 
+describe('lesson 6 summary: counts from hand-made verdict lists', () => {
+  // A diagnosis with only the parts diagnoseSummaryFacts reads; each verdict list is written out
+  // by hand, and so is the count it must give.
+  const v = (cause: Cause, fit: Fit): Verdict => ({ cause, fit, score: 0, title: cause, summary: '', evidence: [] });
+  const ofVerdicts = (verdicts: Verdict[]): Diagnosis => ({
+    fields: {
+      key: { bytes: null, error: null },
+      iv: { bytes: null, error: null },
+      ciphertext: { bytes: null, error: null }
+    },
+    baseline: null,
+    verdicts,
+    best: verdicts[0]
+  });
+
+  it('1 fits, 1 possible, 6 ruled out: 8 tested, and ok is not one of them', () => {
+    const d = ofVerdicts([
+      v('wrong-key', 'fits'),
+      v('bad-padding', 'possible'),
+      v('ok', 'ruled-out'),
+      v('wrong-iv', 'ruled-out'),
+      v('key-encoding', 'ruled-out'),
+      v('iv-encoding', 'ruled-out'),
+      v('ciphertext-encoding', 'ruled-out'),
+      v('iv-not-stripped', 'ruled-out'),
+      v('length', 'ruled-out')
+    ]);
+    const f = diagnoseSummaryFacts(d, null);
+    expect(f.fitting).toEqual(['wrong-key']);
+    expect(f.possible).toEqual(['bad-padding']);
+    expect(f.ruledOut).toBe(6);
+    expect(diagnoseSummary(f).main).toMatch(
+      / Of 8 causes tested, 1 fits \(wrong key\), 1 is possible \(bad padding\) and 6 are ruled out\.$/
+    );
+  });
+
+  it('2 fit, 3 possible, 3 ruled out', () => {
+    const d = ofVerdicts([
+      v('ciphertext-encoding', 'fits'),
+      v('length', 'fits'),
+      v('wrong-key', 'possible'),
+      v('wrong-iv', 'possible'),
+      v('bad-padding', 'possible'),
+      v('ok', 'ruled-out'),
+      v('key-encoding', 'ruled-out'),
+      v('iv-encoding', 'ruled-out'),
+      v('iv-not-stripped', 'ruled-out')
+    ]);
+    const f = diagnoseSummaryFacts(d, null);
+    expect([f.fitting.length, f.possible.length, f.ruledOut]).toEqual([2, 3, 3]);
+    expect(diagnoseSummary(f).main).toMatch(
+      / Of 8 causes tested, 2 fit \(ciphertext in the wrong encoding, length not a multiple of 16\), 3 are possible \(wrong key, wrong IV, bad padding\) and 3 are ruled out\.$/
+    );
+  });
+
+  it('none possible: two parts, joined by "and"', () => {
+    const d = ofVerdicts([v('wrong-iv', 'fits'), v('ok', 'ruled-out'), v('length', 'ruled-out')]);
+    expect(diagnoseSummary(diagnoseSummaryFacts(d, null)).main).toMatch(
+      / Of 2 causes tested, 1 fits \(wrong IV\) and 1 is ruled out\.$/
+    );
+  });
+
+  it('every planted fault: the three counts add up to the 8 causes tested', () => {
+    const good = {
+      key: new Uint8Array(16).fill(3),
+      iv: new Uint8Array(16).fill(5),
+      plaintext: 'attack at dawn, then at noon'
+    };
+    for (const { fault } of FAULTS) {
+      if (fault === 'none') continue;
+      const s = diagnoseSummary(diagnoseSummaryFacts(diagnose(plantFault(good, fault)), null)).main;
+      const m =
+        / Of (\d+) causes tested, (\d+) fits?(?: \([^)]*\))?(?:, (\d+) (?:is|are) possible \([^)]*\))? and (\d+) (?:is|are) ruled out\./.exec(
+          s
+        );
+      expect(m, `${fault}: ${s}`).not.toBeNull();
+      const [tested, fits, possible, ruledOut] = [m![1], m![2], m![3] ?? '0', m![4]].map(Number);
+      expect(fits + possible + ruledOut, `${fault}: ${s}`).toBe(tested);
+      expect(tested).toBe(8);
+    }
+  });
+});
+
 describe('lesson 6 summary: words from hand-made counts', () => {
   const base: DiagnoseSummaryFacts = {
     planted: null,
     asTyped: { state: 'decrypted', textBlocks: 0, blocks: 1, paddingOk: false },
     best: { cause: 'wrong-key', fit: 'fits' },
-    tested: 8,
     fitting: ['wrong-key'],
+    possible: [],
     ruledOut: 1,
     repaired: null
   };
 
   it('one block, one fitting cause, one ruled out: singular throughout', () => {
     expect(diagnoseSummary(base).main).toBe(
-      'Decrypted as typed, 0 of 1 block read as text and the padding check failed. Of 8 causes tested, 1 fits (wrong key) and 1 is ruled out.'
+      'Decrypted as typed, 0 of 1 block read as text and the padding check failed. Of 2 causes tested, 1 fits (wrong key) and 1 is ruled out.'
     );
   });
 
@@ -78,10 +164,11 @@ describe('lesson 6 summary: words from hand-made counts', () => {
       ...base,
       asTyped: { state: 'unread', codes: ['ERR_KEY_LENGTH', 'ERR_BAD_HEX'] },
       fitting: [],
+      possible: ['wrong-key', 'wrong-iv', 'bad-padding'],
       ruledOut: 5
     };
     expect(diagnoseSummary(f).main).toBe(
-      'As typed, it could not even be decrypted: ERR_KEY_LENGTH, ERR_BAD_HEX. Of 8 causes tested, 0 fit and 5 are ruled out.'
+      'As typed, it could not even be decrypted: ERR_KEY_LENGTH, ERR_BAD_HEX. Of 8 causes tested, 0 fit, 3 are possible (wrong key, wrong IV, bad padding) and 5 are ruled out.'
     );
     expect(diagnoseSummary({ ...f, asTyped: { state: 'unread', codes: [] } }).main).toMatch(
       /^As typed, it could not even be decrypted: the ciphertext is not whole 16-byte blocks\./
@@ -96,7 +183,7 @@ describe('lesson 6 summary: words from hand-made counts', () => {
       repaired: { textBlocks: 2, blocks: 2 }
     };
     expect(diagnoseSummary(f).main).toBe(
-      'Decrypted as typed, 0 of 1 block read as text and the padding check failed. Of 8 causes tested, 2 fit (IV not stripped from the front, key typed in the wrong encoding) and 1 is ruled out. The fix was found by decrypting again with it: 2 of 2 blocks then read as text.'
+      'Decrypted as typed, 0 of 1 block read as text and the padding check failed. Of 3 causes tested, 2 fit (IV not stripped from the front, key typed in the wrong encoding) and 1 is ruled out. The fix was found by decrypting again with it: 2 of 2 blocks then read as text.'
     );
   });
 

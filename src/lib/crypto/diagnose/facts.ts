@@ -6,6 +6,15 @@ import type { Cause } from './causes';
 import type { Reading } from './reading';
 import type { FieldName } from './search';
 
+/** The ciphertext's length read in the encoding it was meant in, and as claimed. */
+export interface MeantLength {
+  encoding: Encoding;
+  claimed: Encoding;
+  /** null when it does not decode as claimed */
+  claimedLength: number | null;
+  why: 'fix' | 'alphabet';
+}
+
 /** How the fields read as typed, when they did not decrypt cleanly. */
 export type AsTyped =
   | {
@@ -38,6 +47,15 @@ export type Facts =
       /** the other causes the same fix changes */
       alongWith: Cause[];
     }
+  /** the text only uses another encoding's characters, but no reading in it decrypts */
+  | {
+      kind: 'alphabet-of';
+      field: FieldName;
+      claimed: Encoding;
+      found: Encoding;
+      claimedLength: number;
+      foundLength: number;
+    }
   | {
       kind: 'no-other-encoding';
       field: FieldName;
@@ -58,18 +76,20 @@ export type Facts =
       alongWith: Cause[];
     }
   | { kind: 'no-iv-on-front'; ctLength: number; tooShort: boolean }
-  // length
-  | { kind: 'extra-bytes'; ctLength: number; extra: number; reading: Reading }
+  // length, judged on the ciphertext as meant (asMeant: read in another encoding than claimed)
+  | { kind: 'extra-bytes'; ctLength: number; extra: number; reading: Reading; asMeant: MeantLength | null }
   | {
       kind: 'cut-short';
       ctLength: number;
+      asMeant: MeantLength | null;
       /** bytes past the last whole block */
       extra: number;
       /** the whole blocks decrypted with the typed key and IV, when those are usable */
       whole: Reading | null;
       keyAndIvLookRight: boolean;
     }
-  | { kind: 'whole-blocks'; ctLength: number | null }
+  | { kind: 'whole-blocks'; ctLength: number; asMeant: MeantLength | null }
+  | { kind: 'length-unread'; claimed: Encoding }
   // wrong-iv
   | { kind: 'first-block-off'; reading: Reading; recoveredIv: Uint8Array | null; explainedBy: Cause[] }
   | { kind: 'one-block'; reading: Reading }

@@ -14,7 +14,8 @@
 import { equalBytes, type Encoding } from '../bytes';
 import { BLOCK_SIZE } from '../pkcs7';
 import { CAUSES, type Cause, type Fit } from './causes';
-import type { AsTyped, Facts } from './facts';
+import { ciphertextAsMeant, type AsMeant } from './as-meant';
+import type { AsTyped, Facts, MeantLength } from './facts';
 import { isGood, readDecryption, type Reading } from './reading';
 import {
   ENCODINGS,
@@ -76,9 +77,11 @@ export function findCauses(input: DiagnoseInput): Findings {
       fixes.find((a) => a.causes.length === 1 && a.causes[0] === cause) ?? fixes.find((a) => a.causes.includes(cause)),
     repair: (a) => repairOf(input, a)
   };
-  for (const field of ['key', 'iv', 'ciphertext'] as const) put(encodingFinding(input, fields, field, index));
+  const meant = ciphertextAsMeant(input, fixes.find((a) => a.causes.includes('ciphertext-encoding'))?.ctEnc ?? null);
+  for (const field of ['key', 'iv', 'ciphertext'] as const)
+    put(encodingFinding(input, fields, field, index, field === 'ciphertext' ? meant : null));
   put(frontFinding(input, fields, index));
-  put(lengthFinding(input, fields, index, keyOk, ivOk));
+  put(lengthFinding(input, fields, index, keyOk, ivOk, meant));
   if (baseline) {
     const explained = explainedBy(found);
     put(ivFinding(baseline, explained, expected));
@@ -123,7 +126,13 @@ function okFinding(fields: FieldReads, baseline: Reading | null, expected: strin
 
 const ENCODING_CAUSE = { key: 'key-encoding', iv: 'iv-encoding', ciphertext: 'ciphertext-encoding' } as const;
 
-function encodingFinding(input: DiagnoseInput, fields: FieldReads, field: FieldName, index: FixIndex): Finding {
+function encodingFinding(
+  input: DiagnoseInput,
+  fields: FieldReads,
+  field: FieldName,
+  index: FixIndex,
+  meant: AsMeant | null
+): Finding {
   const cause = ENCODING_CAUSE[field];
   const claimed = input[field].encoding;
   const claimedError = fields[field].error;
@@ -151,6 +160,22 @@ function encodingFinding(input: DiagnoseInput, fields: FieldReads, field: FieldN
       repair: index.repair(hit)
     };
   }
+  // Hex in a base64 field, by its alphabet alone: the encoding is wrong, though something else
+  // keeps it from decrypting too (no reading in hex decrypts).
+  if (meant?.why === 'alphabet')
+    return {
+      cause,
+      fit: 'possible',
+      score: 0.6,
+      facts: {
+        kind: 'alphabet-of',
+        field,
+        claimed,
+        found: meant.encoding,
+        claimedLength,
+        foundLength: meant.bytes.length
+      }
+    };
   const alternatives = ENCODINGS.filter((e) => e !== claimed).flatMap((encoding) => {
     const bytes = tryDecode(input[field].text, encoding);
     return bytes ? [{ encoding, length: bytes.length }] : [];
@@ -201,15 +226,32 @@ function lengthFinding(
   fields: FieldReads,
   index: FixIndex,
   keyOk: Uint8Array | null,
-  ivOk: Uint8Array | null
+  ivOk: Uint8Array | null,
+  meant: AsMeant | null
 ): Finding {
-  const ct = fields.ciphertext.bytes;
-  if (!ct || ct.length % BLOCK_SIZE === 0)
+  // Judged on the bytes as meant: hex read as base64 is 3/4 of its length, whole blocks or not
+  // by accident.
+  const typed = fields.ciphertext.bytes;
+  const ct = meant?.bytes ?? typed;
+  const asMeant: MeantLength | null = meant && {
+    encoding: meant.encoding,
+    claimed: input.ciphertext.encoding,
+    claimedLength: typed?.length ?? null,
+    why: meant.why
+  };
+  if (!ct)
+    return {
+      cause: 'length',
+      fit: 'possible',
+      score: 0.1,
+      facts: { kind: 'length-unread', claimed: input.ciphertext.encoding }
+    };
+  if (ct.length % BLOCK_SIZE === 0)
     return {
       cause: 'length',
       fit: 'ruled-out',
       score: 0,
-      facts: { kind: 'whole-blocks', ctLength: ct?.length ?? null }
+      facts: { kind: 'whole-blocks', ctLength: ct.length, asMeant }
     };
   const extra = ct.length % BLOCK_SIZE;
   const hit = index.fixFor('length');
@@ -218,7 +260,7 @@ function lengthFinding(
       cause: 'length',
       fit: 'fits',
       score: 0.95,
-      facts: { kind: 'extra-bytes', ctLength: ct.length, extra, reading: hit.reading },
+      facts: { kind: 'extra-bytes', ctLength: ct.length, extra, reading: hit.reading, asMeant },
       repair: index.repair(hit)
     };
   const whole =
@@ -232,6 +274,7 @@ function lengthFinding(
     facts: {
       kind: 'cut-short',
       ctLength: ct.length,
+      asMeant,
       extra,
       whole,
       keyAndIvLookRight: whole !== null && whole.textBlocks > 0

@@ -21,10 +21,10 @@ export interface DiagnoseSummaryFacts {
     | { state: 'decrypted'; textBlocks: number; blocks: number; paddingOk: boolean }
     | { state: 'unread'; codes: string[] };
   best: { cause: Cause; fit: Fit };
-  /** every cause but 'ok' */
-  tested: number;
+  /** The tested causes (every verdict but 'ok'), split by their fit: each is in exactly one of the
+   * three, so the number tested is fitting + possible + ruledOut and nothing else. */
   fitting: Cause[];
-  /** of the tested causes, those ruled out */
+  possible: Cause[];
   ruledOut: number;
   /** the best verdict's fix, decrypted again */
   repaired: { textBlocks: number; blocks: number } | null;
@@ -41,8 +41,8 @@ export function diagnoseSummaryFacts(d: Diagnosis, planted: PlantedFault | null)
       ? { state: 'decrypted', textBlocks: b.textBlocks, blocks: b.blocks.length, paddingOk: b.padding.ok }
       : { state: 'unread', codes },
     best: { cause: d.best.cause, fit: d.best.fit },
-    tested: tested.length,
-    fitting: d.verdicts.filter((v) => v.fit === 'fits').map((v) => v.cause),
+    fitting: tested.filter((v) => v.fit === 'fits').map((v) => v.cause),
+    possible: tested.filter((v) => v.fit === 'possible').map((v) => v.cause),
     ruledOut: tested.filter((v) => v.fit === 'ruled-out').length,
     repaired: fix ? { textBlocks: fix.textBlocks, blocks: fix.blocks.length } : null
   };
@@ -77,6 +77,20 @@ function plantedPhrases(p: NonNullable<DiagnoseSummaryFacts['planted']>): Phrase
   ];
 }
 
+const named = (causes: Cause[]): string => (causes.length ? ` (${causes.map(titleInSentence).join(', ')})` : '');
+
+/** "Of N causes tested, a fit (…), b are possible (…) and c are ruled out": N is the sum of the parts. */
+export function countSentence(f: Pick<DiagnoseSummaryFacts, 'fitting' | 'possible' | 'ruledOut'>): string {
+  const fits = f.fitting.length;
+  const possible = f.possible.length;
+  const tested = fits + possible + f.ruledOut;
+  const parts = [`${fits} ${plural(fits, 'fits', 'fit')}${named(f.fitting)}`];
+  if (possible) parts.push(`${possible} ${plural(possible, 'is', 'are')} possible${named(f.possible)}`);
+  parts.push(`${f.ruledOut} ${plural(f.ruledOut, 'is', 'are')} ruled out`);
+  const list = parts.length === 2 ? parts.join(' and ') : `${parts[0]}, ${parts[1]} and ${parts[2]}`;
+  return `Of ${tested} ${plural(tested, 'cause')} tested, ${list}.`;
+}
+
 function mainSentences(f: DiagnoseSummaryFacts): string {
   const a = f.asTyped;
   const typed =
@@ -85,8 +99,7 @@ function mainSentences(f: DiagnoseSummaryFacts): string {
       : `As typed, it could not even be decrypted: ${a.codes.length ? a.codes.join(', ') : 'the ciphertext is not whole 16-byte blocks'}.`;
   if (f.best.cause === 'ok')
     return `${typed} Nothing needs fixing${f.best.fit === 'fits' ? '' : ' as far as the bytes can tell'}.`;
-  const n = f.fitting.length;
-  let out = `${typed} Of ${f.tested} causes tested, ${n} ${plural(n, 'fits', 'fit')}${n ? ` (${f.fitting.map(titleInSentence).join(', ')})` : ''} and ${f.ruledOut} ${plural(f.ruledOut, 'is', 'are')} ruled out.`;
+  let out = `${typed} ${countSentence(f)}`;
   if (f.repaired)
     out += ` The fix was found by decrypting again with it: ${f.repaired.textBlocks} of ${f.repaired.blocks} ${plural(f.repaired.blocks, 'block')} then read as text.`;
   return out;

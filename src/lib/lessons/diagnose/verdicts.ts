@@ -2,7 +2,7 @@
 // from the finding's own facts (src/lib/crypto/diagnose/facts.ts) and claiming nothing else.
 import { bytesToHex } from '../../crypto/bytes';
 import type { Cause } from '../../crypto/diagnose/causes';
-import type { AsTyped, Facts } from '../../crypto/diagnose/facts';
+import type { AsTyped, Facts, MeantLength } from '../../crypto/diagnose/facts';
 import type { Reading } from '../../crypto/diagnose/reading';
 import { BLOCK_SIZE } from '../../crypto/pkcs7';
 import { plural } from '../words';
@@ -54,9 +54,19 @@ function okWords(f: Of<'decrypts' | 'binary' | 'does-not-decrypt'>): Words {
   }
 }
 
-function encodingWords(f: Of<'other-encoding' | 'no-other-encoding'>): Words {
+function encodingWords(f: Of<'other-encoding' | 'alphabet-of' | 'no-other-encoding'>): Words {
   const name = FIELD_NAME[f.field];
   const claimed = ENC_NAME[f.claimed];
+  if (f.kind === 'alphabet-of') {
+    const found = ENC_NAME[f.found];
+    return {
+      summary: `The ${name} is ${found}, not ${claimed}: it uses only ${found} digits. Read as ${found} it still does not decrypt, so something else is wrong as well.`,
+      evidence: [
+        `read as ${claimed} the ${name} is ${f.claimedLength} bytes; read as ${found} it is ${f.foundLength} bytes`,
+        `no reading of the ${name} as ${found} decrypts with the key and IV as typed`
+      ]
+    };
+  }
   if (f.kind === 'other-encoding') {
     return {
       summary: `The ${name} reads as ${ENC_NAME[f.found]}, not ${claimed}: then ${plainSays(f.reading)}.`,
@@ -108,20 +118,33 @@ function frontWords(f: Of<'iv-on-front' | 'no-iv-on-front'>): Words {
   };
 }
 
-function lengthWords(f: Of<'extra-bytes' | 'cut-short' | 'whole-blocks'>): Words {
-  if (f.kind === 'whole-blocks') {
+/** "read as hex (not base64, as typed)": where the length was measured, when not as claimed. */
+function meantNote(m: MeantLength | null): string {
+  if (!m) return '';
+  const typed = m.claimedLength === null ? 'does not decode' : `would be ${m.claimedLength} bytes`;
+  return ` read as ${ENC_NAME[m.encoding]}, as it was meant (as ${ENC_NAME[m.claimed]}, as typed, it ${typed})`;
+}
+
+function lengthWords(f: Of<'extra-bytes' | 'cut-short' | 'whole-blocks' | 'length-unread'>): Words {
+  if (f.kind === 'length-unread') {
     return {
-      summary: 'The length is fine.',
-      evidence: [
-        f.ctLength !== null
-          ? `the ciphertext is ${f.ctLength} bytes = ${f.ctLength / BLOCK_SIZE} whole blocks`
-          : 'the ciphertext could not be read'
-      ]
+      summary: `Cannot tell: the ciphertext does not read as ${ENC_NAME[f.claimed]}, nor in any encoding that decrypts.`,
+      evidence: ['without its bytes, its length in bytes is unknown']
+    };
+  }
+  const where = f.asMeant ? `,${meantNote(f.asMeant)},` : '';
+  if (f.kind === 'whole-blocks') {
+    const n = f.ctLength / BLOCK_SIZE;
+    return {
+      summary: f.asMeant
+        ? `The length is fine once the ciphertext is read as ${ENC_NAME[f.asMeant.encoding]}.`
+        : 'The length is fine.',
+      evidence: [`the ciphertext${where} is ${f.ctLength} bytes = ${n} whole ${plural(n, 'block')}`]
     };
   }
   const extra = `${f.extra} ${plural(f.extra, 'byte')}`;
   const evidence = [
-    `the ciphertext is ${f.ctLength} bytes = ${Math.floor(f.ctLength / BLOCK_SIZE)} whole blocks + ${extra}; CBC ciphertext is always whole 16-byte blocks`
+    `the ciphertext${where} is ${f.ctLength} bytes = ${Math.floor(f.ctLength / BLOCK_SIZE)} whole blocks + ${extra}; CBC ciphertext is always whole 16-byte blocks`
   ];
   if (f.kind === 'extra-bytes') {
     evidence.push(`without the last ${extra}, ${plainSays(f.reading)}: they were extra`);
@@ -227,6 +250,7 @@ export function words(f: Facts): Words {
     case 'does-not-decrypt':
       return okWords(f);
     case 'other-encoding':
+    case 'alphabet-of':
     case 'no-other-encoding':
       return encodingWords(f);
     case 'iv-on-front':
@@ -235,6 +259,7 @@ export function words(f: Facts): Words {
     case 'extra-bytes':
     case 'cut-short':
     case 'whole-blocks':
+    case 'length-unread':
       return lengthWords(f);
     case 'first-block-off':
     case 'one-block':
