@@ -34,6 +34,33 @@ async function setB(page: Page, text: string) {
 }
 
 describe('/lessons/iv-mistakes', { timeout: 90_000 }, () => {
+  it('as it opens, the page shows the leak: equal C₁ and C₂ under the reused IV, as node:crypto computes them', async () => {
+    // no typing: the server-rendered default state, read before anything is touched
+    const page = await t.open('/lessons/iv-mistakes', { ready: '[data-testid="iv-rows"]' });
+    const a = await page.locator('#iv-msg-a').inputValue();
+    const b = await page.locator('#iv-msg-b').inputValue();
+    expect(await page.locator('input[name="iv-mode"][value="reused"]').isChecked()).toBe(true);
+    const enc = (text: string) => {
+      const c = createCipheriv('aes-128-cbc', Buffer.from(KEY, 'hex'), Buffer.from(FIXED_IV, 'hex'));
+      const ct = Buffer.concat([c.update(text), c.final()]).toString('hex');
+      return ct.match(/.{32}/g)!;
+    };
+    const wantA = enc(a);
+    const wantB = enc(b);
+    const equal = wantA.flatMap((blk, i) => (blk === wantB[i] ? [i] : []));
+    expect(equal.length).toBeGreaterThanOrEqual(1); // the default has a leak to show
+    expect(await page.locator('[data-testid="row-a"] [data-block] code.hex').allInnerTexts()).toEqual(wantA);
+    expect(await page.locator('[data-testid="row-b"] [data-block] code.hex').allInnerTexts()).toEqual(wantB);
+    expect(await sameBlocks(page, 'row-a')).toEqual(equal);
+    expect(await sameBlocks(page, 'row-b')).toEqual(equal);
+    expect(await page.locator('[data-testid="detector-clean"]').count()).toBe(0);
+    expect(await page.locator('[data-testid="reused-iv"]').innerText()).toContain('A, B');
+    expect(await page.locator('[data-testid="summary-main"]').innerText()).toContain(
+      `agree in exactly ${equal.length} blocks`
+    );
+    await page.close();
+  });
+
   it('reused IV: a shared 32-byte prefix gives equal C₁ and C₂, matching node:crypto', async () => {
     const page = await open();
     const a = 'The meeting is moved to room 4B; bring the signed forms.';

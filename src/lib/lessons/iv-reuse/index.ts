@@ -4,5 +4,6 @@ import { ivReuseSummary, type IvReuseSummary } from './prose';
 
 export { ivReuseFacts, type IvPair, type IvReuseFacts, type SentMessage } from './findings';
 export { ivReuseSummary, type IvReuseSummary } from './prose';
+export { IV_LESSON_DEFAULTS } from './defaults';
 
 export const summarize = (o: IvPair): IvReuseSummary => ivReuseSummary(ivReuseFacts(o));

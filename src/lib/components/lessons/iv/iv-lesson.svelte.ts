@@ -10,8 +10,9 @@ import {
   type EncryptTrace
 } from '$lib/crypto';
 import { equalLeadingBlocks, findIvReuse, type IvFrame, type IvReuseReport } from '$lib/crypto/iv-reuse';
+import { IV_LESSON_DEFAULTS } from '$lib/lessons/iv-reuse';
 
-export const FIXED_IV = '00112233445566778899aabbccddeeff';
+export const FIXED_IV = IV_LESSON_DEFAULTS.fixedIv;
 
 export interface IvOutcome {
   mode: 'reused' | 'fresh';
@@ -31,10 +32,11 @@ export interface IvOutcome {
 const rnd = () => bytesToHex(crypto.getRandomValues(new Uint8Array(16)));
 
 export class IvLesson {
-  keyText = $state('8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4b');
-  msgA = $state('PAY 100 EUR TO ALICE; invoice 2026-11-25');
-  msgB = $state('PAY 100 EUR TO MALLORY; invoice 2026-11-26');
-  mode = $state<'reused' | 'fresh'>('reused');
+  // the defaults open on the leak: a common start of two blocks under the reused IV
+  keyText = $state<string>(IV_LESSON_DEFAULTS.key);
+  msgA = $state<string>(IV_LESSON_DEFAULTS.msgA);
+  msgB = $state<string>(IV_LESSON_DEFAULTS.msgB);
+  mode = $state<'reused' | 'fresh'>(IV_LESSON_DEFAULTS.mode);
   // Fresh IVs come from the browser's CSPRNG when the learner asks; these two only make the
   // first server render deterministic.
   freshA = $state('5f1d8c27a0e94b3b6e02c4d9f7a81e63');
