@@ -130,4 +130,41 @@ describe('lesson: inside one AES block', { timeout: 90_000 }, () => {
     expect(await page.locator('#key-error').getAttribute('data-code')).toBe('ERR_KEY_LENGTH');
     await page.close();
   });
+
+  it('the round strip shows every round key and round at 1280×720, AES-128 and AES-256, and costs two Tab stops', async () => {
+    // FIPS-197 C.1 (Nr = 10: K0…K10, r0…r10) and C.3 (Nr = 14: K0…K14)
+    for (const [key, n] of [
+      ['000102030405060708090a0b0c0d0e0f', 11],
+      ['000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', 15]
+    ] as const) {
+      const page = await open(`/lessons/aes-rounds?key=${key}&block=00112233445566778899aabbccddeeff`);
+      const strip = page.locator('.strip');
+      const box = (await strip.boundingBox())!;
+      const rows = strip.locator('[role="toolbar"]');
+      expect(await rows.count()).toBe(2);
+      for (let row = 0; row < 2; row++) {
+        const items = rows.nth(row).locator('button');
+        expect(await items.count()).toBe(n);
+        // nothing hangs past the strip's right edge: each item lies inside it
+        for (let i = 0; i < n; i++) {
+          const b = (await items.nth(i).boundingBox())!;
+          expect(b.x + b.width).toBeLessThanOrEqual(box.x + box.width + 0.5);
+        }
+        // one Tab stop per row
+        expect(await items.evaluateAll((els) => els.filter((e) => (e as HTMLElement).tabIndex === 0).length)).toBe(1);
+      }
+      // ← → along a row move the focus, not the stepper
+      const keys = rows.nth(0).locator('button');
+      await keys.first().focus();
+      const before = await status(page);
+      await page.keyboard.press('ArrowRight');
+      expect(await keys.nth(1).evaluate((e) => e === document.activeElement)).toBe(true);
+      await page.keyboard.press('End');
+      expect(await keys.nth(n - 1).evaluate((e) => e === document.activeElement)).toBe(true);
+      expect(await status(page)).toBe(before);
+      await page.keyboard.press('Enter');
+      expect(await status(page)).toMatch(new RegExp(`Key expansion: round key ${n - 1}`));
+      await page.close();
+    }
+  });
 });
