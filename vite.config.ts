@@ -11,7 +11,13 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts', 'tests/vectors/**/*.test.ts'], testTimeout: 30_000 }
+        test: {
+          name: 'unit',
+          include: ['tests/unit/**/*.test.ts', 'tests/vectors/**/*.test.ts'],
+          testTimeout: 30_000,
+          // pure modules, no globals changed: the files share one module graph (29 s → 16 s alone)
+          isolate: false
+        }
       },
       {
         extends: true,
