@@ -93,8 +93,11 @@ const PADDING_ORACLE_WARNING =
 /**
  * Run until a stop request, then stop cleanly: 0 when the stop completed, 1 when it failed, took
  * over STOP_DEADLINE_MS, or a second signal (not npm's copy of the first) asked to give up.
+ * `announce` prints the banner once the signal handlers are in place: "Press Ctrl-C to stop" is
+ * true from the moment it can be read (a signal before its handler would kill the process at once,
+ * without a clean stop).
  */
-function runUntilStopped(demo: RunningDemo, capture: string, io: CliIo): Promise<number> {
+function runUntilStopped(demo: RunningDemo, capture: string, io: CliIo, announce: () => void): Promise<number> {
   const signals = stopSignals(io);
   const watched: StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP']; // SIGHUP: the terminal closed
   return new Promise((resolve) => {
@@ -144,6 +147,7 @@ function runUntilStopped(demo: RunningDemo, capture: string, io: CliIo): Promise
     watchParent(io.env, () => {
       if (state === 'running') stop('The process that started this demo (npm start) has exited. ');
     });
+    announce();
   });
 }
 
@@ -217,8 +221,9 @@ failed start, 2 a usage error.
     }
     const rel = relative(process.cwd(), demo.pcapngPath);
     const capture = rel.startsWith('..') ? demo.pcapngPath : rel;
-    io.stdout.write(banner(demo, capture, bots));
-    if (paddingOracle) io.stderr.write(PADDING_ORACLE_WARNING);
-    return runUntilStopped(demo, capture, io);
+    return runUntilStopped(demo, capture, io, () => {
+      io.stdout.write(banner(demo, capture, bots));
+      if (paddingOracle) io.stderr.write(PADDING_ORACLE_WARNING);
+    });
   }
 );

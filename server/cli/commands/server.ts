@@ -130,8 +130,9 @@ Exit status: 0 stopped by a signal, 1 could not listen, 2 a usage error.
       io.stderr.write(
         'WARNING: --padding-oracle makes this server answer differently for bad padding; for teaching only.\n'
       );
+    const stopped = untilStopped(io); // before the line that says so: a signal from then on stops cleanly
     io.stdout.write(`Server listening on ${shown}:${address.port}\n`);
-    await untilStopped(io);
+    await stopped;
     await server.close();
     io.stdout.write('Server stopped: every client was told bye, the log is flushed\n');
     return EXIT_OK;

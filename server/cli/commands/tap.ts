@@ -139,12 +139,13 @@ Exit status: 0 stopped by a signal, 1 could not listen or open the pcapng, 2 a u
       return EXIT_DATA;
     }
     const shown = tap.host.includes(':') ? `[${tap.host}]` : tap.host;
+    const stopped = untilStopped(io); // before the line that says so: a signal from then on stops cleanly
     io.stdout.write(`Tap listening on ${shown}:${tap.port}, forwarding to ${tap.target}\n`);
     const offFrames = tap.store.subscribe((frames) =>
       io.stdout.write(frames.map((fr) => frameLine(fr) + '\n').join(''))
     );
     const offConns = tap.store.watchConnections((c, event) => io.stdout.write(connectionLine(c, event) + '\n'));
-    await untilStopped(io);
+    await stopped;
     await tap.close();
     offFrames();
     offConns();
