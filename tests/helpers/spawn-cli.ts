@@ -47,6 +47,11 @@ export interface InProcessOptions {
   stdoutIsTTY?: boolean;
 }
 
+/** startInProcess's options: also a look at every stdout write as it happens (what was printed so far, and the signals' listeners then) */
+export interface StartInProcessOptions extends Omit<InProcessOptions, 'stdin'> {
+  onStdout?: (printed: string, signals: EventEmitter) => void;
+}
+
 /** A command running in this process: type into its stdin, read what it printed, signal it. */
 export interface InProcessCli {
   stdin: PassThrough;
@@ -61,11 +66,15 @@ export interface InProcessCli {
   exited: Promise<number>;
 }
 
-function collector(isTTY: boolean): { stream: Writable & { isTTY?: boolean }; bytes: () => Buffer } {
+function collector(
+  isTTY: boolean,
+  onWrite?: (all: Buffer) => void
+): { stream: Writable & { isTTY?: boolean }; bytes: () => Buffer } {
   const chunks: Buffer[] = [];
   const stream = new Writable({
     write(chunk: Buffer, _enc, done) {
       chunks.push(Buffer.from(chunk));
+      onWrite?.(Buffer.concat(chunks));
       done();
     }
   }) as Writable & { isTTY?: boolean };
@@ -74,12 +83,12 @@ function collector(isTTY: boolean): { stream: Writable & { isTTY?: boolean }; by
 }
 
 /** `cbc-lab ARGS…` started in this process, its stdin left open (end it with `stdin.end()`). */
-export function startInProcess(args: string[], o: Omit<InProcessOptions, 'stdin'> = {}): InProcessCli {
+export function startInProcess(args: string[], o: StartInProcessOptions = {}): InProcessCli {
   const stdin = new PassThrough() as PassThrough & { isTTY?: boolean };
   if (o.stdinIsTTY) stdin.isTTY = true;
-  const stdout = collector(o.stdoutIsTTY === true);
-  const stderr = collector(false);
   const signals = new EventEmitter();
+  const stdout = collector(o.stdoutIsTTY === true, o.onStdout && ((all) => o.onStdout!(all.toString('utf8'), signals)));
+  const stderr = collector(false);
   const io: CliIo = { stdin, stdout: stdout.stream, stderr: stderr.stream, env: o.env ?? { ...process.env }, signals };
   return {
     stdin,
