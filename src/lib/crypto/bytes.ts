@@ -39,7 +39,9 @@ export function hexToBytes(text: string, what = 'hex'): Uint8Array {
       const ch = String.fromCodePoint(text.codePointAt(i) ?? c);
       throw new HexError(
         `${what}: expected a hex digit (0-9, a-f) at position ${i}, got ${describeChar(ch)}` +
-          (text.startsWith('0x') && i === 1 ? '; leave out the 0x prefix' : ''),
+          (text.startsWith('0x') && i === 1
+            ? '; leave out the 0x prefix'
+            : '; delete it, or pick the encoding the text is in'),
         { expected: '0-9 or a-f', actual: ch, position: i }
       );
     }
@@ -55,7 +57,7 @@ export function hexToBytes(text: string, what = 'hex'): Uint8Array {
     const digits = n * 2 + 1;
     throw new HexError(
       `${what}: expected an even number of hex digits (two per byte), got ${digits}; ` +
-        `the digit at position ${highPos} has no partner`,
+        `the digit at position ${highPos} has no partner: add the digit that is missing or delete the one too many`,
       { expected: 'an even number of digits', actual: digits, position: highPos }
     );
   }
@@ -149,7 +151,7 @@ export function base64ToBytes(text: string, what = 'base64'): Uint8Array {
     const c = clean.charCodeAt(k);
     if (c < 128 && BASE64_VALUE[c] >= 0) continue;
     const ch = String.fromCodePoint(clean.codePointAt(k) ?? c);
-    let hint = '';
+    let hint = '; delete it, or pick the encoding the text is in';
     if (ch === '-' || ch === '_') hint = '; this looks like URL-safe base64: use + and / instead of - and _';
     else if (ch === '=') hint = '; = may only pad the end';
     throw new Base64Error(
@@ -160,7 +162,7 @@ export function base64ToBytes(text: string, what = 'base64'): Uint8Array {
   if (len % 4 !== 0) {
     throw new Base64Error(
       `${what}: expected a length that is a multiple of 4 characters (with = padding), got ${len}; ` +
-        'was the text cut short or its = padding dropped?',
+        'paste the whole text, with the = padding at its end',
       { expected: 'a multiple of 4', actual: len, position: pos(len) }
     );
   }
@@ -183,7 +185,7 @@ export function base64ToBytes(text: string, what = 'base64'): Uint8Array {
         const at = len - pad - 1;
         throw new Base64Error(
           `${what}: the last character before = at position ${pos(at)} has non-zero unused bits ` +
-            `('${clean[at]}'); this is not the canonical encoding of any bytes`,
+            `('${clean[at]}'); this is not the canonical encoding of any bytes: the text was changed or cut, paste it again`,
           { expected: 'unused bits zero', actual: clean[at], position: pos(at) }
         );
       }

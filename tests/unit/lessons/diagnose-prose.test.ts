@@ -195,7 +195,7 @@ describe('verdict words from hand-built facts', () => {
     });
   });
 
-  it('fields that do not read: each error, by field', () => {
+  it('fields that do not read: each error once, its field named once (not "iv: iv: …")', () => {
     const error = new IvLengthError(8);
     const f: Facts = {
       kind: 'does-not-decrypt',
@@ -203,7 +203,10 @@ describe('verdict words from hand-built facts', () => {
     };
     expect(words(f)).toEqual({
       summary: 'As typed, the input does not decrypt cleanly.',
-      evidence: [`iv: ${error.message}`, 'the ciphertext is 20 bytes, not whole 16-byte blocks']
+      evidence: [
+        'iv: expected 16 bytes (32 hex digits), got 8 bytes; the IV is exactly one AES block',
+        'the ciphertext is 20 bytes, not whole 16-byte blocks'
+      ]
     });
   });
 });

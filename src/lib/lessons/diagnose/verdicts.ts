@@ -20,7 +20,8 @@ const together = (causes: Cause[]): string[] => (causes.length ? [`together with
 
 function asTypedEvidence(t: AsTyped): string[] {
   if (t.kind === 'unread') {
-    const lines = t.errors.map(({ field, error }) => `${field}: ${error.message}`);
+    // each message names its field already ("iv: expected 16 bytes …")
+    const lines = t.errors.map(({ error }) => error.message);
     if (t.notWholeBlocks !== null) lines.push(`the ciphertext is ${t.notWholeBlocks} bytes, not whole 16-byte blocks`);
     return lines;
   }
