@@ -13,6 +13,35 @@ async function open(): Promise<Page> {
   return page;
 }
 
+/** WCAG 2 contrast of an element's text colour against the first opaque background behind it. */
+function textContrast(page: Page, selector: string): Promise<number> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const c = [r, g, b].map((v) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+      };
+      let bg = [255, 255, 255];
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] === 1)) {
+          bg = c.slice(0, 3);
+          break;
+        }
+      }
+      // no opacity anywhere up the tree, or the colour read is not the colour seen
+      for (let e: Element | null = el; e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return 0;
+      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    });
+}
+
 /** Group the 4-pixel blocks by original content; count how ECB and CBC treat each group. */
 function blockCheck(page: Page) {
   return page.evaluate(() => {
@@ -108,6 +137,58 @@ describe('/lessons/ecb-vs-cbc', { timeout: 90_000 }, () => {
     await page.locator('#ecb-key').fill('abcd');
     await expect(page.locator('#ecb-key-err').getAttribute('data-code')).resolves.toBe('ERR_KEY_LENGTH');
     expect(await page.locator('#ecb-key').getAttribute('aria-invalid')).toBe('true');
+    await page.close();
+  });
+
+  it('a bad key: the kept pictures and the summary are marked stale (label, greyed images, text still ≥ 4.5:1)', async () => {
+    const page = await open();
+    await page.locator('[data-testid="summary"][data-ready="true"]').waitFor();
+    const canvasStyle = () =>
+      page
+        .locator('[data-testid="canvas-ecb"]')
+        .evaluate((c) => ({ filter: getComputedStyle(c).filter, opacity: Number(getComputedStyle(c).opacity) }));
+    expect(await canvasStyle()).toEqual({ filter: 'none', opacity: 1 });
+    expect(await page.locator('[data-testid="stale"]').count()).toBe(0);
+    const before = await page.locator('[data-testid="canvas-ecb"]').evaluate((c: HTMLCanvasElement) => c.toDataURL());
+    // hydrated once typing a bad digit shows its error
+    await expect
+      .poll(
+        async () => {
+          await page.locator('#ecb-key').fill('2b7e151628aed2a6abf7158809cf4fz3');
+          return page.locator('#ecb-key-err').count();
+        },
+        { timeout: 30_000 }
+      )
+      .toBe(1);
+    // the field error: one sentence, said once on the page
+    const sentence =
+      "Key: expected a hex digit (0-9, a-f) at position 30, got 'z'; delete it, or pick the encoding the text is in.";
+    expect(await page.locator('#ecb-key-err [data-testid="field-error-text"]').innerText()).toBe(sentence);
+    expect(await page.locator('#ecb-key-err').innerText()).toBe(`${sentence} ERR_BAD_HEX`);
+    const body = await page.locator('body').innerText();
+    expect(body.split('expected a hex digit').length - 1).toBe(1);
+    expect(body).not.toMatch(/\Sat position/);
+    // stale, everywhere the old run is shown
+    await page.locator('[data-testid="stale"]').waitFor();
+    expect(await page.locator('[data-testid="stale"]').innerText()).toMatch(/^STALE The key above has an error/);
+    expect(await page.locator('.pics').getAttribute('data-stale')).toBe('true');
+    expect(await page.locator('.pics figcaption .tag').allInnerTexts()).toEqual(['STALE', 'STALE']);
+    const st = await canvasStyle();
+    expect(st.filter).toBe('grayscale(1)');
+    expect(st.opacity).toBeLessThan(0.6);
+    expect(await page.locator('[data-testid="canvas-ecb"]').evaluate((c: HTMLCanvasElement) => c.toDataURL())).toBe(
+      before
+    ); // the last valid pictures are kept
+    await page.locator('[data-testid="summary-stale"]').waitFor();
+    expect(await page.locator('[data-testid="summary"] .runs').getAttribute('data-stale')).toBe('true');
+    expect(await textContrast(page, '[data-testid="summary-ecb"]')).toBeGreaterThanOrEqual(4.5);
+    expect(await textContrast(page, '[data-testid="stale"]')).toBeGreaterThanOrEqual(4.5);
+    expect(await textContrast(page, '.pics figcaption .tag')).toBeGreaterThanOrEqual(4.5);
+    // fixed: encrypted again, nothing stale
+    await page.locator('#ecb-key').fill('2b7e151628aed2a6abf7158809cf4f3c');
+    await page.locator('[data-testid="stale"]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid="summary-stale"]').count()).toBe(0);
+    expect(await canvasStyle()).toEqual({ filter: 'none', opacity: 1 });
     await page.close();
   });
 

@@ -29,6 +29,35 @@ const sameBlocks = (page: Page, row: string) =>
     .locator(`[data-testid="${row}"] [data-block][data-same="true"]`)
     .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-block'))));
 
+/** WCAG 2 contrast of an element's text colour against the first opaque background behind it. */
+function textContrast(page: Page, selector: string): Promise<number> {
+  return page
+    .locator(selector)
+    .first()
+    .evaluate((el) => {
+      const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]: number[]) => {
+        const c = [r, g, b].map((v) => {
+          const x = v / 255;
+          return x <= 0.03928 ? x / 12.92 : ((x + 0.055) / 1.055) ** 2.4;
+        });
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+      };
+      let bg = [255, 255, 255];
+      for (let e: Element | null = el; e; e = e.parentElement) {
+        const c = rgb(getComputedStyle(e).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] === 1)) {
+          bg = c.slice(0, 3);
+          break;
+        }
+      }
+      // no opacity anywhere up the tree, or the colour read is not the colour seen
+      for (let e: Element | null = el; e; e = e.parentElement) if (Number(getComputedStyle(e).opacity) < 1) return 0;
+      const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(bg)].sort((x, y) => y - x);
+      return (a + 0.05) / (b + 0.05);
+    });
+}
+
 async function setB(page: Page, text: string) {
   await page.locator('#iv-msg-b').fill(text);
 }
@@ -113,6 +142,33 @@ describe('/lessons/iv-mistakes', { timeout: 90_000 }, () => {
     expect(await page.locator('[data-testid="shared-prefix"]').allInnerTexts()).toContain(
       '⚠ A and #1A: identical ciphertexts, so identical messages'
     );
+    await page.close();
+  });
+
+  it('a bad key: its error said once, and the last rows and summary kept, marked stale with text ≥ 4.5:1', async () => {
+    const page = await open();
+    await setB(page, 'PAY 100 EUR TO ALICE; invoice 2026-11-26');
+    await expect.poll(() => sameBlocks(page, 'row-b')).toEqual([0, 1]);
+    const shown = await page.locator('[data-testid="row-a"] [data-block] code.hex').allInnerTexts();
+    await page.locator('#iv-key').fill(KEY.slice(0, 31));
+    await page.locator('#iv-key-err').waitFor();
+    const sentence =
+      'Key: expected an even number of hex digits (two per byte), got 31; the digit at position 30 has no partner: add the digit that is missing or delete the one too many.';
+    expect(await page.locator('#iv-key-err [data-testid="field-error-text"]').innerText()).toBe(sentence);
+    expect(await page.locator('#iv-key-err').innerText()).toBe(`${sentence} ERR_BAD_HEX`);
+    expect((await page.locator('body').innerText()).split('has no partner').length - 1).toBe(1);
+    await page.locator('[data-testid="stale"]').waitFor();
+    expect(await page.locator('[data-testid="stale"]').innerText()).toMatch(/^STALE The key above has an error/);
+    expect(await page.locator('[data-testid="row-a"] [data-block] code.hex').allInnerTexts()).toEqual(shown);
+    expect(await page.locator('.result').getAttribute('data-stale')).toBe('true');
+    expect(await page.getByRole('button', { name: 'Send A and B' }).isDisabled()).toBe(true);
+    await page.locator('[data-testid="summary-stale"]').waitFor();
+    for (const sel of ['[data-testid="summary-main"]', '[data-testid="stale"]', '[data-testid="detector"] h3'])
+      expect(await textContrast(page, sel), sel).toBeGreaterThanOrEqual(4.5);
+    await page.locator('#iv-key').fill(KEY);
+    await page.locator('[data-testid="stale"]').waitFor({ state: 'detached' });
+    expect(await page.locator('[data-testid="summary-stale"]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Send A and B' }).isDisabled()).toBe(false);
     await page.close();
   });
 });

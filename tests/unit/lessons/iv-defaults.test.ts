@@ -48,3 +48,22 @@ describe('lesson 5: the default state shows the leak', () => {
     expect(o.sharedBlocks).toBe(3);
   });
 });
+
+describe('lesson 5: a key that does not read leaves the last result, marked stale', () => {
+  it('stale while the key is bad, the shown outcome the last valid one; fresh again once fixed', () => {
+    const lesson = new IvLesson();
+    expect(lesson.stale).toBe(false);
+    const before = lesson.shown!;
+    lesson.keyText = '8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4'; // 31 digits
+    expect(lesson.outcome).toBeNull();
+    expect(lesson.key.error?.code).toBe('ERR_BAD_HEX');
+    expect(lesson.stale).toBe(true);
+    expect(lesson.shown).toBe(before);
+    expect(blocks(lesson.shown!.a.ciphertext)).toEqual(blocks(enc(msgA)));
+    lesson.msgB = 'something else entirely, typed while stale';
+    expect(lesson.shown).toBe(before); // what the page shows is still the last valid run
+    lesson.keyText = key;
+    expect(lesson.stale).toBe(false);
+    expect(blocks(lesson.shown!.b.ciphertext)).toEqual(blocks(enc('something else entirely, typed while stale')));
+  });
+});

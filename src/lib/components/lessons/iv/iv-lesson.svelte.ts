@@ -80,6 +80,19 @@ export class IvLesson {
     };
   });
 
+  // The last outcome the fields gave; it is not state, only remembered by `shown` below.
+  #lastGood: IvOutcome | null = null;
+
+  /** What the page shows: the outcome, or while the key does not read, the last valid one (stale). */
+  shown = $derived.by((): IvOutcome | null => {
+    const o = this.outcome;
+    if (o) this.#lastGood = o;
+    return o ?? this.#lastGood;
+  });
+
+  /** the key does not read, and the rows and summary are the last valid key's */
+  stale = $derived(this.outcome === null && this.shown !== null);
+
   setMode(m: 'reused' | 'fresh') {
     this.mode = m;
     if (m === 'fresh') [this.freshA, this.freshB] = [rnd(), rnd()];
@@ -91,7 +104,7 @@ export class IvLesson {
 
   /** Put A and B "on the wire": the detector keeps checking them against what comes next. */
   send() {
-    const o = this.outcome;
+    const o = this.outcome; // never the stale one: it is not what the fields say
     if (!o) return;
     const n = this.sent.length / 2 + 1;
     this.sent = [
@@ -109,11 +122,11 @@ export class IvLesson {
   /** block indices of frame `id` (A or B) whose ciphertext block also occurs in the other one */
   sameIn(id: string): Set<number> {
     return new Set(
-      this.outcome?.pair.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []
+      this.shown?.pair.repeatedBlocks.flatMap((r) => r.at.filter((p) => p.id === id).map((p) => p.block)) ?? []
     );
   }
 
   ivShared(id: string): boolean {
-    return !!this.outcome?.pair.reusedIvs.some((r) => r.frames.includes(id));
+    return !!this.shown?.pair.reusedIvs.some((r) => r.frames.includes(id));
   }
 }
