@@ -71,12 +71,45 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
       expect(await a.locator('.fail').innerText()).toMatch(
         /^Failed: block 1 of \d+, byte 15: none of the 256 values was accepted/
       );
+      // the MAC or the tag failed: the padding was never checked, and nothing says it was rejected
+      const now = await a.locator('p.now').innerText();
+      expect(now).not.toMatch(/padding was (rejected|accepted)/);
+      expect(now).toContain(
+        suite === 'cbc-hmac'
+          ? 'the server answered ERR_BAD_MAC: the MAC did not verify, so nothing was decrypted and the padding was never checked.'
+          : 'the server answered ERR_BAD_TAG: the tag did not verify, so nothing was decrypted (and GCM has no padding to check).'
+      );
     }
+    // cbc-hmac is CBC: its labels are CBC's. gcm is not: a nonce, the ciphertext block, counter mode
+    // (SP 800-38D §7.1: the first block's counter is 2), and no AES⁻¹, no IV
+    expect(await page.locator('#attack-cbc-hmac .blk').nth(0).locator('.lab').allInnerTexts()).toEqual([
+      'C₀ = IV',
+      'I₁ = AES⁻¹(C₁)',
+      'P₁ = I₁ ⊕ C₀',
+      'queries / byte'
+    ]);
+    const gcm = page.locator('#attack-gcm');
+    expect(await gcm.locator('.blk').nth(0).locator('.lab').allInnerTexts()).toEqual([
+      'N (nonce)',
+      'C₁',
+      'P₁ = C₁ ⊕ AES_K(N ‖ 2)',
+      'queries / byte'
+    ]);
+    expect(await gcm.locator('.xrow .lab').innerText()).toBe('X (N′ = X[0–11])');
+    // the nonce row shows the frame's 12 nonce bytes and nothing where a 16-byte IV would be
+    const nonce = await gcm.locator('.blk').nth(0).locator('.c.chain').allInnerTexts();
+    expect(nonce.slice(0, 12).every((t) => /^[0-9a-f]{2}$/.test(t))).toBe(true);
+    expect(nonce.slice(12)).toEqual(['', '', '', '']);
+    expect(await gcm.locator('p.now').innerText()).toMatch(
+      /^Block 1 of \d+ \(C₁\), byte 15: guessed X\[15\] = [0-9a-f]{2}, which a gcm frame does not carry \(its nonce N′ is X\[0–11\]\)/
+    );
+    expect(await gcm.innerText()).not.toMatch(/AES⁻¹|C₀ = IV/);
     const summary = await page.locator('[data-summary]').innerText();
     expect(summary).toMatch(/You recovered all 32 bytes \(2 blocks\) of the victim's message from the local oracle/);
     expect(summary).toContain(
-      'Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC)'
+      'Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC): the MAC is checked first, in constant time, and it failed, so nothing was decrypted and the padding was never looked at'
     );
+    expect(summary).toContain('(and GCM, a counter mode, has no padding to look at)');
     await page.close();
   }, 180_000);
 });
@@ -132,6 +165,9 @@ describe('/lessons/padding-oracle against a real server (npm start -- --padding-
     expect(await mac.getAttribute('data-done')).toBe('failed');
     expect(JSON.parse((await mac.locator('[data-tally]').getAttribute('data-tally'))!)).toEqual({ ERR_BAD_MAC: 256 });
     expect(await mac.locator('[data-recovered]').innerText()).toBe('0');
+    expect(await mac.locator('p.now').innerText()).toContain(
+      'the server answered ERR_BAD_MAC: the MAC did not verify, so nothing was decrypted and the padding was never checked.'
+    );
     expect(await page.locator('[data-summary]').innerText()).toMatch(/from the live server with \d+ queries/);
     await page.close();
   }, 240_000);
@@ -219,6 +255,12 @@ describe('/lessons/padding-oracle against the default server (npm start, no --pa
       ERR_DECRYPT: 256
     });
     expect(await page.locator('[data-summary]').innerText()).toContain('this server does not tell bad padding apart');
+    // ERR_DECRYPT does not say the padding was bad, so the panel does not either
+    const now = await attack.locator('p.now').innerText();
+    expect(now).toContain(
+      'the server answered ERR_DECRYPT, which this server gives for bad padding and for bad text alike'
+    );
+    expect(now).not.toMatch(/padding was rejected/);
     await page.close();
   }, 120_000);
 });

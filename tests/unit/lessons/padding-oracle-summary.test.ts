@@ -94,9 +94,23 @@ describe('lesson 2 summary: words', () => {
     // the cbc target was captured and not attacked: that is said first
     expect(oracleLessonSummary(oracleLessonFacts(outcomes, victim, false))).toEqual([
       "You captured the victim's message: an IV and ciphertext blocks, and no key. Run the attack.",
-      'Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC): the MAC is checked first, in constant time, so the padding is never looked at and 0 bytes were recovered.',
-      'Against gcm no guess was accepted after 300 queries (300 × ERR_BAD_TAG): the tag is checked first, in constant time, so the padding is never looked at and 0 bytes were recovered.'
+      'Against cbc-hmac all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC): the MAC is checked first, in constant time, and it failed, so nothing was decrypted and the padding was never looked at; 0 bytes were recovered.',
+      'Against gcm no guess was accepted after 300 queries (300 × ERR_BAD_TAG): the tag is checked first, in constant time, and it failed, so nothing was decrypted (and GCM, a counter mode, has no padding to look at); 0 bytes were recovered.'
     ]);
+  });
+
+  it('cbc-hmac and gcm: the MAC or tag is named as the reason only when every answer was its failure', () => {
+    const outcomes = {
+      'cbc-hmac': { result: refused(256), tally: { ERR_BAD_MAC: 255, ERR_SEQUENCE: 1 } },
+      gcm: { result: refused(256), tally: { ERR_BAD_MAC: 256 } }
+    };
+    const said = oracleLessonSummary(oracleLessonFacts(outcomes, victim, false)).slice(1);
+    expect(said).toEqual([
+      'Against cbc-hmac no guess was accepted after 256 queries (255 × ERR_BAD_MAC, 1 × ERR_SEQUENCE): no answer accepted a guess; 0 bytes were recovered.',
+      'Against gcm all 256 guesses for the very first byte got the same answer (256 × ERR_BAD_MAC): no answer accepted a guess; 0 bytes were recovered.'
+    ]);
+    // nothing is said to be "rejected" about a padding that was never checked
+    for (const s of said) expect(s).not.toMatch(/padding (was|is) (rejected|checked)/);
   });
 
   it('stopped and refused cbc runs', () => {

@@ -4,6 +4,15 @@ import { oracleLessonSummary } from './prose';
 
 export { oracleLessonFacts, runOf, type OracleLessonFacts, type Run, type Suite, type SuiteOutcome } from './findings';
 export { oracleLessonSummary } from './prose';
+export {
+  answerMeaning,
+  blockLabels,
+  guessLine,
+  sentLabel,
+  GCM_NONCE_BYTES,
+  type BlockLabels,
+  type Guess
+} from './guess';
 
 export function summarize(
   outcomes: Partial<Record<Suite, SuiteOutcome>>,

@@ -26,17 +26,31 @@ function cbcSentences(run: Run, facts: OracleLessonFacts): string[] {
   }
 }
 
+// Why the answers were all alike: cbc-hmac checks its MAC before it decrypts, so its padding check
+// is never reached; gcm is counter mode, with no padding at all, and checks its tag first.
+const WHY = {
+  'cbc-hmac':
+    'the MAC is checked first, in constant time, and it failed, so nothing was decrypted and the padding was never looked at',
+  gcm: 'the tag is checked first, in constant time, and it failed, so nothing was decrypted (and GCM, a counter mode, has no padding to look at)'
+};
+
+const CHECK_FAILED = { 'cbc-hmac': 'ERR_BAD_MAC', gcm: 'ERR_BAD_TAG' };
+
 function authenticatedSentence(suite: 'cbc-hmac' | 'gcm', run: Run): string {
-  const check = suite === 'gcm' ? 'tag' : 'MAC';
   switch (run.state) {
     case 'recovered':
       return `Against ${suite} the attack succeeded, which should not happen: check the server.`;
     case 'stopped':
       return `You stopped the ${suite} attack.`;
-    case 'refused':
+    case 'refused': {
+      // the reason is said only when every answer was the MAC's or the tag's failure
+      const why = run.answers.every((a) => a.answer === CHECK_FAILED[suite])
+        ? WHY[suite]
+        : 'no answer accepted a guess';
       return run.firstByteOnly
-        ? `Against ${suite} all 256 guesses for the very first byte got the same answer (${tally(run.answers)}): the ${check} is checked first, in constant time, so the padding is never looked at and ${run.recoveredBytes} bytes were recovered.`
-        : `Against ${suite} no guess was accepted after ${run.queries} queries (${tally(run.answers)}): the ${check} is checked first, in constant time, so the padding is never looked at and ${run.recoveredBytes} bytes were recovered.`;
+        ? `Against ${suite} all 256 guesses for the very first byte got the same answer (${tally(run.answers)}): ${why}; ${run.recoveredBytes} bytes were recovered.`
+        : `Against ${suite} no guess was accepted after ${run.queries} queries (${tally(run.answers)}): ${why}; ${run.recoveredBytes} bytes were recovered.`;
+    }
   }
 }
 
