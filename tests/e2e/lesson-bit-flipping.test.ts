@@ -85,6 +85,13 @@ describe('/lessons/bit-flipping', () => {
       .locator('[data-heat^="0."]')
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-bits'))));
     expect(p1.reduce((a, b) => a + b, 0)).toBe(garbledBits);
+    // the ECB note names lesson 4 by the number and title the /lessons index shows it with
+    const index = await browser.newPage();
+    await index.goto(app.url + '/lessons');
+    const ecbItem = index.locator('.lessons a[href="/lessons/ecb-vs-cbc"]');
+    const ecbLabel = `lesson ${await ecbItem.locator('.n').innerText()}, ${await ecbItem.locator('strong').innerText()}`;
+    await index.close();
+    expect(await page.locator('p.note a[href="/lessons/ecb-vs-cbc"]').innerText()).toBe(ecbLabel);
     const ecbHeat = page.locator('figure.heat').nth(1);
     const ecbP2 = await ecbHeat
       .locator('[data-heat^="1."]')
@@ -192,8 +199,8 @@ describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports
     await demo?.stop();
   });
 
-  it('a captured line from alice, opened by deep link, one IV bit flipped and replayed: the server acks and relays the edited text', async () => {
-    // wait for alice (line framing, cbc) to say something
+  /** the first line alice (line framing, cbc) sends, as captured, and its IV ‖ C */
+  async function alicesLine(): Promise<{ bytes: string; wire: Buffer }> {
     let line: { bytes: string } | undefined;
     for (let i = 0; i < 100 && !line; i++) {
       const page = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as {
@@ -203,15 +210,23 @@ describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports
       if (!line) await new Promise((r) => setTimeout(r, 200));
     }
     expect(line).toBeDefined();
+    return {
+      bytes: line!.bytes,
+      wire: Buffer.from(Buffer.from(line!.bytes, 'base64').toString('latin1').trim(), 'base64')
+    };
+  }
+
+  it('a captured line from alice, opened by deep link, one IV bit flipped and replayed: the server acks and relays the edited text', async () => {
+    const line = await alicesLine();
     const key = Buffer.from(demo.key, 'hex');
-    const wire = Buffer.from(Buffer.from(line!.bytes, 'base64').toString('latin1').trim(), 'base64');
+    const wire = line.wire;
     const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, wire.subarray(0, 16));
     const text = Buffer.concat([d.update(wire.subarray(16)), d.final()]);
     const edited = Buffer.from(text);
     edited[0] ^= 0x20; // IV byte 0, bit 2: an ASCII letter changes case, and stays valid UTF-8
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await page.goto(`${demo.webUrl}/lessons/bit-flipping?frame=${encodeURIComponent(line!.bytes)}`);
+    await page.goto(`${demo.webUrl}/lessons/bit-flipping?frame=${encodeURIComponent(line.bytes)}`);
     await page.locator('.lesson[data-ready="true"]').waitFor();
     const grids = page.locator('#cap').locator('..');
     await expect.poll(() => grids.locator('[data-block="-1"]').count()).toBe(1);
@@ -228,6 +243,75 @@ describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports
     expect(await page.locator('[data-summary]').innerText()).toContain(
       'You replayed the captured frame with the IV, byte 0, bit 2 flipped. The server answered "Hello Client, message received securely" and relayed "guest-'
     );
+    expect(await page.locator('[data-summary]').innerText()).toContain(
+      'A flip in the IV changes only bit 2 of byte 0 of P₁ and garbles nothing, so the padding and the text stayed valid'
+    );
+    await page.close();
+  }, 120_000);
+
+  it('a bit of C₁ flipped so that P₁ is not text: the server answers ERROR ERR_DECRYPT, and the summary says so and why', async () => {
+    const line = await alicesLine();
+    const key = Buffer.from(demo.key, 'hex');
+    const iv = line.wire.subarray(0, 16);
+    const ct = line.wire.subarray(16);
+    // node:crypto decrypts each candidate edit; keep the first bit of C₁ byte 0 whose edit has a
+    // valid pad but is not UTF-8 text (RFC 3629), as a garbled block nearly always is
+    const decode = (b: Buffer) => {
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(b);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    let chosen: { bit: number; badAt: number } | null = null;
+    for (let bit = 0; bit < 8 && !chosen; bit++) {
+      const edited = Buffer.from(ct);
+      edited[0] ^= 0x80 >> bit;
+      const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, iv);
+      d.setAutoPadding(false);
+      const padded = Buffer.concat([d.update(edited), d.final()]);
+      const n = padded[padded.length - 1];
+      if (n < 1 || n > 16 || !padded.subarray(padded.length - n).every((b) => b === n)) continue;
+      const text = padded.subarray(0, padded.length - n);
+      if (decode(text)) continue;
+      let at = text.length;
+      while (at > 0 && !decode(text.subarray(0, at))) at--;
+      chosen = { bit, badAt: at };
+    }
+    expect(chosen).not.toBeNull();
+    const { bit, badAt } = chosen!;
+    const sub = (n: number) => String(n).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(`${demo.webUrl}/lessons/bit-flipping?frame=${encodeURIComponent(line.bytes)}`);
+    await page.locator('.lesson[data-ready="true"]').waitFor();
+    const sec = page.locator('#cap').locator('..');
+    await expect.poll(() => sec.locator('[data-block="0"]').count()).toBe(1);
+    expect(await sec.locator('[data-rule]').allInnerTexts()).toEqual([
+      expect.stringContaining('anything else gets ERROR ERR_DECRYPT'),
+      expect.stringContaining(
+        'A flip in Cᵢ garbles all of Pᵢ, which passes only if the 16 garbled bytes still decode as UTF-8 text'
+      )
+    ]);
+    await sec.locator(`[data-block="0"] button[data-byte="0"][data-bit="${bit}"]`).click();
+    await page.getByRole('button', { name: 'Replay the edited frame to the server' }).click();
+    await page.locator('[data-replayed]').waitFor({ timeout: 15_000 });
+    expect(await page.locator('[data-reply]').innerText()).toMatch(/^ERROR ERR_DECRYPT: /);
+    // the room may hear that the replayer joined (* guest-N joined), never the refused line itself
+    const relays = await page.locator('[data-relay]').allInnerTexts();
+    expect(relays.filter((r) => /^guest-\d+: /.test(r))).toEqual([]);
+    const verdict = await page.locator('[data-verdict]').innerText();
+    const summary = await page.locator('[data-summary]').innerText();
+    for (const said of [verdict, summary]) {
+      expect(said).toContain(
+        `You replayed the captured frame with C₁, byte 0, bit ${bit} flipped. The server answered ERROR ERR_DECRYPT and did not relay your line to the room: it could not decrypt your edit into a message`
+      );
+      expect(said).toContain(
+        `decrypted here with the key, byte ${badAt % 16} of P${sub(Math.floor(badAt / 16) + 1)} is no longer UTF-8 text, so the server refused it`
+      );
+      expect(said).not.toContain('could not tell');
+    }
     await page.close();
   }, 120_000);
 });

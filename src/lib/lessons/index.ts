@@ -1,6 +1,8 @@
 // The lessons under /lessons. A lesson is listed here only once its page exists; the home page,
 // the nav and the /lessons index read this list, and a lesson's number is its place in it (the
-// crumb shows it; comments, tests and docs use the same). Each summary is counted and worded in
+// crumb shows it; comments, tests and docs use the same). A page or a sentence that names another
+// lesson takes its number, title and link from lessonRef, never writes the number itself
+// (tests/unit/lessons/cross-refs.test.ts checks). Each summary is counted and worded in
 // src/lib/lessons/<lesson>: bit-flipping (1), padding-oracle (2), ecb-vs-cbc (4), iv-reuse (5),
 // diagnose (6).
 export interface Lesson {
@@ -10,7 +12,7 @@ export interface Lesson {
   blurb: string;
 }
 
-export const LESSONS: Lesson[] = [
+const LIST = [
   {
     slug: 'bit-flipping',
     title: 'Bit flipping and error propagation',
@@ -47,4 +49,28 @@ export const LESSONS: Lesson[] = [
     blurb:
       'Paste a key, IV and ciphertext that will not decrypt (or plant a classic mistake) and see which cause fits: wrong key, wrong IV, wrong encoding, IV left on the front, bad length or padding, with the evidence.'
   }
-];
+] as const satisfies readonly Lesson[];
+
+export const LESSONS: readonly Lesson[] = LIST;
+
+/** the slug of a listed lesson: a reference to a lesson that does not exist does not compile */
+export type LessonSlug = (typeof LIST)[number]['slug'];
+
+/** How another page names a lesson: its place in LESSONS, counted from 1, and its title and link. */
+export interface LessonRef {
+  slug: LessonSlug;
+  href: string;
+  number: number;
+  title: string;
+  /** "lesson 5" */
+  short: string;
+  /** "lesson 5, IV mistakes" */
+  label: string;
+}
+
+export function lessonRef(slug: LessonSlug): LessonRef {
+  const i = LESSONS.findIndex((l) => l.slug === slug);
+  const { title } = LESSONS[i];
+  const short = `lesson ${i + 1}`;
+  return { slug, href: `/lessons/${slug}`, number: i + 1, title, short, label: `${short}, ${title}` };
+}

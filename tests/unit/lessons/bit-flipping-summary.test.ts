@@ -88,12 +88,16 @@ describe('lesson 1 summary: words', () => {
     ]);
   });
 
-  it('the forgery names the block it garbled, counted from 1, and the replays follow as given', () => {
+  it('the forgery names the block it garbled, counted from 1, and the replays follow', () => {
     expect(
-      flipLessonSummary(flipLessonFacts([], { bytes: 5, garbled: 0 }, [{ verdict: 'The server said so.' }]))
+      flipLessonSummary(
+        flipLessonFacts([], { bytes: 5, garbled: 0 }, [
+          { flip: null, reply: { kind: 'ack', text: 'Hello Client, message received securely' }, relayed: null }
+        ])
+      )
     ).toEqual([
       'You forged role=admin by editing 5 bytes of C₁, at the cost of a garbage block 1 (P₁), without the key: CBC alone does not protect integrity.',
-      'The server said so.'
+      'You replayed the captured frame unchanged; the server answered "Hello Client, message received securely": a replay it cannot detect either.'
     ]);
     expect(flipLessonSummary(flipLessonFacts([], { bytes: 1, garbled: null }, []))[0]).toBe(
       'You forged role=admin by editing 1 byte of the IV (nothing garbled), without the key: CBC alone does not protect integrity.'

@@ -1,6 +1,8 @@
 // Lesson 1, "What just happened", the counting half: what the learner's flips, forgery and
 // replays did, as numbers. Block indices are 0-based, with -1 for the IV (bit-flip.ts's IV_BLOCK).
 import type { BitPosition, FlipExperiment } from '../../crypto/bit-flip';
+import { firstInvalidUtf8 } from '../../crypto/bytes';
+import type { Opened } from '../../protocol/open';
 
 export interface FlipRecord {
   position: BitPosition;
@@ -50,11 +52,67 @@ export interface Forged {
   garbled: number | null;
 }
 
+/**
+ * What the chat server said to a replayed line (docs/protocol.md §5.4, §8.3): the ack, or the
+ * encrypted line "ERROR <CODE>: message"; or a reply that did not open with the page's key; or none.
+ */
+export type ServerReply =
+  | { kind: 'ack'; text: string }
+  | { kind: 'error'; code: string; message: string }
+  | { kind: 'unreadable'; code: string }
+  | { kind: 'none' };
+
+/** The flip a replay carried, as the page decrypts it with the key (before the server answers). */
+export interface ReplayedFlip {
+  position: BitPosition;
+  /** the plaintext block the flip garbled; null for a flip in the IV */
+  garbled: number | null;
+  /** the plaintext block in which just the flipped bit changed; null after a flip in the last block */
+  oneBit: number | null;
+  /** the PKCS#7 check (RFC 5652 §6.3) of the edited plaintext passed */
+  paddingOk: boolean;
+  /** with the padding valid: the first byte of the edited message that is not UTF-8, or null when it is all text */
+  badUtf8At: number | null;
+}
+
+export interface ReplayFacts {
+  flip: ReplayedFlip | null;
+  reply: ServerReply;
+  /** what the server relayed to the room for this line ("guest-N: …"), as opened here */
+  relayed: string | null;
+}
+
 export interface FlipLessonFacts {
   flips: FlipTally | null;
   forged: Forged | null;
-  /** the page's own sentence for each replay, shown as it is */
-  replays: string[];
+  replays: ReplayFacts[];
+}
+
+export function replayedFlip(x: FlipExperiment): ReplayedFlip {
+  const garbled = x.cbc.find((d) => d.change === 'garbled')?.index ?? null;
+  const oneBit = x.cbc.find((d) => d.change === 'one-bit')?.index ?? null;
+  const at = x.padding.ok
+    ? firstInvalidUtf8(x.after.padded.subarray(0, x.after.padded.length - x.padding.padLength))
+    : -1;
+  return { position: x.position, garbled, oneBit, paddingOk: x.padding.ok, badUtf8At: at < 0 ? null : at };
+}
+
+// §5.4: a line client hears of an error as the encrypted text "ERROR <CODE>: <message>"
+const ERROR_LINE = /^ERROR (ERR_[A-Z0-9_]+): ([\s\S]*)$/;
+
+/** The server's reply line as the page opened it (null: none came). */
+export function serverReply(reply: Opened | null): ServerReply {
+  if (!reply) return { kind: 'none' };
+  if (!reply.ok) return { kind: 'unreadable', code: reply.code };
+  const text = reply.text ?? '';
+  const m = ERROR_LINE.exec(text);
+  return m ? { kind: 'error', code: m[1], message: m[2] } : { kind: 'ack', text };
+}
+
+/** The relay the server made of this line: the first one that opened as "guest-N: …". */
+export function relayedText(relays: Opened[]): string | null {
+  for (const o of relays) if (o.ok && o.text !== null && /^guest-\d+: /.test(o.text)) return o.text;
+  return null;
 }
 
 function ciphertextFlips(cFlips: FlipRecord[]): CiphertextFlips {
@@ -84,10 +142,6 @@ export function tallyFlips(flips: FlipRecord[]): FlipTally | null {
   };
 }
 
-export function flipLessonFacts(
-  flips: FlipRecord[],
-  forged: Forged | null,
-  replays: { verdict: string }[]
-): FlipLessonFacts {
-  return { flips: tallyFlips(flips), forged, replays: replays.map((r) => r.verdict) };
+export function flipLessonFacts(flips: FlipRecord[], forged: Forged | null, replays: ReplayFacts[]): FlipLessonFacts {
+  return { flips: tallyFlips(flips), forged, replays };
 }

@@ -1,2 +1,11 @@
 // Lesson 1's summary lives in src/lib/lessons/bit-flipping (counted, then worded); the page imports it from here.
-export { record, summarize, where, type FlipRecord } from '$lib/lessons/bit-flipping';
+export {
+  record,
+  replayedFlip,
+  summarize,
+  where,
+  REPLAY_RULES,
+  type FlipRecord,
+  type ReplayFacts,
+  type ReplayedFlip
+} from '$lib/lessons/bit-flipping';

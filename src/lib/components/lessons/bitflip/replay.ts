@@ -6,6 +6,14 @@ import type { BitPosition } from '$lib/crypto/bit-flip';
 import { openCaptured, type OpenKeys, type Opened } from '$lib/protocol/open';
 import { ApiError, postJson } from '$lib/api/client';
 import type { ReplayRequest, ReplayResponse } from '$lib/api/types';
+import {
+  relayedText,
+  replaySentences,
+  serverReply,
+  where,
+  type ReplayFacts,
+  type ReplayedFlip
+} from '$lib/lessons/bit-flipping';
 
 export interface ReplayOutcome {
   reply: Opened | null;
@@ -48,11 +56,16 @@ export async function replay(iv: Uint8Array, ciphertext: Uint8Array, keys: OpenK
   }
 }
 
-/** The summary's line for one replay: what the server said, and that it could not tell. */
-export function replayVerdict(flip: BitPosition | null, out: ReplayOutcome, where: (p: BitPosition) => string): string {
-  const heard = out.relays.find((o) => o.ok && o.text?.startsWith('guest-'));
-  const said = out.reply?.ok ? out.reply.text : null;
-  return flip
-    ? `You replayed the captured frame with ${where(flip)} flipped. The server answered "${said ?? '(unreadable)'}"${heard && heard.ok ? ` and relayed "${heard.text}" to the room` : ''}: it decrypted your edit and could not tell.`
-    : `You replayed the captured frame unchanged; the server answered "${said ?? '(unreadable)'}": a replay it cannot detect either.`;
+/** What a replay showed: the flip it carried (null: unchanged), the server's reply, its relay. */
+export function replayFacts(flip: ReplayedFlip | null, out: ReplayOutcome): ReplayFacts {
+  return { flip, reply: serverReply(out.reply), relayed: relayedText(out.relays) };
+}
+
+/** The summary's lines for one replay, as one paragraph (src/lib/lessons/bit-flipping/prose.ts words them). */
+export function replayVerdict(
+  flip: ReplayedFlip | null,
+  out: ReplayOutcome,
+  name: (p: BitPosition) => string = where
+): string {
+  return replaySentences(replayFacts(flip, out), name).join(' ');
 }
