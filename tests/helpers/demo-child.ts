@@ -18,7 +18,10 @@ export interface DemoChild {
   key: string;
   stdout(): string;
   stderr(): string;
+  /** SIGTERM, the demo's clean stop (SIGKILL after 5 s) */
   stop(): Promise<void>;
+  /** SIGKILL at once: a demo that dies without a word */
+  kill(): void;
 }
 
 export async function startDemoChild(flags: string[] = []): Promise<DemoChild> {
@@ -88,7 +91,8 @@ export async function startDemoChild(flags: string[] = []): Promise<DemoChild> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      })
+      }),
+    kill: () => void child.kill('SIGKILL')
   };
 }
 

@@ -50,6 +50,11 @@ export interface ResetEvent {
   last: number;
   after: number;
 }
+/** GET /api/stream: the data of a `stopped` event, the last one when the demo stops cleanly */
+export interface StoppedEvent {
+  /** the capture's last seq: every frame up to it was sent before this event */
+  last: number;
+}
 /** GET /api/stream: the data of a `conn` event */
 export type ConnEvent = CapturedConnection;
 

@@ -457,8 +457,13 @@ describe('npm start in process: bots chatting through the tap', () => {
     const s = openStream(`${web}/api/stream?after=0`);
     await s.ready;
     const ports = [new URL(web).port, demo.chatPort, demo.serverPort].map(Number);
+    const lastBefore = (await allFrames(web)).frames.at(-1)?.seq ?? 0;
     await demo.stop();
     await until('the stream to end', () => s.ended);
+    // its last event says the demo stopped (not a dropped connection), with the capture's last seq then
+    const lastEvent = s.events[s.events.length - 1];
+    expect(lastEvent.event).toBe('stopped');
+    expect(JSON.parse(lastEvent.data).last).toBeGreaterThanOrEqual(lastBefore);
     for (const p of ports) expect(await refused(p)).toBe(true);
     // the bots said goodbye: their last frames are in the spool the tap finished
     const spool = readFileSync(demo.spoolPath, 'utf8')

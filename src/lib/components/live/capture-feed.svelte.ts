@@ -5,9 +5,15 @@
 // seq, and a gap makes it reopen the stream from the last seq it holds.
 import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
 import type { LoadedCapture } from '$lib/protocol/capture-load';
-import type { ConnEvent, FramesEvent } from '$lib/api/types';
+import type { ConnEvent, FramesEvent, StoppedEvent } from '$lib/api/types';
 
-export type FeedStatus = 'connecting' | 'live' | 'behind' | 'reconnecting' | 'no-demo' | 'file';
+/**
+ * connecting, live, behind (catching up), reconnecting (the stream dropped; the demo answers or
+ * has not been asked yet), unreachable (nothing answers on this address), stopped (the demo said
+ * it stopped), no-demo (the web app runs without a demo), file (a capture loaded).
+ */
+export type FeedStatus =
+  'connecting' | 'live' | 'behind' | 'reconnecting' | 'unreachable' | 'stopped' | 'no-demo' | 'file';
 
 /** the server's largest event (src/routes/api/stream/sse.ts EVENT_MAX_FRAMES) */
 const FULL_EVENT = 1000;
@@ -66,7 +72,10 @@ export class CaptureFeed {
     this.es = es;
     if (this.status !== 'live' && this.status !== 'behind') this.status = this.last ? 'reconnecting' : 'connecting';
     es.onopen = () => {
-      if (this.es === es && this.status !== 'behind') this.status = 'live';
+      if (this.es === es && this.status !== 'behind') {
+        this.status = 'live';
+        this.statusDetail = '';
+      }
     };
     es.addEventListener('frames', (ev) => {
       if (this.es !== es) return;
@@ -80,12 +89,20 @@ export class CaptureFeed {
       next.set(c.conn, c);
       this.connections = next;
     });
+    es.addEventListener('stopped', (ev) => {
+      if (this.es !== es) return;
+      const d = JSON.parse((ev as MessageEvent).data) as StoppedEvent;
+      this.close();
+      this.status = 'stopped';
+      this.statusDetail = `The demo stopped (Ctrl-C, or npm start ended) after frame #${d.last}. The frames stay here to inspect; to go on, run npm start again and reload this page.`;
+    });
     es.onerror = () => {
       if (this.es !== es) return;
-      // EventSource retries by itself (with Last-Event-ID) while CONNECTING; once CLOSED it is
-      // up to us, and we say where to resume.
-      this.status = 'reconnecting';
-      if (es.readyState === EventSource.CLOSED) this.scheduleReconnect();
+      // The browser would retry by itself, blind; instead ask /api/demo first (is anything there,
+      // is it a demo?) and reopen from the last seq held, which is what Last-Event-ID would say.
+      this.close();
+      if (this.status !== 'unreachable') this.status = 'reconnecting';
+      this.scheduleReconnect();
     };
   }
 
@@ -94,8 +111,16 @@ export class CaptureFeed {
     this.retry = setTimeout(async () => {
       this.retry = null;
       if (this.stopped) return;
-      const res = await fetch('/api/demo').catch(() => null);
-      if (res && res.status === 503) {
+      const res = await fetch('/api/demo', { cache: 'no-store' }).catch(() => null);
+      if (this.stopped) return;
+      if (!res) {
+        // nothing answers here: the demo is gone (stopped, or killed before it could say so)
+        this.status = 'unreachable';
+        this.statusDetail = `Nothing answers at ${location.host}: the demo has stopped or crashed. The frames stay here to inspect; this page tries again every ${RETRY_MS / 1000} s.`;
+        this.scheduleReconnect();
+        return;
+      }
+      if (res.status === 503) {
         this.status = 'no-demo';
         this.statusDetail = 'no demo is running: start one with npm start, or load a capture file';
       }

@@ -6,7 +6,7 @@
 // store appended while we read the backlog arrives twice (page and live batch) and goes out once.
 import type { CapturedFrame } from '../../../lib/protocol/capture';
 import type { DemoHandle } from '../../../lib/server/demo-handle';
-import type { FramesEvent, ResetEvent } from '../../../lib/api/types';
+import type { FramesEvent, ResetEvent, StoppedEvent } from '../../../lib/api/types';
 
 export const RETRY_MS = 2000;
 export const PING_MS = 15_000;
@@ -100,8 +100,13 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
           const poll = setInterval(emitConns, CONN_POLL_MS);
           cleanups.push(() => clearInterval(poll));
         }
-        demo.signal.addEventListener('abort', finish, { once: true });
-        cleanups.push(() => demo.signal.removeEventListener('abort', finish));
+        // the demo stopping (Ctrl-C, SIGTERM): say so, so a page can tell it from a dropped connection
+        const stopped = () => {
+          push(`event: stopped\ndata: ${JSON.stringify({ last: store.lastSeq } satisfies StoppedEvent)}\n\n`);
+          finish();
+        };
+        demo.signal.addEventListener('abort', stopped, { once: true });
+        cleanups.push(() => demo.signal.removeEventListener('abort', stopped));
 
         push(`retry: ${RETRY_MS}\n\n`);
         // Asked for frames after a seq this capture never reached: the client's frames come from
