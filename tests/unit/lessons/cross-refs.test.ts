@@ -18,7 +18,8 @@ import type { CapturedFrame } from '$lib/protocol/capture';
 function indexNumbers(): Map<string, { n: number; title: string }> {
   const html = render(LessonsIndex).body;
   const out = new Map<string, { n: number; title: string }>();
-  const item = /<a [^>]*?href="\/lessons\/([a-z-]+)"[^>]*><span class="n[^"]*">(\d+)<\/span>\s*<strong>([^<]*)<\/strong>/g;
+  const item =
+    /<a [^>]*?href="\/lessons\/([a-z-]+)"[^>]*><span class="n[^"]*">(\d+)<\/span>\s*<strong>([^<]*)<\/strong>/g;
   for (const m of html.matchAll(item)) out.set(m[1], { n: Number(m[2]), title: m[3] });
   return out;
 }
