@@ -199,3 +199,23 @@ describe('/learn: a change of direction brings the current stage into view', () 
     await page.close();
   });
 });
+
+describe('/learn on a phone (390×844) and a tablet on end (768×1024)', () => {
+  for (const viewport of [
+    { width: 390, height: 844 },
+    { width: 768, height: 1024 }
+  ]) {
+    it(`${viewport.width} px: one column, the stages under the inputs and as wide as them, nothing wider than the screen`, async () => {
+      const page = await t.open('/learn', { ready: '.learn[data-ready="true"]', viewport });
+      const inputs = (await page.locator('aside.inputs').boundingBox())!;
+      const stages = (await page.locator('.stagecol').boundingBox())!;
+      // the picture column was 0 px wide at 390 (two grid columns, no breakpoint)
+      expect(stages.width).toBeGreaterThanOrEqual(inputs.width - 1);
+      expect(stages.y).toBeGreaterThanOrEqual(inputs.y + inputs.height - 1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      const chain = (await page.locator('[data-stage="chain"]').boundingBox())!;
+      expect(chain.width).toBeGreaterThan(viewport.width * 0.8);
+      await page.close();
+    });
+  }
+});
