@@ -58,7 +58,7 @@ describe('/lessons/bit-flipping', () => {
     expect(await page.locator('.grid[data-block="0"] .label').first().innerText()).toBe('C₁');
     expect(
       await page.locator('.grid[data-block="0"] button[data-byte="5"][data-bit="2"]').first().getAttribute('aria-label')
-    ).toMatch(/^C₁, byte 5, bit 2 \([01]\), flipped$/);
+    ).toMatch(/^[01]: C₁, byte 5, bit 2, flipped$/); // the name starts with what the button shows (WCAG 2.5.3)
     expect(await page.locator('.status').innerText()).toContain(
       'Flipped C₁, byte 5, bit 2. P₁ is garbled; bit 2 of byte 5 flips in P₂.'
     );

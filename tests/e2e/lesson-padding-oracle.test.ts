@@ -45,6 +45,11 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     expect(await attack.locator('[data-plaintext]').getAttribute('data-plaintext')).toBe('local secret: 42');
     expect(Number(await attack.locator('[data-max-per-byte]').innerText())).toBeLessThanOrEqual(256);
     expect(await attack.locator('[data-recovered]').innerText()).toBe('32');
+    // a screen reader hears the end (and each block), not each of the ~4000 guesses
+    expect(await attack.locator('[aria-live]').count()).toBe(1);
+    expect(await attack.locator('[data-announce]').innerText()).toBe(
+      `Done: all 32 bytes recovered with ${await attack.locator('[data-queries]').innerText()} queries.`
+    );
     // blocks are named as SP 800-38A and /learn name them: C₁…Cₙ, with the IV as C₀
     expect(await attack.locator('.blk').nth(0).locator('.lab').allInnerTexts()).toEqual([
       'C₀ = IV',
