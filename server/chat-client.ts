@@ -54,6 +54,12 @@ export class ChatClient extends EventEmitter {
     this.decoder = new FrameDecoder({ framing: this.framing, maxPayload: o.maxPayload, raw: 'accept' });
   }
 
+  /** host:port of our end once connected, as the tap and the server see it */
+  get localAddress(): string | null {
+    const s = this.socket;
+    return s && s.localAddress && s.localPort ? `${s.localAddress}:${s.localPort}` : null;
+  }
+
   /** Connect; for native framing also send the hello (§8.1). Rejects with the socket error. */
   connect(): Promise<void> {
     return new Promise((resolve, reject) => {

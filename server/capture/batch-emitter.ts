@@ -9,7 +9,9 @@ import { systemClock, type Clock } from '../clock.ts';
 export const BATCH_MS = 20;
 
 export type FramesListener = (frames: CapturedFrame[]) => void;
-export type ConnectionListener = (connection: CapturedConnection, event: 'open' | 'close') => void;
+/** open, close, or name: the demo said who is on it (CapturedConnection.who) */
+export type ConnectionEvent = 'open' | 'close' | 'name';
+export type ConnectionListener = (connection: CapturedConnection, event: ConnectionEvent) => void;
 
 export class BatchEmitter {
   private readonly listeners = new Set<FramesListener>();
@@ -55,7 +57,7 @@ export class BatchEmitter {
   }
 
   /** A connection opened or closed: pending frames first, then every watcher. */
-  connection(c: CapturedConnection, event: 'open' | 'close'): void {
+  connection(c: CapturedConnection, event: ConnectionEvent): void {
     if (this.connListeners.size > 0 && this.pending.length > 0) this.flush();
     for (const l of [...this.connListeners]) {
       try {

@@ -2,11 +2,14 @@
 // (./memory-ring.ts), and every one of them in a JSON-lines spool on disk, written as it arrives
 // (./spool.ts). Older frames are read back from the spool, so `frames(after, limit)` never has a
 // gap however far back it reaches. Subscribers hear of new frames in batches (./batch-emitter.ts).
-import type { CaptureFile, CapturedConnection, CapturedFrame } from '../../src/lib/protocol/capture.ts';
+import type { CaptureFile, CapturedConnection, CapturedFrame, ConnectionWho } from '../../src/lib/protocol/capture.ts';
 import { systemClock, type Clock } from '../clock.ts';
 import { BatchEmitter, type ConnectionListener, type FramesListener } from './batch-emitter.ts';
 import { MemoryRing } from './memory-ring.ts';
 import { Spool, type SpoolError } from './spool.ts';
+
+/** names waiting for their connection: the demo's own few, so a small bound */
+const MAX_PENDING_NAMES = 64;
 
 export { BATCH_MS, type ConnectionListener, type FramesListener } from './batch-emitter.ts';
 export { SpoolError, spoolLine } from './spool.ts';
@@ -39,6 +42,8 @@ export class CaptureStore {
   private readonly emitter: BatchEmitter;
   private last = 0;
   private readonly conns = new Map<number, CapturedConnection>();
+  /** names said before the tap accepted their connection, by client address */
+  private readonly names = new Map<string, ConnectionWho>();
 
   constructor(o: CaptureStoreOptions = {}) {
     this.memoryFrames = Math.max(1, Math.floor(o.memoryFrames ?? DEFAULT_MEMORY_FRAMES));
@@ -115,9 +120,29 @@ export class CaptureStore {
     return [...this.conns.values()].map((c) => ({ ...c }));
   }
 
+  /**
+   * Say who is on the connection from `client` (host:port as the tap sees it): the demo names the
+   * connections it opens itself. The tap may accept the connection before or after this call.
+   */
+  nameConnection(client: string, who: ConnectionWho): void {
+    for (const c of this.conns.values()) {
+      if (c.client !== client || c.closed !== undefined) continue;
+      c.who = { ...who };
+      this.emitter.connection(c, 'name');
+      return;
+    }
+    this.names.set(client, { ...who });
+    if (this.names.size > MAX_PENDING_NAMES) this.names.delete(this.names.keys().next().value!);
+  }
+
   /** Record a new connection (the tap calls this when it accepts one). */
   openConnection(c: CapturedConnection): void {
     const kept = { ...c };
+    const who = this.names.get(c.client);
+    if (who) {
+      kept.who = who;
+      this.names.delete(c.client);
+    }
     this.conns.set(c.conn, kept);
     this.emitter.connection(kept, 'open');
   }

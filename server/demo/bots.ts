@@ -45,6 +45,8 @@ export interface BotOptions {
   interval: number;
   /** ms before its first line */
   delay: number;
+  /** told our end's host:port each time the bot connects (the demo names it in the capture) */
+  onConnect?: (localAddress: string) => void;
 }
 
 /** A client that connects through the tap and speaks every `interval` ms; reconnects if dropped. */
@@ -73,6 +75,7 @@ export function makeBot(o: BotOptions): Bot {
     try {
       await c.connect();
       client = c;
+      if (c.localAddress) o.onConnect?.(c.localAddress);
     } catch {
       retry();
     }
@@ -114,12 +117,21 @@ export function makeBot(o: BotOptions): Bot {
 }
 
 /** alice (line, cbc) and bob (native, cbc-hmac), taking turns. */
-export function demoBots(o: { host: string; port: number; key: Uint8Array; interval: number }): Bot[] {
+export function demoBots(o: {
+  host: string;
+  port: number;
+  key: Uint8Array;
+  interval: number;
+  /** a bot connected from this host:port */
+  onConnect?: (name: string, localAddress: string) => void;
+}): Bot[] {
   const at = { host: o.host, port: o.port, key: o.key, interval: o.interval };
+  const named = (name: string) => (address: string) => o.onConnect?.(name, address);
   return [
     makeBot({
       ...at,
       name: 'alice',
+      onConnect: named('alice'),
       framing: 'line',
       suite: 'cbc',
       lines: ALICE_LINES,
@@ -129,6 +141,7 @@ export function demoBots(o: { host: string; port: number; key: Uint8Array; inter
     makeBot({
       ...at,
       name: 'bob',
+      onConnect: named('bob'),
       framing: 'native',
       suite: 'cbc-hmac',
       lines: BOB_LINES,

@@ -9,6 +9,7 @@
 // globalThis[DEMO_SYMBOL] (read by src/lib/server/demo.ts). Everything binds 127.0.0.1.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ConnectionWho } from '../../src/lib/protocol/capture.ts';
 import { accessSync, constants as fsConstants, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -139,7 +140,11 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     web.on('error', (err) => process.stderr.write(`cbc-lab demo: web server: ${err.message}\n`));
     parts.web = web;
 
-    const senders = new WebSenders(host, chatPort, key);
+    // the demo's own connections, named in the capture: /live shows who spoke, not guest-N and a port
+    const name = (client: string, who: ConnectionWho) => tap.store.nameConnection(client, who);
+    const senders = new WebSenders(host, chatPort, key, (n, address) =>
+      name(address, { name: `${n} (sent from a web page)`, kind: 'web' })
+    );
     parts.senders = senders;
     const abort = new AbortController();
     const handle: DemoHandle = {
@@ -148,6 +153,7 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
       chatPort,
       webUrl,
       store: tap.store,
+      nameConnection: name,
       send: (m) => senders.send(m),
       signal: abort.signal,
       paddingOracle: o.paddingOracle === true
@@ -159,7 +165,13 @@ export async function startDemo(o: DemoOptions = {}): Promise<RunningDemo> {
     };
 
     if (o.bots !== false) {
-      parts.bots = demoBots({ host, port: chatPort, key, interval: o.botIntervalMs ?? DEFAULT_BOT_INTERVAL_MS });
+      parts.bots = demoBots({
+        host,
+        port: chatPort,
+        key,
+        interval: o.botIntervalMs ?? DEFAULT_BOT_INTERVAL_MS,
+        onConnect: (n, address) => name(address, { name: `${n} (bot)`, kind: 'bot' })
+      });
       for (const b of parts.bots) b.start();
     }
     return { webUrl, chatPort, serverPort: serverAddr.port, key: keyHex, pcapngPath, spoolPath, stop };

@@ -22,7 +22,9 @@ export class WebSenders {
   constructor(
     private readonly host: string,
     private readonly port: number,
-    private readonly key: Uint8Array
+    private readonly key: Uint8Array,
+    /** a sender connected from this host:port, as `name` */
+    private readonly onConnect?: (name: string, localAddress: string) => void
   ) {}
 
   async send(o: { text: string; name: string; suite: SendSuite }): Promise<SendResult> {
@@ -109,6 +111,9 @@ export class WebSenders {
           message: `chat server closed the connection${err?.message ? `: ${err.message}` : ''}`
         });
     });
-    return { client, ready: client.connect(), waiting };
+    const ready = client.connect().then(() => {
+      if (client.localAddress) this.onConnect?.(o.name, client.localAddress);
+    });
+    return { client, ready, waiting };
   }
 }

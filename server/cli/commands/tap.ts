@@ -81,8 +81,9 @@ export function frameLine(f: CapturedFrame): string {
   return `#${f.seq} conn ${f.conn} ${f.dir} ${kind}${form}${seq} ${f.length} B${f.error ? ` ${f.error.code}` : ''}`;
 }
 
-function connectionLine(c: CapturedConnection, event: 'open' | 'close'): string {
+function connectionLine(c: CapturedConnection, event: 'open' | 'close' | 'name'): string {
   if (event === 'open') return `conn ${c.conn} open ${c.client} -> ${c.server}`;
+  if (event === 'name') return `conn ${c.conn} is ${c.who?.name ?? '?'}`;
   return c.error ? `conn ${c.conn} closed: ${c.error.code}: ${c.error.message}` : `conn ${c.conn} closed`;
 }
 

@@ -40,6 +40,18 @@ export interface CapturedConnection {
   closed?: number;
   /** set when a socket failed rather than closed: the OS code (ECONNREFUSED, ECONNRESET …) and what it means */
   error?: { code: string; message: string };
+  /** who is on it, when the demo knows (its bots, the page's sender, a lesson's probes); absent for anyone else */
+  who?: ConnectionWho;
+}
+
+/**
+ * A connection the demo opened itself, named by the demo (never by what crossed the wire): a bot,
+ * the web page's sender, or a lesson's probes (lesson 2's oracle queries, lesson 1's replays),
+ * which /live labels and keeps out of its IV-reuse count.
+ */
+export interface ConnectionWho {
+  name: string;
+  kind: 'bot' | 'web' | 'probe';
 }
 
 /** The JSON capture file: what `GET /api/capture.json` returns and the page can load back. */

@@ -1,7 +1,7 @@
 // The handle server/demo.ts registers on globalThis[Symbol.for('cbc-lab.demo')] and the API routes
 // read (./demo.ts). Types and constants only, with relative imports, so that server/ can import
 // these types without the SvelteKit aliases.
-import type { CaptureFile, CapturedConnection, CapturedFrame } from '../protocol/capture';
+import type { CaptureFile, CapturedConnection, CapturedFrame, ConnectionWho } from '../protocol/capture';
 
 export const DEMO_SYMBOL = Symbol.for('cbc-lab.demo');
 
@@ -16,7 +16,7 @@ export interface DemoCaptureStore {
   /** called with each batch of new frames, in seq order; returns the unsubscribe function */
   subscribe(listener: (frames: CapturedFrame[]) => void): () => void;
   /** called once per connection opening or closing; returns the unwatch function (polled when absent) */
-  watchConnections?(listener: (connection: CapturedConnection, event: 'open' | 'close') => void): () => void;
+  watchConnections?(listener: (connection: CapturedConnection, event: 'open' | 'close' | 'name') => void): () => void;
   toCaptureFile(): CaptureFile | Promise<CaptureFile>;
   readonly pcapngPath: string | null;
 }
@@ -38,6 +38,8 @@ export interface DemoHandle {
   chatPort: number;
   webUrl: string;
   store: DemoCaptureStore;
+  /** say who is on the connection from `client` (host:port as the tap sees it): the demo's own connections */
+  nameConnection?(client: string, who: ConnectionWho): void;
   /** Send a chat message as a participant, over TCP through the tap; resolves when the server acked it. */
   send(o: { text: string; name: string; suite: SendSuite }): Promise<{ ok: true } | SendFailure>;
   /** aborted when the demo stops: open streams end */

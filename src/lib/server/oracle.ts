@@ -55,7 +55,17 @@ export class OracleSession {
   private seq = 0;
   closed = false;
 
-  constructor(readonly o: { host: string; port: number; suite: SealedSuite; hello: Uint8Array; timeoutMs?: number }) {}
+  constructor(
+    readonly o: {
+      host: string;
+      port: number;
+      suite: SealedSuite;
+      hello: Uint8Array;
+      timeoutMs?: number;
+      /** told our end's host:port when the session connects (the demo names its probes in the capture) */
+      onConnect?: (localAddress: string) => void;
+    }
+  ) {}
 
   private async open(): Promise<void> {
     const s = connect({ host: this.o.host, port: this.o.port, noDelay: true });
@@ -66,6 +76,7 @@ export class OracleSession {
       s.once('connect', resolve);
       s.once('error', reject);
     });
+    if (s.localAddress && s.localPort) this.o.onConnect?.(`${s.localAddress}:${s.localPort}`);
     s.on('data', (chunk: Buffer) => {
       try {
         this.decoder.push(chunk, (f) => this.deliver(f));
@@ -254,7 +265,14 @@ export async function demoOracleMany(
         409
       );
     }
-    s = new OracleSession({ host: '127.0.0.1', port: demo.chatPort, suite, hello });
+    s = new OracleSession({
+      host: '127.0.0.1',
+      port: demo.chatPort,
+      suite,
+      hello,
+      onConnect: (address) =>
+        demo.nameConnection?.(address, { name: `lesson 2 probes (padding oracle, ${suite})`, kind: 'probe' })
+    });
     bySuite.set(suite, s);
   }
   return s.askMany(payloads);
@@ -284,6 +302,7 @@ export async function replayLine(demo: DemoHandle, wire: Uint8Array, waitMs = 40
       s.once('error', reject);
     });
     const local = `${s.localAddress}:${s.localPort}`;
+    demo.nameConnection?.(local, { name: 'lesson 1 replay', kind: 'probe' });
     let buf = Buffer.alloc(0);
     const reply = await new Promise<Buffer | null>((resolve) => {
       const timer = setTimeout(() => resolve(null), 3000);

@@ -719,6 +719,36 @@ describe('memory bound', () => {
     expect(() => readFileSync(path)).toThrow();
   });
 
+  it('CaptureStore.nameConnection: a name said before the tap accepts the connection, or after, lands on it and is announced', () => {
+    const store = new CaptureStore({ memoryFrames: 10 });
+    const heard: [number, string, string | undefined][] = [];
+    store.watchConnections((c, event) => heard.push([c.conn, event, c.who?.name]));
+    // before: the demo's client connected and named itself before the tap's accept ran
+    store.nameConnection('127.0.0.1:40001', { name: 'alice (bot)', kind: 'bot' });
+    store.openConnection({ conn: 1, client: '127.0.0.1:40001', server: '127.0.0.1:5001', opened: 1 });
+    // after: the tap had accepted it already
+    store.openConnection({ conn: 2, client: '127.0.0.1:40002', server: '127.0.0.1:5001', opened: 2 });
+    store.nameConnection('127.0.0.1:40002', { name: 'lesson 2 probes', kind: 'probe' });
+    // someone else's connection keeps no name
+    store.openConnection({ conn: 3, client: '127.0.0.1:40003', server: '127.0.0.1:5001', opened: 3 });
+    expect(store.connections().map((c) => [c.conn, c.who])).toEqual([
+      [1, { name: 'alice (bot)', kind: 'bot' }],
+      [2, { name: 'lesson 2 probes', kind: 'probe' }],
+      [3, undefined]
+    ]);
+    expect(heard).toEqual([
+      [1, 'open', 'alice (bot)'],
+      [2, 'open', undefined],
+      [2, 'name', 'lesson 2 probes'],
+      [3, 'open', undefined]
+    ]);
+    // a closed connection's address, used again by a new one, does not take the old name
+    store.closeConnection(1, 4);
+    store.openConnection({ conn: 4, client: '127.0.0.1:40001', server: '127.0.0.1:5001', opened: 5 });
+    expect(store.connections().find((c) => c.conn === 4)?.who).toBeUndefined();
+    store.close();
+  });
+
   it('CaptureStore: a kept spool is read after close; a spool that cannot be written fails loudly, never with a gap', () => {
     const path = join(dir, 'kept.jsonl');
     const kept = new CaptureStore({ spoolPath: path, memoryFrames: 2 });

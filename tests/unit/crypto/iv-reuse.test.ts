@@ -208,6 +208,26 @@ describe('IvWatch (/live): IVs cut from captured frames without the key; relayed
     expect(w.reusedIvs).toBe(3);
   });
 
+  it("a lesson's probes (one captured block sent behind thousands of forged IVs) are left out and counted apart", () => {
+    const c = sealLine(key, Buffer.from('the victim'), IV1);
+    const block = Buffer.from(c.subarray(16, 32));
+    // lesson 2's queries on conn 9: X ‖ C₁ with the same C₁ each time, X repeating across rechecks
+    const probes = Array.from({ length: 40 }, (_, g) => {
+      const x = Buffer.alloc(16);
+      x[15] = g % 20;
+      return cap(Buffer.concat([x, block]), 9, 'c2s', g);
+    });
+    const frames = [cap(c, 1, 'c2s', 0), ...probes];
+    const counted = new IvWatch();
+    counted.update(frames, 'a');
+    // counted as any sender's, the probes would read as reuse: 20 IVs again, the block 40 times
+    expect(counted.reusedIvs).toBeGreaterThan(0);
+    expect(counted.repeatedBlocks).toBeGreaterThan(0);
+    const w = new IvWatch();
+    w.update(frames, 'a', (conn) => conn === 9);
+    expect([w.reusedIvs, w.repeatedBlocks, w.probeFrames]).toEqual([0, 0, 40]);
+  });
+
   it('a native relay copy carries the same frameSeq; a GCM nonce reuse is flagged', () => {
     const a = sealFrame(keys, { type: 'chat', suite: 'gcm', seq: 7, plaintext: Buffer.from('x') });
     const frames = [cap(a, 1, 's2c', 0), cap(a, 2, 's2c', 99_999)];

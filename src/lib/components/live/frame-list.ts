@@ -18,5 +18,7 @@ export interface FrameListProps {
 /** `#3 :52114`: the connection number and its client's address, 127.0.0.1 left out; `#3` when unknown. */
 export function connectionLabel(connections: Map<number, CapturedConnection>, conn: number): string {
   const c = connections.get(conn);
-  return c ? `#${conn} ${c.client.replace(/^127\.0\.0\.1:/, ':')}` : `#${conn}`;
+  if (!c) return `#${conn}`;
+  // who the demo says it is (its bots, the page's sender, a lesson's probes), else the port
+  return c.who ? `#${conn} ${c.who.name}` : `#${conn} ${c.client.replace(/^127\.0\.0\.1:/, ':')}`;
 }

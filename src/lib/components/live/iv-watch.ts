@@ -69,6 +69,7 @@ export class IvWatch {
   private bySeq = new Map<number, CapturedFrame>();
   /** seq of an original → connections that received its bytes */
   private delivered = new Map<number, Set<number>>();
+  private probes = 0;
 
   private fresh(): IvReuseTracker {
     return new IvReuseTracker((firstSeq, seq) => this.isCopy(firstSeq, seq));
@@ -92,6 +93,10 @@ export class IvWatch {
   get repeatedBlocks(): number {
     return this.tracker.repeatedBlocks;
   }
+  /** frames of a lesson's probes (lesson 2's oracle queries, lesson 1's replays): not counted */
+  get probeFrames(): number {
+    return this.probes;
+  }
 
   finding(seq: number): IvFinding | undefined {
     return this.tracker.get(seq);
@@ -104,7 +109,7 @@ export class IvWatch {
   }
 
   /** Take in the frames appended since the last call; start over when the capture was replaced. */
-  update(frames: CapturedFrame[], epoch: unknown): void {
+  update(frames: CapturedFrame[], epoch: unknown, isProbe: (conn: number) => boolean = () => false): void {
     if (epoch !== this.epoch || frames !== this.source || frames.length < this.scanned) {
       this.epoch = epoch;
       this.source = frames;
@@ -112,9 +117,15 @@ export class IvWatch {
       this.bySeq = new Map();
       this.delivered = new Map();
       this.tracker = this.fresh();
+      this.probes = 0;
     }
     for (let i = this.scanned; i < frames.length; i++) {
       const f = frames[i];
+      // a lesson forging thousands of frames from one captured block is not a sender reusing IVs
+      if (isProbe(f.conn)) {
+        this.probes++;
+        continue;
+      }
       const parts = sealedParts(f);
       if (!parts) continue;
       // only s2c frames can be copies; keep just those for the copy check
