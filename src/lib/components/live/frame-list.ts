@@ -20,5 +20,15 @@ export function connectionLabel(connections: Map<number, CapturedConnection>, co
   const c = connections.get(conn);
   if (!c) return `#${conn}`;
   // who the demo says it is (its bots, the page's sender, a lesson's probes), else the port
-  return c.who ? `#${conn} ${c.who.name}` : `#${conn} ${c.client.replace(/^127\.0\.0\.1:/, ':')}`;
+  // short in a list column ("#2 bob"); connectionTitle has the whole name and the address
+  return c.who
+    ? `#${conn} ${c.who.name.replace(/ \(.*\)$/, '')}`
+    : `#${conn} ${c.client.replace(/^127\.0\.0\.1:/, ':')}`;
+}
+
+/** The connection in full, for a title or a header: "bob (bot), 127.0.0.1:53890". */
+export function connectionTitle(connections: Map<number, CapturedConnection>, conn: number): string | undefined {
+  const c = connections.get(conn);
+  if (!c) return undefined;
+  return c.who ? `${c.who.name}, ${c.client}` : c.client;
 }
