@@ -1,6 +1,7 @@
 // axe-core (WCAG 2.0/2.1/2.2 A and AA, tests/e2e/axe.ts) finds nothing on any page, at a laptop's
-// 1280×720 and a phone's 390×844, nor in the states a learner reaches: /learn decrypting with a
-// wrong key, lesson 1 after a flip, lesson 2 while the attack runs, /live with a frame selected.
+// 1280×720 and a phone's 390×844 (where no page is wider than the screen either), nor in the
+// states a learner reaches: /learn decrypting with a wrong key, lesson 1 after a flip, lesson 2
+// while the attack runs, /live with a frame selected.
 // Against the demo as `npm start` runs it (free ports), so /live and the lessons are live.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
