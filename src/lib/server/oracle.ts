@@ -19,6 +19,7 @@ import type { DemoHandle } from './demo-handle';
 import type { ReplayResponse } from '../api/types';
 import { CodedError } from '../errors/coded-error';
 import { apiError } from './demo';
+import { lessonRef } from '../lessons/index';
 import { REJECTIONS, guessPayload } from '../crypto/padding-oracle';
 
 export { REJECTIONS, guessPayload };
@@ -271,7 +272,10 @@ export async function demoOracleMany(
       suite,
       hello,
       onConnect: (address) =>
-        demo.nameConnection?.(address, { name: `lesson 2 probes (padding oracle, ${suite})`, kind: 'probe' })
+        demo.nameConnection?.(address, {
+          name: `lesson ${lessonRef('padding-oracle').number} probes (padding oracle, ${suite})`,
+          kind: 'probe'
+        })
     });
     bySuite.set(suite, s);
   }
@@ -302,7 +306,7 @@ export async function replayLine(demo: DemoHandle, wire: Uint8Array, waitMs = 40
       s.once('error', reject);
     });
     const local = `${s.localAddress}:${s.localPort}`;
-    demo.nameConnection?.(local, { name: 'lesson 1 replay', kind: 'probe' });
+    demo.nameConnection?.(local, { name: `lesson ${lessonRef('bit-flipping').number} replay`, kind: 'probe' });
     let buf = Buffer.alloc(0);
     const reply = await new Promise<Buffer | null>((resolve) => {
       const timer = setTimeout(() => resolve(null), 3000);
