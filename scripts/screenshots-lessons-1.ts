@@ -89,5 +89,7 @@ run(
     await forgery(browser, demo.webUrl, 'lesson-bit-flipping-forgery.png');
     await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
     await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
+    await bitFlipping(browser, demo.webUrl, 390, 844, 'lesson-bit-flipping-phone.png');
+    await paddingOracle(browser, demo.webUrl, 390, 844, 'lesson-padding-oracle-phone.png');
   }
 );

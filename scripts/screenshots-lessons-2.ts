@@ -13,7 +13,8 @@ interface Shot extends BaseShot {
 const shots: Shot[] = [];
 for (const [w, h, suffix] of [
   [1280, 720, ''],
-  [1920, 1080, '-1080p']
+  [1920, 1080, '-1080p'],
+  [390, 844, '-phone']
 ] as const) {
   shots.push(
     {

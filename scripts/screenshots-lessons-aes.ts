@@ -32,6 +32,7 @@ const shots: Shot[] = [
     height: 1080,
     hoverCell: 5
   },
+  { file: 'lesson-aes-rounds-phone.png', path: `/lessons/aes-rounds?${C1}&step=15`, width: 390, height: 844 },
   { file: 'lesson-aes-rounds-key-256.png', path: `/lessons/aes-rounds?${C3}&step=4`, width: 1280, height: 720 },
   {
     file: 'lesson-aes-rounds-avalanche.png',

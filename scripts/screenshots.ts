@@ -45,6 +45,12 @@ run(startApp, async (browser, app) => {
       height: 1080
     },
     {
+      file: 'learn-phone.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=2`,
+      width: 390,
+      height: 844
+    },
+    {
       file: 'learn-text.png',
       path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=1`,
       width: 1280,
