@@ -247,6 +247,19 @@ describe('diagnose: hex pasted where base64 is expected', () => {
     }
   });
 
+  it('hex as base64: the fix decrypts with the key and IV as typed, so key, IV and padding are ruled out', () => {
+    // the 72 bytes do not decrypt as typed, but read as hex they are node:crypto's 48 bytes and open
+    // cleanly with the same key and IV: none of the three is the problem
+    const d = diagnose(hexAsB64(ct));
+    for (const cause of ['wrong-key', 'wrong-iv', 'bad-padding']) {
+      const v = verdict(hexAsB64(ct), cause);
+      expect(v.fit).toBe('ruled-out');
+      expect(v.summary).toContain('the fix for');
+      expect(v.evidence[0]).toContain('3 blocks');
+    }
+    expect(d.verdicts.filter((v) => v.fit === 'possible').map((v) => v.cause)).not.toContain('wrong-key');
+  });
+
   it('hex that is also cut short: the length is judged on the hex bytes (43 = 2 blocks + 11)', () => {
     const cut = ct.subarray(0, 43);
     const length = verdict(hexAsB64(cut), 'length');

@@ -104,4 +104,6 @@ export type Facts =
   | { kind: 'some-garbage'; reading: Reading }
   | { kind: 'some-text'; reading: Reading }
   // wrong-iv, bad-padding, wrong-key, when the fields do not decrypt as typed
-  | { kind: 'cannot-judge' };
+  | { kind: 'cannot-judge' }
+  // wrong-iv, bad-padding, wrong-key, when another cause's fix decrypts cleanly without changing them
+  | { kind: 'fixed-without'; by: Cause; reading: Reading };

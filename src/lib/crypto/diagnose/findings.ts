@@ -88,8 +88,20 @@ export function findCauses(input: DiagnoseInput): Findings {
     put(paddingFinding(baseline, explained));
     put(keyFinding(baseline, explained));
   } else {
+    // Not readable as typed: a fix that decrypts cleanly shows the key, IV and padding were right
+    // all along (only the way the fields were written was wrong); without one, nothing can be judged.
+    const fix = [...found.values()].find((f) => f.fit === 'fits' && f.repair && isGood(f.repair.reading));
     for (const cause of ['wrong-iv', 'bad-padding', 'wrong-key'] as const)
-      put({ cause, fit: 'possible', score: 0.1, facts: { kind: 'cannot-judge' } });
+      put(
+        fix?.repair
+          ? {
+              cause,
+              fit: 'ruled-out',
+              score: 0,
+              facts: { kind: 'fixed-without', by: fix.cause, reading: fix.repair.reading }
+            }
+          : { cause, fit: 'possible', score: 0.1, facts: { kind: 'cannot-judge' } }
+      );
   }
   return ranked(fields, baseline, found);
 }

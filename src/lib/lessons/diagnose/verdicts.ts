@@ -6,7 +6,16 @@ import type { AsTyped, Facts, MeantLength } from '../../crypto/diagnose/facts';
 import type { Reading } from '../../crypto/diagnose/reading';
 import { BLOCK_SIZE } from '../../crypto/pkcs7';
 import { plural } from '../words';
-import { causeList, describeBlocks, describePadding, ENC_NAME, FIELD_NAME, plainSays, quote } from './phrases';
+import {
+  causeList,
+  describeBlocks,
+  describePadding,
+  ENC_NAME,
+  FIELD_NAME,
+  plainSays,
+  quote,
+  titleInSentence
+} from './phrases';
 
 export interface Words {
   /** one sentence */
@@ -245,6 +254,11 @@ export function words(f: Facts): Words {
       return {
         summary: 'Cannot tell until the fields read.',
         evidence: ['cannot decrypt as typed, so the blocks cannot be judged']
+      };
+    case 'fixed-without':
+      return {
+        summary: `Not the problem: the fix for ${titleInSentence(f.by)} alone decrypts cleanly, without touching this.`,
+        evidence: [`with that fix: ${describeBlocks(f.reading)}`, describePadding(f.reading.padding)]
       };
     case 'decrypts':
     case 'binary':
