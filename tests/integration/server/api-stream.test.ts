@@ -1,6 +1,7 @@
 // The SSE stream of GET /api/stream (src/routes/api/stream/sse.ts) against the real CaptureStore,
 // with frames appended at the worst moments: while the backlog is being read, between its pages,
 // while the client is away. Every run must give 1, 2, 3 … with no gap and no duplicate.
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -282,6 +283,69 @@ describe('frameStream', () => {
     await waitFor(() => again.seqs().at(-1) === t.last(), 'the rest');
     expect([...got, ...again.seqs()]).toEqual(range(1, t.last()));
     await again.stop();
+    t.store.close();
+  });
+
+  it('a class of 12 streams: one listener on the demo signal, one conn event per change, one frames event for all', async () => {
+    const t = setup();
+    for (let c = 1; c <= 50; c++) {
+      t.store.openConnection({ conn: c, client: `127.0.0.1:${40000 + c}`, server: '127.0.0.1:5001', opened: c });
+      t.store.closeConnection(c, c + 0.5);
+    }
+    t.add(3);
+    const streams = Array.from({ length: 12 }, () => read(frameStream(t.demo(), 0)));
+    const conns = (s: (typeof streams)[number]) => s.events.filter((e) => e.event === 'conn');
+    await waitFor(() => streams.every((s) => s.seqs().length === 3 && conns(s).length === 50), 'the backlog');
+    // Node warns of a leak past 10 listeners on one EventTarget: a class would print it on the demo's console
+    expect(getEventListeners(t.abort.signal, 'abort')).toHaveLength(1);
+    t.store.openConnection({ conn: 51, client: '127.0.0.1:40051', server: '127.0.0.1:5001', opened: 60 });
+    t.add(2, 51);
+    await waitFor(() => streams.every((s) => s.seqs().length === 5), 'the live batch');
+    const batch = JSON.stringify({ frames: [frame(4, 51), frame(5, 51)], last: 5 });
+    for (const s of streams) {
+      // the 50 once, then conn 51 alone, before its frames: not every connection again for the batch
+      expect(conns(s).map((e) => (JSON.parse(e.data) as { conn: number }).conn)).toEqual(range(1, 51));
+      const live = s.events.slice(s.events.findIndex((e) => e.event === 'conn' && e.data.includes('"conn":51')));
+      expect(live.map((e) => [e.event, e.id])).toEqual([
+        ['conn', undefined],
+        ['frames', '5']
+      ]);
+      expect(live[1].data).toBe(batch);
+    }
+    t.abort.abort();
+    await waitFor(() => streams.every((s) => s.done), 'every stream to end');
+    for (const s of streams) expect(s.events.at(-1)).toEqual({ event: 'stopped', data: '{"last":5}' });
+    t.store.close();
+  });
+
+  it('a store without watchConnections: a new connection is announced before its first frame', async () => {
+    const t = setup();
+    const polled: DemoCaptureStore = {
+      frames: (after, limit) => t.store.frames(after, limit),
+      get lastSeq() {
+        return t.store.lastSeq;
+      },
+      connections: () => t.store.connections(),
+      subscribe: (l) => t.store.subscribe(l),
+      toCaptureFile: () => t.store.toCaptureFile(),
+      pcapngPath: null
+    };
+    t.store.openConnection({ conn: 1, client: '127.0.0.1:40001', server: '127.0.0.1:5001', opened: 1 });
+    t.add(1, 1);
+    const s = read(frameStream(t.demo(polled), 0));
+    await waitFor(() => s.seqs().length === 1, 'the backlog');
+    t.store.openConnection({ conn: 7, client: '127.0.0.1:40007', server: '127.0.0.1:5001', opened: 7 });
+    t.add(1, 7);
+    await waitFor(() => s.seqs().length === 2, 'the live frame');
+    expect(
+      s.events.map((e) => [e.event, e.event === 'conn' ? (JSON.parse(e.data) as { conn: number }).conn : e.id])
+    ).toEqual([
+      ['conn', 1],
+      ['frames', '1'],
+      ['conn', 7],
+      ['frames', '2']
+    ]);
+    await s.stop();
     t.store.close();
   });
 });

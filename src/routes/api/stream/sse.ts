@@ -4,7 +4,7 @@
 // No gap, no duplicate: we subscribe to the store before reading the backlog, hold live batches
 // until the backlog is sent, and send only frames whose seq is above the last one sent. A frame the
 // store appended while we read the backlog arrives twice (page and live batch) and goes out once.
-import type { CapturedFrame } from '../../../lib/protocol/capture';
+import type { CapturedConnection, CapturedFrame } from '../../../lib/protocol/capture';
 import type { DemoHandle } from '../../../lib/server/demo-handle';
 import type { FramesEvent, ResetEvent, StoppedEvent } from '../../../lib/api/types';
 
@@ -22,6 +22,40 @@ export interface StreamOptions {
   pingMs?: number;
   highWaterBytes?: number;
   dropAtBytes?: number;
+}
+
+/** The bytes of one frames event, made once for a batch that several streams send whole. */
+const eventCache = new WeakMap<CapturedFrame[], { last: number; bytes: Uint8Array }>();
+function framesEvent(frames: CapturedFrame[], last: number, encoder: TextEncoder): Uint8Array {
+  const cached = eventCache.get(frames);
+  if (cached && cached.last === last) return cached.bytes;
+  const id = frames[frames.length - 1].seq;
+  const bytes = encoder.encode(
+    `event: frames\nid: ${id}\ndata: ${JSON.stringify({ frames, last } satisfies FramesEvent)}\n\n`
+  );
+  eventCache.set(frames, { last, bytes });
+  return bytes;
+}
+
+/**
+ * One listener on the demo's signal for every stream (a listener each would pass Node's limit of
+ * 10 with a class watching and print a leak warning on the demo's console); returns the removal.
+ */
+const abortWatchers = new WeakMap<AbortSignal, Set<() => void>>();
+function onAbort(signal: AbortSignal, listener: () => void): () => void {
+  const watchers = abortWatchers.get(signal) ?? new Set<() => void>();
+  if (!abortWatchers.has(signal)) {
+    abortWatchers.set(signal, watchers);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const w of [...watchers]) w();
+      },
+      { once: true }
+    );
+  }
+  watchers.add(listener);
+  return () => void watchers.delete(listener);
 }
 
 export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = {}): ReadableStream<Uint8Array> {
@@ -55,22 +89,31 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
             /* already closed or cancelled */
           }
         };
-        const push = (text: string) => {
+        const enqueue = (bytes: Uint8Array) => {
           if (closed) return;
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(bytes);
           if ((controller.desiredSize ?? 0) < highWater - dropAt) finish();
         };
+        const push = (text: string) => enqueue(encoder.encode(text));
+        const emitConn = (c: CapturedConnection) => {
+          const data = JSON.stringify(c);
+          if (connSeen.get(c.conn) === data) return;
+          connSeen.set(c.conn, data);
+          push(`event: conn\ndata: ${data}\n\n`);
+        };
+        // every connection: when the stream opens, and (without watchConnections) before each batch
         const emitConns = () => {
-          for (const c of store.connections()) {
-            const data = JSON.stringify(c);
-            if (connSeen.get(c.conn) === data) continue;
-            connSeen.set(c.conn, data);
-            push(`event: conn\ndata: ${data}\n\n`);
-          }
+          for (const c of store.connections()) emitConn(c);
         };
         const emitFrames = (frames: CapturedFrame[]) => {
           let i = 0;
           while (i < frames.length && frames[i].seq <= sent) i++;
+          if (i === 0 && frames.length > 0 && frames.length <= EVENT_MAX_FRAMES) {
+            // a live batch sent whole, as it is to every stream: one event for all of them
+            sent = frames[frames.length - 1].seq;
+            enqueue(framesEvent(frames, Math.max(store.lastSeq, sent), encoder));
+            return;
+          }
           while (i < frames.length && !closed) {
             const batch: CapturedFrame[] = [];
             for (; i < frames.length && batch.length < EVENT_MAX_FRAMES; i++)
@@ -89,13 +132,16 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
             for (const f of batch) pending.push(f);
             return;
           }
-          emitConns(); // a new connection's label before its first frame
+          // a new connection's label before its first frame: watchConnections hears of it first
+          if (!store.watchConnections) emitConns();
           emitFrames(batch);
         });
         cleanups.push(unsubscribe);
         const ping = setInterval(() => push(': ping\n\n'), pingMs);
         cleanups.push(() => clearInterval(ping));
-        if (store.watchConnections) cleanups.push(store.watchConnections(() => emitConns()));
+        // one connection per event, not all of them: a capture that has seen hundreds (lesson 1's
+        // replays open one each) would cost every stream all of them for each batch
+        if (store.watchConnections) cleanups.push(store.watchConnections((c) => emitConn(c)));
         else {
           const poll = setInterval(emitConns, CONN_POLL_MS);
           cleanups.push(() => clearInterval(poll));
@@ -105,8 +151,7 @@ export function frameStream(demo: DemoHandle, after: number, o: StreamOptions = 
           push(`event: stopped\ndata: ${JSON.stringify({ last: store.lastSeq } satisfies StoppedEvent)}\n\n`);
           finish();
         };
-        demo.signal.addEventListener('abort', stopped, { once: true });
-        cleanups.push(() => demo.signal.removeEventListener('abort', stopped));
+        cleanups.push(onAbort(demo.signal, stopped));
 
         push(`retry: ${RETRY_MS}\n\n`);
         // Asked for frames after a seq this capture never reached: the client's frames come from
