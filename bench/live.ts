@@ -7,7 +7,7 @@
 // Lost = messages sent that the page never showed; the page's seqs are also checked to be
 // contiguous with no duplicate.
 import { performance } from 'node:perf_hooks';
-import { chromium } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildIfNeeded } from '../server/start.ts';
 import { startDemo } from '../server/demo.ts';
 import { fork } from 'node:child_process';
@@ -18,7 +18,7 @@ import { addLiveProbe, type LiveProbe } from '../tests/e2e/live-probe.ts';
 
 type Probe = { __liveProbe: LiveProbe };
 
-const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
+export const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const RATES = [100, 1000];
 const SECONDS = 5;
 /** messages at the same rate before the measured ones, not counted: the page's code warms up */
@@ -26,7 +26,7 @@ const WARMUP_SECONDS = 1;
 const TICK_MS = 10;
 const TARGET_P99_MS = 100;
 
-function quantile(sorted: number[], q: number): number {
+export function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
 }
@@ -35,7 +35,7 @@ function quantile(sorted: number[], q: number): number {
  * The sender runs in a child process, as a real chat client would: in this process it would share
  * one event loop with the tap, the chat server and the web app it is measuring.
  */
-function runSender(port: number, rate: number, warmup: number, total: number): Promise<number[]> {
+export function runSender(port: number, rate: number, warmup: number, total: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
     const child = fork(
       fileURLToPath(import.meta.url),
@@ -92,10 +92,8 @@ if (process.argv[2] === '--sender') {
   });
 }
 
-export async function run(): Promise<Section> {
-  buildIfNeeded();
-  const demo = await startDemo({ webPort: 0, chatPort: 0, key: KEY, bots: false, build: false });
-  const browser = await chromium.launch({
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
       '--headless',
@@ -107,30 +105,67 @@ export async function run(): Promise<Section> {
       '--no-first-run'
     ]
   });
+}
+
+/** /live at 1280×720 with the probe, once its stream is live; every batch timed from then on */
+export async function openLivePage(browser: Browser, webUrl: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  await addLiveProbe(page);
+  await page.goto(`${webUrl}/live`);
+  await page.locator('[data-status="live"]').waitFor({ timeout: 30_000 });
+  await page.evaluate(() => ((window as unknown as Probe).__liveProbe.record = true));
+  return page;
+}
+
+/** Wait (up to 30 s) until the page holds everything the capture holds; the capture's last seq. */
+export async function waitForPage(page: Page, webUrl: string): Promise<number> {
+  const deadline = Date.now() + 30_000;
+  let storeLast = 0;
+  for (;;) {
+    const r = (await (await fetch(`${webUrl}/api/frames?after=0&limit=1`)).json()) as { last: number };
+    storeLast = r.last;
+    const pageLast = await page.evaluate(() => (window as unknown as Probe).__liveProbe.count());
+    if (pageLast >= storeLast || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  return storeLast;
+}
+
+/**
+ * The sender's chat frames among the page's arrivals (LiveProbe.takeArrivals), in order, without
+ * its hello and warm-up: [seq, page time in the list, the tap's time, page time of the event].
+ * Its connection is the one with the most c2s frames (the server's acks are s2c).
+ */
+export function chatArrivals(
+  arrivals: [number, number, number, string, number, number][],
+  warmup: number,
+  total: number
+): [number, number, number, number][] {
+  const byConn = new Map<number, [number, number, number, number][]>();
+  for (const [seq, t, conn, dir, tap, recv] of arrivals) {
+    if (dir !== 'c2s') continue;
+    if (!byConn.has(conn)) byConn.set(conn, []);
+    byConn.get(conn)!.push([seq, t, tap, recv]);
+  }
+  const mine = [...byConn.values()].sort((a, b) => b.length - a.length)[0] ?? [];
+  return mine.slice(1 + warmup, 1 + warmup + total); // drop the hello and the warm-up
+}
+
+export async function run(): Promise<Section> {
+  buildIfNeeded();
+  const demo = await startDemo({ webPort: 0, chatPort: 0, key: KEY, bots: false, build: false });
+  const browser = await launchChromium();
   const rows: (string | number)[][] = [];
   const targets: string[] = [];
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-    await addLiveProbe(page);
-    await page.goto(`${demo.webUrl}/live`);
-    await page.locator('[data-status="live"]').waitFor({ timeout: 30_000 });
-    await page.evaluate(() => ((window as unknown as Probe).__liveProbe.record = true));
+    const page = await openLivePage(browser, demo.webUrl);
 
     for (const rate of RATES) {
       const total = rate * SECONDS;
       const warmup = rate * WARMUP_SECONDS;
       const sentAt = await runSender(demo.chatPort, rate, warmup, total);
-      // wait until the page holds everything the capture holds
-      const deadline = Date.now() + 30_000;
-      let storeLast = 0;
-      for (;;) {
-        const r = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1`)).json()) as { last: number };
-        storeLast = r.last;
-        const pageLast = await page.evaluate(() => (window as unknown as Probe).__liveProbe.count());
-        if (pageLast >= storeLast || Date.now() > deadline) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      await new Promise((r) => setTimeout(r, 300));
+      const storeLast = await waitForPage(page, demo.webUrl);
       const arrivals = await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeArrivals());
       const renders = (await page.evaluate(() => (window as unknown as Probe).__liveProbe.takeRenders())).sort(
         (x, y) => x - y
@@ -139,15 +174,7 @@ export async function run(): Promise<Section> {
         const h = (window as unknown as Probe).__liveProbe;
         return { gaps: h.gaps(), dups: h.duplicates(), contiguous: h.contiguous(), count: h.count() };
       });
-      // this client's connection: the one whose c2s frames are the messages (hello first)
-      const byConn = new Map<number, [number, number, number, number][]>();
-      for (const [seq, t, conn, dir, tap, recv] of arrivals) {
-        if (dir !== 'c2s') continue;
-        if (!byConn.has(conn)) byConn.set(conn, []);
-        byConn.get(conn)!.push([seq, t, tap, recv]);
-      }
-      const mine = [...byConn.values()].sort((a, b) => b.length - a.length)[0] ?? [];
-      const chat = mine.slice(1 + warmup, 1 + warmup + total); // drop the hello and the warm-up
+      const chat = chatArrivals(arrivals, warmup, total);
       const lat = chat.map(([, t], i) => t - sentAt[i]).sort((a, b) => a - b);
       const toTap = chat.map(([, , tap], i) => tap - sentAt[i]).sort((a, b) => a - b);
       const tapToEvent = chat.map(([, , tap, recv]) => recv - tap).sort((a, b) => a - b);

@@ -25,6 +25,7 @@ const SECTIONS: Record<string, () => Promise<{ run: () => Promise<Section | Sect
   wire: () => import('./wire.ts'),
   tap: () => import('./tap.ts'),
   live: () => import('./live.ts'),
+  class: () => import('./class.ts'),
   seed: () => import('./seed.ts')
 };
 
