@@ -12,6 +12,11 @@ export interface ChatClientOptions {
   host?: string;
   port: number;
   key: Uint8Array;
+  /**
+   * How others see us: native framing says it in the hello (§8.1); line framing, which has no
+   * hello, sends `/name <name>` as its first message when a name is given (§8.2.5), and is
+   * `guest-<n>` without one.
+   */
   name?: string;
   framing?: 'line' | 'native';
   suite?: SealedSuite;
@@ -22,7 +27,8 @@ export interface ChatClientOptions {
 
 export type Incoming =
   | {
-      kind: 'hello' | 'ack' | 'chat' | 'join' | 'leave' | 'bye';
+      /** `named`: line framing, the server's answer to our `/name` (§8.2.5); `text` is the name */
+      kind: 'hello' | 'ack' | 'chat' | 'join' | 'leave' | 'bye' | 'named';
       text: string;
       wire: Uint8Array | string;
       form?: string;
@@ -36,6 +42,8 @@ export class ChatClient extends EventEmitter {
   readonly framing: 'line' | 'native';
   readonly suite: SealedSuite;
   readonly name: string;
+  /** line framing: a `/name` goes out first (§8.2.5) */
+  readonly sendsName: boolean;
   private readonly keys: SuiteKeys;
   private socket: Socket | null = null;
   private decoder: FrameDecoder;
@@ -49,6 +57,7 @@ export class ChatClient extends EventEmitter {
     this.framing = o.framing ?? 'line';
     this.suite = o.suite ?? 'cbc';
     this.name = o.name ?? 'alice';
+    this.sendsName = this.framing === 'line' && o.name !== undefined;
     this.keys = deriveKeys(o.key);
     // §5.6: a seed server may answer in raw bytes; the client reads every form of §5.5
     this.decoder = new FrameDecoder({ framing: this.framing, maxPayload: o.maxPayload, raw: 'accept' });
@@ -89,6 +98,7 @@ export class ChatClient extends EventEmitter {
               plaintext: Buffer.from(this.name)
             })
           );
+        else if (this.sendsName) this.send(`/name ${this.name}`);
         resolve();
       });
     });
@@ -235,6 +245,10 @@ export function classifyLine(text: string, wire: string): Incoming {
   if (text === ACK_TEXT) return { kind: 'ack', text, wire };
   const err = /^ERROR (ERR_[A-Z0-9_]+): ([\s\S]*)$/.exec(text);
   if (err) return { kind: 'error', code: err[1], message: err[2], wire };
+  // no name starts with "* " (§3.2), so no relayed line can look like this reply (§8.2.5); it is
+  // read first so that a client that named itself "joined" still knows its reply
+  const named = /^\* you are now (.+)$/.exec(text);
+  if (named) return { kind: 'named', text: named[1], wire };
   const notice = /^\* (.+) (joined|left)$/.exec(text);
   if (notice) return { kind: notice[2] === 'joined' ? 'join' : 'leave', text: notice[1], wire };
   const bye = /^\* (.+): bye$/.exec(text);

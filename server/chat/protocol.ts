@@ -3,8 +3,6 @@
 // outcome is per connection; nothing one client sends can stop the others.
 import {
   FrameError,
-  NAME_MAX,
-  nameFault,
   type Frame,
   type LineFrame,
   type NativeFrame,
@@ -17,6 +15,7 @@ import type { Conn } from './conn.ts';
 import type { Frames } from './frames.ts';
 import type { JsonLog } from './log.ts';
 import { ACK_TEXT, CLOSE_DEADLINE_MS, type ChatLimits, type ChatStats } from './options.ts';
+import { renameRequest, validName } from './names.ts';
 import type { Room } from './room.ts';
 
 /** §8.3: a relayed message carries "name: " in front; keep it under the receivers' limit. */
@@ -309,9 +308,39 @@ export class ChatProtocol {
 
   /** §8.3: ack to the sender, then relay to everyone else. A line client enters with its first message (§8.2). */
   private chat(c: Conn, text: string): void {
+    const asked = renameRequest(text);
+    if (asked !== null) return this.rename(c, asked);
     this.out.send(c, this.frames.reply(c, 'ack', ACK_TEXT));
     this.out.release(c); // §8.2: the ack first, then what the room said since this client connected
     this.out.relay('chat', c, `${c.name}: ${text}`);
+  }
+
+  /**
+   * §8.2.5: `/name <name>` from a line client. One reply, as for any message (a seed client reads
+   * one line per line it sends): `* you are now <name>`, or an ERROR line; the room hears
+   * `* <old> is now <new>`, a server line, as join and leave are. Names need not be unique (§8.1).
+   * The errors quote nothing the client sent: a native error frame is in the clear (§3.3).
+   */
+  private rename(c: Conn, name: string): void {
+    if (c.framing !== 'line')
+      throw new FrameError(
+        'ERR_NATIVE_RENAME',
+        `/name renames line clients only; a native client is named by its hello: to take another name, connect again with it in the hello (cbc-lab client --name NAME)`,
+        { fatal: false }
+      );
+    const bad = validName(name);
+    if (bad)
+      throw new FrameError(
+        'ERR_BAD_NAME',
+        `/name: the name must have ${bad}; you are still ${c.name}: send "/name " and a name, such as "/name ada"`,
+        { fatal: false }
+      );
+    const was = c.name;
+    c.name = name;
+    this.log.write({ event: 'rename', conn: c.id, peer: c.peer });
+    this.out.send(c, this.frames.reply(c, 'chat', `* you are now ${name}`));
+    this.out.release(c); // §8.2.4: the reply first, as an ack would be
+    if (name !== was) this.out.relay('chat', c, `* ${was} is now ${name}`);
   }
 
   private enterLine(c: Conn): void {
@@ -323,23 +352,5 @@ export class ChatProtocol {
     this.room.enter(c);
     this.log.write({ event: 'join', conn: c.id, peer: c.peer, framing: c.framing, suite: c.suite ?? 'cbc' });
     this.out.relay('join', c, c.name);
-  }
-}
-
-/** What a hello's name must have, for the §3.2 rule it breaks (protocol/name.ts), or null. */
-function validName(name: string): string | null {
-  switch (nameFault(name)) {
-    case null:
-      return null;
-    case 'length':
-      return `expected 1 to ${NAME_MAX} characters, got ${name.length}`;
-    case 'spaces':
-      return 'no spaces at either end';
-    case 'c0-or-colon':
-    case 'c1-or-bidi':
-      return 'no control characters (C0, C1, bidi), and no ":"';
-    case 'server-line':
-      // §8.2: a line client tells the server's notices and errors by their form; no name may take it
-      return 'no "* " or "ERROR " at the start (those lines are the server\'s)';
   }
 }

@@ -1,5 +1,7 @@
 // The demo's two bots: alice speaks the seeds' line framing (cbc), bob the native framing
 // (cbc-hmac), both through the tap, so the class always has traffic of both kinds to look at.
+// Both are named: bob in his hello, alice with "/name alice" as her first line (docs/protocol.md
+// §8.2.5; ChatClient sends it), so the room and /live read "alice: …", not "guest-1: …".
 import type { SealedSuite } from '../../src/lib/protocol/index.ts';
 import { ChatClient, type Incoming } from '../chat-client.ts';
 

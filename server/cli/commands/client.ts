@@ -41,7 +41,10 @@ const FLAGS: readonly Flag[] = [
     type: 'string',
     valueName: '<name>',
     synopsis: 'alice',
-    help: ['how others see you (default alice; native framing only: a line client', 'is named guest-N by the server)']
+    help: [
+      'how others see you (default alice): native framing says it in the hello;',
+      'line framing sends "/name <name>" first (without --name a line client is guest-N)'
+    ]
   },
   {
     name: 'framing',
@@ -114,6 +117,11 @@ function nativeType(wire: Uint8Array | string): string | undefined {
   return typeof wire === 'string' || wire.length < 4 ? undefined : FRAME_TYPES[wire[3] - 1];
 }
 
+/** A line server answered our `/name` with an ack: it does not know the command (§8.2.5). */
+function notNamedNote(name: string): string {
+  return `note: the server answered "/name ${shown(name)}" with an ack, not "* you are now …": it does not know /name (a seed server?) and took it for a message\n`;
+}
+
 function wireLine(dir: 'in' | 'out', wire: Uint8Array | string): string {
   // a line that is not base64 arrives as the peer wrote it
   return `${dir === 'out' ? '→' : '←'} wire: ${typeof wire === 'string' ? shown(wire) : bytesToHex(wire)}\n`;
@@ -137,7 +145,9 @@ padding — that sender may use another key\`, and the chat goes on.
 With --message, which message is the reply to ours: with native framing the frame type says
 (hello, ack); with line framing it is the first line after our message (docs/protocol.md §8.2:
 the server answers a line client before it relays anything to it; a seed server that relays
-without answering makes the first relayed line count as the reply). The reply not decrypting
+without answering makes the first relayed line count as the reply). With --framing line and
+--name, the client first sends "/name NAME" and waits for its answer, "* you are now NAME"
+(docs/protocol.md §8.2.5); a refused name ends it with exit 1. The reply not decrypting
 ends the client with exit 1; any other frame or line that does not decrypt is someone else's: a
 \`!\` line on stderr, and the client waits on for its reply.
 
@@ -165,8 +175,6 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
         `--suite ${suite} needs --framing native: line framing carries only unauthenticated cbc, as the seed projects do`
       );
     const name = f.values.name ?? 'alice';
-    if (framing === 'line' && f.values.name !== undefined)
-      io.stderr.write('note: --name is sent only with --framing native; the server names a line client guest-N\n');
     // the hello name rule of docs/protocol.md §3.2, the part a client checks before sending
     if (isClientNameFault(nameFault(name))) {
       throw new UsageError(
@@ -179,7 +187,15 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
       throw new UsageError('ERR_BAD_OPTION_VALUE', '--message: expected some text, got an empty string');
 
     io.stderr.write(keyLine(resolved));
-    const client = new ChatClient({ host, port, key: resolved.key, name, framing, suite });
+    // line framing: only a --name given is sent (as /name, §8.2.5); without one the server says guest-N
+    const client = new ChatClient({
+      host,
+      port,
+      key: resolved.key,
+      name: framing === 'line' ? f.values.name : name,
+      framing,
+      suite
+    });
     if (f.booleans['show-wire'])
       client.on('wire', (dir: 'in' | 'out', wire: Uint8Array | string) => io.stdout.write(wireLine(dir, wire)));
     try {
@@ -203,7 +219,8 @@ Exit status: 0 success, 1 no connection, no reply, or a reply that does not decr
 /** The seed client's exchange: hello (native), one message, its reply. */
 function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<number> {
   return new Promise((resolve) => {
-    // awaiting-hello (native: the server's hello comes before we send), sent, then done
+    // awaiting-hello (native: the server's hello comes before we send; line with --name: the
+    // answer to our /name, §8.2.5), sent, then done
     let state: 'awaiting-hello' | 'sent' | 'done' = 'awaiting-hello';
     let linesSinceSent = 0;
     const finish = (code: number, err?: string) => {
@@ -236,6 +253,8 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
           `cbc-lab: ${m.error.code}: cannot decrypt the server's reply: ${why(m.error.code, m.error.message)}\n`
         );
       }
+      if (m.kind === 'error' && !sent && client.framing === 'line')
+        return finish(EXIT_DATA, `cbc-lab: ${shown(m.code)}: the server refused our /name: ${shown(m.message)}\n`);
       if (m.kind === 'error') {
         const what = sent ? 'the server refused our message' : 'the server refused our hello';
         const could = KEY_CODES.has(m.code)
@@ -249,6 +268,11 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
       if (m.kind === 'bye')
         return finish(EXIT_DATA, `cbc-lab: ERR_NO_REPLY: the server said bye before replying (${shown(m.text)})\n`);
       if (m.kind === 'hello' && !sent) return sendIt();
+      if (client.framing === 'line' && !sent && (m.kind === 'named' || m.kind === 'ack')) {
+        // an ack instead: a server that does not know /name (a seed server) took it for a message
+        if (m.kind === 'ack') io.stderr.write(notNamedNote(client.name));
+        return sendIt();
+      }
       if (m.kind === 'ack' && sent) {
         clearTimeout(timer);
         io.stdout.write(`Decrypted reply: ${shown(m.text)}\n`);
@@ -262,7 +286,7 @@ function oneMessage(client: ChatClient, message: string, io: CliIo): Promise<num
         `cbc-lab: ${err?.code ?? 'ERR_NO_REPLY'}: the server closed the connection before replying${err ? `: ${shown(err.message)}` : ''}\n`
       );
     });
-    if (client.framing === 'line') sendIt();
+    if (client.framing === 'line' && !client.sendsName) sendIt();
   });
 }
 
@@ -284,9 +308,19 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
     io.stderr.write(
       client.framing === 'native'
         ? `Joining as ${client.name} (${client.suite}); type a message and press Enter, Ctrl-D to leave\n`
-        : 'Type a message and press Enter (you join the room with your first message); Ctrl-D to leave\n'
+        : client.sendsName
+          ? `Joining as ${client.name} (line framing, /name); type a message and press Enter, Ctrl-D to leave\n`
+          : 'Type a message and press Enter (you join the room with your first message); Ctrl-D to leave\n'
     );
+    // line framing with --name: the first reply is the answer to our /name (§8.2.5)
+    let awaitingName = client.sendsName;
     client.on('message', (m: Incoming) => {
+      if (awaitingName && (m.kind === 'named' || m.kind === 'ack' || m.kind === 'error')) {
+        awaitingName = false;
+        if (m.kind === 'error')
+          return finish(EXIT_DATA, `cbc-lab: ${shown(m.code)}: the server refused our /name: ${shown(m.message)}\n`);
+        if (m.kind === 'ack') return io.stderr.write(notNamedNote(client.name));
+      }
       switch (m.kind) {
         case 'chat':
           return io.stdout.write(`${shown(m.text)}\n`);
@@ -296,6 +330,8 @@ function interactive(client: ChatClient, io: CliIo): Promise<number> {
           return io.stdout.write(`* ${shown(m.text)} left\n`);
         case 'hello':
           return io.stdout.write(`* ${shown(m.text)}\n`);
+        case 'named':
+          return io.stdout.write(`* you are now ${shown(m.text)}\n`);
         case 'ack':
           return;
         case 'error':

@@ -77,8 +77,13 @@ export const PROTOCOL_CODES = {
   },
   ERR_BAD_NAME: {
     areas: ['protocol'],
-    meaning: "a hello's name breaks the name rule (§3.2)",
+    meaning: "a hello's or a /name's name breaks the name rule (§3.2, §8.2.5)",
     fix: 'pick another --name'
+  },
+  ERR_NATIVE_RENAME: {
+    areas: ['protocol'],
+    meaning: 'a native client sent /name, which renames line clients only (§8.2.5)',
+    fix: 'connect again with the name in the hello'
   },
   ERR_SEQUENCE: {
     areas: ['protocol'],
