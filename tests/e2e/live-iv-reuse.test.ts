@@ -108,7 +108,9 @@ describe('/live flags a reused IV', () => {
       page
         .locator('[data-testid="packet-list"] [role="option"]:has([data-testid="iv-flag"])')
         .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-seq'))));
-    await expect.poll(flaggedSeqs, { timeout: 10_000 }).toEqual([seq2]);
+    // the bots keep talking and the list follows the newest, so seq2 may have scrolled out of the
+    // virtualized rows by now (its flag was checked above): every flagged row drawn is seq2
+    await expect.poll(async () => (await flaggedSeqs()).filter((s) => s !== seq2)).toEqual([]);
   });
 
   it('the detail names the first frame and the block, links to the lesson, and the name selects it', async () => {
