@@ -6,6 +6,8 @@
 //   live-1080p.png   the whole page at 1920×1080
 //   live-bad-key.png a wrong key: bad MAC and bad padding verdicts
 //   live-phone.png   the whole page at 390×844 (a phone), a frame selected
+//   live-tablet.png  the whole page at 768×1024 (a tablet), a frame selected
+//   live-held.png    1280×720: a frame selected while frames go on arriving (the list holds still)
 // Run: npx tsx scripts/screenshots-live.ts (SHOTS_OUT=<dir> writes elsewhere, to compare)
 import { mkdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -84,6 +86,30 @@ async function main() {
     await big.waitForTimeout(300);
     await big.screenshot({ path: join(out, 'live-1080p.png') });
     await big.close();
+
+    // the selection holds the list while the bots go on: the "Follow newest" bar counts them
+    const held = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await held.goto(`${demo.webUrl}/live`);
+    await held.locator('[data-status="live"]').waitFor({ timeout: 15000 });
+    await held.locator('[role="option"]').last().click();
+    const at = Number(await held.locator('[data-testid="status"]').getAttribute('data-frames'));
+    await held.waitForFunction(
+      (n) => Number((document.querySelector('[data-testid="status"]') as HTMLElement).dataset.frames) >= n + 6,
+      at
+    );
+    await held.screenshot({ path: join(out, 'live-held.png') });
+    await held.close();
+
+    const tablet = await browser.newPage({ viewport: { width: 768, height: 1024 } });
+    await tablet.goto(`${demo.webUrl}/live`);
+    await tablet.locator('[data-status="live"]').waitFor({ timeout: 15000 });
+    await tablet.fill('[data-testid="filter-text"]', 'cinnamon');
+    await tablet.locator('[role="option"]').last().click();
+    await tablet.fill('[data-testid="filter-text"]', '');
+    await tablet.locator('[data-testid="pause"]').click();
+    await tablet.waitForTimeout(300);
+    await tablet.screenshot({ path: join(out, 'live-tablet.png'), fullPage: true });
+    await tablet.close();
 
     const phone = await browser.newPage({ viewport: { width: 390, height: 844 } });
     await phone.goto(`${demo.webUrl}/live`);

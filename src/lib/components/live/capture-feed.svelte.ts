@@ -2,10 +2,11 @@
 // file loaded for offline inspection. Frames live in one plain array that only grows; Svelte sees
 // a version counter, never a deep proxy of 100,000 objects. Incoming frames are appended in
 // batches, one per stream event. Resumes from the last seq it has: duplicates are dropped by
-// seq, and a gap makes it reopen the stream from the last seq it holds.
+// seq, and a gap makes it reopen the stream from the last seq it holds; a `reset` (the capture
+// started over) empties it and starts again from the first frame.
 import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
 import type { LoadedCapture } from '$lib/protocol/capture-load';
-import type { ConnEvent, FramesEvent, StoppedEvent } from '$lib/api/types';
+import type { ConnEvent, FramesEvent, ResetEvent, StoppedEvent } from '$lib/api/types';
 
 /**
  * connecting, live, behind (catching up), reconnecting (the stream dropped; the demo answers or
@@ -36,6 +37,13 @@ export class CaptureFeed {
   gapCount = $state(0);
   /** frames the stream sent again (seq at or below the last held), dropped */
   duplicateCount = $state(0);
+  /**
+   * the server said its capture started over (a new run of the demo): the frames this page held
+   * then, up to which seq, and the capture's last seq at that moment
+   */
+  lastReset = $state<{ dropped: number; through: number; serverLast: number } | null>(null);
+  /** called after a reset emptied the frames, so the page can drop what pointed into them */
+  onreset: (() => void) | null = null;
 
   private last = 0;
   private held: CapturedFrame[] = [];
@@ -88,6 +96,11 @@ export class CaptureFeed {
       const next = new Map(this.connections);
       next.set(c.conn, c);
       this.connections = next;
+    });
+    es.addEventListener('reset', (ev) => {
+      if (this.es !== es) return;
+      const d = JSON.parse((ev as MessageEvent).data) as ResetEvent;
+      this.reset(d);
     });
     es.addEventListener('stopped', (ev) => {
       if (this.es !== es) return;
@@ -220,16 +233,37 @@ export class CaptureFeed {
     this.last = 0;
     this.connections = new Map(loaded.connections.map((c) => [c.conn, c]));
     this.source = { name, kind: loaded.kind, notes: loaded.notes };
+    this.lastReset = null;
     this.status = 'file';
     this.statusDetail = '';
     this.generation++;
     this.version++;
   }
 
+  /**
+   * The stream said it has no frame past the last one held (api/stream `reset`): the capture
+   * started over, so what is held belongs to another run. Drop it and join the new capture from
+   * its first frame.
+   */
+  private reset(d: ResetEvent): void {
+    this.lastReset = { dropped: this.frames.length + this.held.length, through: this.last, serverLast: d.last };
+    this.frames.length = 0;
+    this.held = [];
+    this.heldCount = 0;
+    this.incoming = [];
+    this.last = 0;
+    this.connections = new Map();
+    this.generation++;
+    this.version++;
+    this.onreset?.();
+    this.connect();
+  }
+
   backToLive(): void {
     this.frames.length = 0;
     this.last = 0;
     this.source = null;
+    this.lastReset = null;
     this.connections = new Map();
     this.generation++;
     this.version++;

@@ -2,6 +2,7 @@
 // and the one way they name a connection.
 import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
 import type { Opener } from './opener';
+import type { Follow } from './follow.svelte';
 
 export interface FrameListProps {
   frames: CapturedFrame[];
@@ -13,6 +14,8 @@ export interface FrameListProps {
   opener: Opener;
   selected: number | null;
   onselect: (seq: number) => void;
+  /** following the newest frame, shared by both views */
+  follow: Follow;
 }
 
 /** `#3 :52114`: the connection number and its client's address, 127.0.0.1 left out; `#3` when unknown. */
@@ -31,4 +34,31 @@ export function connectionTitle(connections: Map<number, CapturedConnection>, co
   const c = connections.get(conn);
   if (!c) return undefined;
   return c.who ? `${c.who.name}, ${c.client}` : c.client;
+}
+
+/** How many of the frames shown (`indices` into `frames`, ascending seq) have a seq above `seq`. */
+export function countAfter(frames: CapturedFrame[], indices: number[], seq: number): number {
+  let lo = 0;
+  let hi = indices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (frames[indices[mid]].seq <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return indices.length - lo;
+}
+
+/** The position in `indices` of the frame with this seq, or -1 when it is not shown. */
+export function positionOf(frames: CapturedFrame[], indices: number[], seq: number | null): number {
+  if (seq === null) return -1;
+  let lo = 0;
+  let hi = indices.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = frames[indices[mid]].seq;
+    if (s === seq) return mid;
+    if (s < seq) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
