@@ -87,7 +87,6 @@ describe('/live for a class', () => {
   it('a frame selected in the packet list stays put and in view while frames arrive; Follow newest and End resume', async () => {
     const page = await openLive();
     const list = '[data-testid="packet-list"]';
-    expect(await page.locator('[data-testid="follow-bar"]').getAttribute('data-following')).toBe('true');
     // the newest row, clicked while the list follows the newest frame
     const row = page.locator('[role="option"]').last();
     const seq = Number(await row.getAttribute('data-seq'));
@@ -100,6 +99,7 @@ describe('/live for a class', () => {
     expect(await inside(page, `#frame-${seq}`, list)).toBe(true);
     expect(await page.locator('[role="option"][aria-selected="true"]').getAttribute('data-seq')).toBe(String(seq));
     expect(await page.locator(list).evaluate((el) => el.scrollTop)).toBe(top);
+    expect(await page.locator('[data-testid="follow-bar"]').getAttribute('data-following')).toBe('false');
     // the foot of the list says how many arrived since, counted independently: the frames past seq
     const why = page.locator('[data-testid="follow-why"]');
     await page.locator('[data-testid="pause"]').click();
@@ -130,15 +130,17 @@ describe('/live for a class', () => {
     const page = await openLive();
     await page.locator('[data-testid="tab-transcript"]').click();
     const chat = '[data-testid="transcript"]';
-    const msg = page.locator(`${chat} li[data-seq]`).last();
+    const msg = page.locator(`${chat} li.msg`).last();
     await msg.waitFor();
-    const seq = Number(await msg.getAttribute('data-seq'));
+    // its seq, as the message's header shows it ("conn #1 alice → server · #123")
+    const seq = Number(/· #(\d+)/.exec(await msg.locator('.who').innerText())![1]);
     await msg.locator('button').click();
     const top = await page.locator(chat).evaluate((el) => el.scrollTop);
     const from = await held(page);
     // each message is taller than a packet row: 20 frames fill more than the transcript's height
     await holdAtLeast(page, from + 20);
-    expect(await inside(page, `${chat} li[data-seq="${seq}"]`, chat)).toBe(true);
+    expect(await page.locator(`${chat} li.sel .who`).innerText()).toContain(`· #${seq}`);
+    expect(await inside(page, `${chat} li.sel`, chat)).toBe(true);
     expect(await page.locator(chat).evaluate((el) => el.scrollTop)).toBe(top);
     expect(await page.locator('[data-testid="follow-why"]').innerText()).toMatch(
       /^Held on the selected frame · \d+ new frames below$/
