@@ -171,7 +171,8 @@ describe('cbc-lab client', () => {
       p.stdin.end();
       expect(await exited).toBe(0);
       await rec.until(
-        (m) => m.kind === 'leave' && (framing === 'native' ? m.text === 'ivy' : m.text.startsWith('guest-')),
+        // line framing: --name is sent as "/name ivy" (docs/protocol.md §8.2.5), so both leave as ivy
+        (m) => m.kind === 'leave' && m.text === 'ivy' && rec.of('leave').length === (framing === 'native' ? 1 : 2),
         'the leave notice'
       );
     }
