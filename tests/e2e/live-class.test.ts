@@ -268,7 +268,7 @@ describe('/live for a class', () => {
         ];
         const out: string[] = [];
         for (const g of groups) {
-          const els = [...document.querySelectorAll(g)].filter((e) => (e as HTMLElement).offsetParent !== null);
+          const els = Array.from(document.querySelectorAll(g)).filter((e) => (e as HTMLElement).offsetParent !== null);
           for (let i = 0; i < els.length; i++)
             for (let j = i + 1; j < els.length; j++) {
               const a = els[i].getBoundingClientRect();
@@ -286,7 +286,7 @@ describe('/live for a class', () => {
         }
         // a row's cells side by side, the preview given room to read
         const row = document.querySelector('[role="option"]')!;
-        const cells = [...row.children].filter((c) => (c as HTMLElement).offsetParent !== null);
+        const cells = Array.from(row.children).filter((c) => (c as HTMLElement).offsetParent !== null);
         for (let i = 1; i < cells.length; i++)
           if (cells[i].getBoundingClientRect().left < cells[i - 1].getBoundingClientRect().right - 0.5)
             out.push(`row cells ${i - 1} and ${i}`);
