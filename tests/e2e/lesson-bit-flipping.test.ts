@@ -199,14 +199,22 @@ describe('/lessons/bit-flipping on the real wire (npm start, bots on, free ports
     await demo?.stop();
   });
 
-  /** the first line alice (line framing, cbc) sends, as captured, and its IV ‖ C */
+  /** alice's first chat line (line framing, cbc), as captured, and its IV ‖ C: not her "/name alice" (docs/protocol.md §8.2.5) */
   async function alicesLine(): Promise<{ bytes: string; wire: Buffer }> {
+    const key = Buffer.from(demo.key, 'hex');
+    const isNameLine = (bytes: string) => {
+      const w = Buffer.from(Buffer.from(bytes, 'base64').toString('latin1').trim(), 'base64');
+      const d = createDecipheriv(`aes-${key.length * 8}-cbc`, key, w.subarray(0, 16));
+      return Buffer.concat([d.update(w.subarray(16)), d.final()])
+        .toString()
+        .startsWith('/name ');
+    };
     let line: { bytes: string } | undefined;
     for (let i = 0; i < 100 && !line; i++) {
       const page = (await (await fetch(`${demo.webUrl}/api/frames?after=0&limit=1000`)).json()) as {
         frames: { dir: string; framing: string; bytes: string }[];
       };
-      line = page.frames.find((f) => f.dir === 'c2s' && f.framing === 'line');
+      line = page.frames.find((f) => f.dir === 'c2s' && f.framing === 'line' && !isNameLine(f.bytes));
       if (!line) await new Promise((r) => setTimeout(r, 200));
     }
     expect(line).toBeDefined();
