@@ -58,6 +58,10 @@ for (const viewport of [
           await page.goto(demo.webUrl + path);
           await page.locator(ready).first().waitFor({ timeout: 60_000 });
           await expectClean(page, `${path} at ${viewport.width}×${viewport.height}`);
+          // a grid column's min-content (an input's size, a 30rem track) pushed lessons 1, 3 and 6
+          // past a phone's edge; the header's projector toggle pushed /learn
+          const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+          expect(wide, `${path} is ${wide} px wide at ${viewport.width}`).toBeLessThanOrEqual(viewport.width);
         },
         90_000
       );
