@@ -88,9 +88,9 @@ describe('/live for a class', () => {
     const page = await openLive();
     const list = '[data-testid="packet-list"]';
     // the newest row, clicked while the list follows the newest frame
-    const row = page.locator('[role="option"]').last();
-    const seq = Number(await row.getAttribute('data-seq'));
-    await row.click();
+    // (by its seq: `.last()` is looked up again at the click, and by then newer rows may be drawn)
+    const seq = Number(await page.locator('[role="option"]').last().getAttribute('data-seq'));
+    await page.locator(`#frame-${seq}`).click();
     const top = await page.locator(list).evaluate((el) => el.scrollTop);
     const rowsInView = await page.locator(list).evaluate((el) => Math.ceil(el.clientHeight / 28));
     // more frames than the list shows at once: enough to push the row out if the list followed
@@ -134,7 +134,7 @@ describe('/live for a class', () => {
     await msg.waitFor();
     // its seq, as the message's header shows it ("conn #1 alice → server · #123")
     const seq = Number(/· #(\d+)/.exec(await msg.locator('.who').innerText())![1]);
-    await msg.locator('button').click();
+    await page.locator(`${chat} li.msg[data-seq="${seq}"] button`).click();
     const top = await page.locator(chat).evaluate((el) => el.scrollTop);
     const from = await held(page);
     // each message is taller than a packet row: 20 frames fill more than the transcript's height
