@@ -9,6 +9,7 @@ import { Follow } from '../../../src/lib/components/live/follow.svelte';
 import { countAfter, positionOf } from '../../../src/lib/components/live/frame-list';
 import { Opener } from '../../../src/lib/components/live/opener';
 import type { CapturedFrame } from '../../../src/lib/protocol/capture';
+import { encodeFrame } from '../../../src/lib/protocol/frame';
 
 const KEY = '603deb1015ca71be2b73aef0857d77811f352c073b6108d72d9810a30914dff4';
 const IV = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
@@ -93,6 +94,31 @@ describe('isServerCopy', () => {
       false,
       null
     ]);
+  });
+
+  it("a native server chat frame is a relay unless its plaintext is the server's rename notice (§8.2.5)", () => {
+    // suite cbc (§4.2): payload IV ‖ AES-256-CBC(PSK, IV, PKCS#7(text)), sealed by node:crypto
+    const native = (seq: number, text: string): CapturedFrame => {
+      const c = createCipheriv('aes-256-cbc', Buffer.from(KEY, 'hex'), IV);
+      const payload = Buffer.concat([IV, c.update(text, 'utf8'), c.final()]);
+      const bytes = encodeFrame({ type: 'chat', suite: 'cbc', seq, payload });
+      return frame({
+        seq,
+        conn: 2,
+        dir: 's2c',
+        suite: 'cbc',
+        length: bytes.length,
+        bytes: Buffer.from(bytes).toString('base64')
+      });
+    };
+    const rename = native(20, '* guest-1 is now alice');
+    const relay = native(21, 'alice: * not a notice');
+    expect(opener.open(rename).ok).toBe(true);
+    expect(copyOf(rename)).toBe(false);
+    expect(copyOf(relay)).toBe(true);
+    // without the key only the header speaks, and it says chat: a relay
+    expect(isServerCopy(rename, new Opener(KEY.replace(/^60/, '61')).open(rename))).toBe(true);
+    expect(isServerCopy(rename, null)).toBe(true);
   });
 
   it('a line the key cannot open is not called a copy', () => {

@@ -19,13 +19,20 @@ const LINE_NOTICE = /^(\* |ERROR )/;
 
 /**
  * Is this frame the server's ack of a message or a relayed copy of it (§8.3)? Native frames say
- * so in their header (`ack`, and `chat` from the server). A line says it only in its plaintext:
+ * so in their header (`ack`, and `chat` from the server, unless its plaintext is a `* ` notice, the
+ * rename of §8.2.5). A line says it only in its plaintext:
  * the ack and `name: text` relays are copies, `* … joined` and `ERROR …` notices are not; a line
  * the key cannot open is not called a copy, since nothing shows it is one.
  */
 export function isServerCopy(frame: CapturedFrame, opened: Opened | null): boolean {
   if (frame.dir !== 's2c' || frame.error) return false;
-  if (frame.framing === 'native') return frame.type === 'ack' || frame.type === 'chat';
+  if (frame.framing === 'native') {
+    if (frame.type === 'ack') return true;
+    if (frame.type !== 'chat') return false;
+    // a server chat frame is a relay, or its own rename notice `* OLD is now NAME` (§8.2.5): only
+    // the plaintext tells, so one the key cannot open stays a relay, as its header says
+    return !(opened?.ok && opened.text !== null && LINE_NOTICE.test(opened.text));
+  }
   if (frame.framing !== 'line' || !opened?.ok || opened.clear || opened.text === null) return false;
   return !LINE_NOTICE.test(opened.text);
 }
