@@ -5,9 +5,9 @@ import type { Browser } from 'playwright-core';
 import { startDemoChild } from '../tests/helpers/demo-child.ts';
 import { run, save } from './shots.ts';
 
-async function bitFlipping(browser: Browser, web: string, width: number, height: number, file: string) {
+async function bitFlipping(browser: Browser, web: string, width: number, height: number, file: string, query = '') {
   const page = await browser.newPage({ viewport: { width, height } });
-  await page.goto(web + '/lessons/bit-flipping');
+  await page.goto(web + '/lessons/bit-flipping' + query);
   await page.locator('.lesson[data-ready="true"]').waitFor();
   await page.locator('[data-block="0"] button[data-byte="5"][data-bit="2"]').click();
   await page.locator('#exp').scrollIntoViewIfNeeded();
@@ -90,6 +90,7 @@ run(
     await paddingOracle(browser, demo.webUrl, 1280, 720, 'lesson-padding-oracle.png', 'lesson-padding-oracle-mac.png');
     await paddingOracle(browser, demo.webUrl, 1920, 1080, 'lesson-padding-oracle-1080p.png');
     await bitFlipping(browser, demo.webUrl, 390, 844, 'lesson-bit-flipping-phone.png');
+    await bitFlipping(browser, demo.webUrl, 1280, 720, 'lesson-bit-flipping-projector.png', '?projector=1');
     await paddingOracle(browser, demo.webUrl, 390, 844, 'lesson-padding-oracle-phone.png');
   }
 );

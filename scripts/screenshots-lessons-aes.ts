@@ -33,6 +33,19 @@ const shots: Shot[] = [
     hoverCell: 5
   },
   { file: 'lesson-aes-rounds-phone.png', path: `/lessons/aes-rounds?${C1}&step=15`, width: 390, height: 844 },
+  {
+    file: 'lesson-aes-rounds-projector.png',
+    path: `/lessons/aes-rounds?${C1}&step=16&projector=1`,
+    width: 1280,
+    height: 720
+  },
+  {
+    file: 'lesson-aes-rounds-projector-strip.png',
+    path: `/lessons/aes-rounds?${C1}&step=16&projector=1`,
+    width: 1280,
+    height: 720,
+    scroll: '.strip'
+  },
   { file: 'lesson-aes-rounds-key-256.png', path: `/lessons/aes-rounds?${C3}&step=4`, width: 1280, height: 720 },
   {
     file: 'lesson-aes-rounds-avalanche.png',

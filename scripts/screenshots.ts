@@ -68,6 +68,31 @@ run(startApp, async (browser, app) => {
       width: 1920,
       height: 1080
     },
+    // projector mode (?projector=1): the stage of the step alone, as a room sees it
+    {
+      file: 'learn-projector.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=5&projector=1`,
+      width: 1280,
+      height: 720
+    },
+    {
+      file: 'learn-projector-1080p.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=5&projector=1`,
+      width: 1920,
+      height: 1080
+    },
+    {
+      file: 'learn-projector-base64.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=9&projector=1`,
+      width: 1280,
+      height: 720
+    },
+    {
+      file: 'learn-projector-phone.png',
+      path: `/learn?mode=encrypt&key=${KEY}&iv=${IV}&text=${TEXT}&step=5&projector=1`,
+      width: 390,
+      height: 844
+    },
     {
       file: 'learn-bad-key.png',
       path: `/learn?mode=encrypt&key=2b7e1516&iv=${IV}&text=${TEXT}&step=5`,
