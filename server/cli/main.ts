@@ -13,7 +13,8 @@ const COMMANDS: Record<string, () => Promise<{ command: Command }>> = {
   server: () => import('./commands/server.ts'),
   client: () => import('./commands/client.ts'),
   tap: () => import('./commands/tap.ts'),
-  demo: () => import('./commands/demo.ts')
+  demo: () => import('./commands/demo.ts'),
+  worksheet: () => import('./commands/worksheet.ts')
 };
 
 export async function loadCommands(): Promise<Command[]> {

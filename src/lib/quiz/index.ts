@@ -2,3 +2,4 @@
 export * from './prng';
 export * from './questions';
 export * from './check';
+export * from './worksheet';
