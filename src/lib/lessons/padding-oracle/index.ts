@@ -4,6 +4,7 @@ import { oracleLessonSummary } from './prose';
 
 export { oracleLessonFacts, runOf, type OracleLessonFacts, type Run, type Suite, type SuiteOutcome } from './findings';
 export { oracleLessonSummary } from './prose';
+export { failureLine } from './failure';
 export {
   answerMeaning,
   blockLabels,
