@@ -81,8 +81,8 @@ export const command: Command = defineCommand(
 PKCS#7 padding (RFC 5652 §6.3): pad length, one XOR byte, a cipher block, the effect of a flipped
 bit, the base64 characters of a byte, and a padding verdict. Blocks count from 1 (P₁ is the first
 plaintext block, C₀ is the IV), bytes from 0, bit 0 is 0x80. docs/quiz.md explains each kind.`,
-    epilog: `The answer key is printed only with --answers, after a line "--- answer key ---", so that the
-students' copy and the teacher's come from the same command. --json always includes the answers.
+    epilog: `The answer key is printed only with --answers, after a line "--- answer key (seed S) ---", so
+that the students' copy and the teacher's come from the same command. --json always includes the answers.
 
 A seed gives the same key, IV and message when they are not given, and the same questions:
   cbc-lab worksheet --seed class-7b --count 10 > sheet.txt

@@ -67,7 +67,7 @@ export const MAX_QUESTIONS = 100;
 
 const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
 /** `P` + 12 → `P₁₂` */
-export function sub(name: string, n: number): string {
+function sub(name: string, n: number): string {
   return name + [...String(n)].map((d) => SUBSCRIPT[Number(d)]).join('');
 }
 
