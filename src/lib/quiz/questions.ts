@@ -47,6 +47,8 @@ export interface Question {
   mask?: number;
   /** padding-verdict: the tampered IV ‖ C, hex */
   wire?: string;
+  /** cipher-block: the plaintext blocks Cᵢ depends on, P₁ … Pᵢ (and always the key and the IV) */
+  dependsOn?: number[];
   /** flip-effect: the one bit that flips in the next plaintext block, or null (the last block) */
   alsoFlips?: { block: number; byte: number; bit: number } | null;
   answerFormat: AnswerFormat;
@@ -127,6 +129,7 @@ function cipherBlock(trace: EncryptTrace, rng: Prng): Question {
     block: i,
     byte: null,
     bit: null,
+    dependsOn: Array.from({ length: i }, (_, b) => b + 1),
     answerFormat: 'hex',
     answer: bytesToHex(step.cipherBlock),
     explanation: `${cName} = CIPH_K(${sub('P', i)} ⊕ ${sub('C', i - 1)}) = CIPH_K(${bytesToHex(step.xored)}) = ${bytesToHex(step.cipherBlock)}; through the chain it depends on the IV and on ${earlier}, and on no later block (SP 800-38A §6.2)`

@@ -101,6 +101,22 @@ describe.each(cases.map((c) => [`${c.key.length * 8}-bit key, ${c.plaintext.leng
       }
     });
 
+    it('cipher-block: dependsOn is the plaintext blocks whose change changes Cᵢ', () => {
+      for (const q of ask(c, 'cipher-block', 'd', 4)) {
+        const i = q.block!;
+        const changes: number[] = [];
+        for (let b = 1; b <= t.n; b++) {
+          const p = Buffer.from(t.padded);
+          p[(b - 1) * B] ^= 1;
+          // the padded plaintext, encrypted as it is (no second pad): the same blocks, one byte changed
+          const raw = createCipheriv(algo(c.key), c.key, c.iv).setAutoPadding(false);
+          const changed = Buffer.concat([raw.update(p), raw.final()]);
+          if (!changed.subarray((i - 1) * B, i * B).equals(t.C[i])) changes.push(b);
+        }
+        expect(q.dependsOn).toEqual(changes);
+      }
+    });
+
     it('flip-effect: the blocks that change by more than one bit after the flip, and the one bit that does', () => {
       for (const q of ask(c, 'flip-effect', 'f', 20)) {
         const i = q.block!;
