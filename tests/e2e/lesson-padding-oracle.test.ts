@@ -121,6 +121,75 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     expect(summary).toContain('(and GCM, a counter mode, has no padding to look at)');
     await page.close();
   }, 180_000);
+
+  it('narrated slow mode: one query, then byte by byte; the numbers shown are the real ones', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(app.url + '/lessons/padding-oracle');
+    await page.locator('.lesson[data-ready="true"][data-mode="local"]').waitFor();
+    const secret = 'slow, by byte: 7'; // one block of text, then a block of 16 × 10
+    await page.locator('input[maxlength="64"]').fill(secret);
+    await page.getByRole('button', { name: /Seal it locally \(suite cbc\)/ }).click();
+    await page.locator('[data-target="cbc"]').waitFor();
+    const attack = page.locator('#attack-cbc');
+    await attack.getByLabel('Narrated, step by step').check();
+    const queries = () => attack.locator('[data-queries]').innerText();
+    const announced = () => attack.locator('[data-announce]').innerText();
+
+    // one query at a time: the counter moves by one, the screen reader hears nothing per query
+    await attack.getByRole('button', { name: 'Step one query' }).click();
+    await expect.poll(queries).toBe('1');
+    await page.locator('#attack-cbc[data-paused="true"]').waitFor();
+    await attack.getByRole('button', { name: 'Step one query' }).click();
+    await expect.poll(queries).toBe('2');
+    expect(await attack.locator('[data-byte-queries]').getAttribute('data-byte-queries')).toBe('2');
+    expect(await announced()).toBe('Attack started on 2 blocks.');
+
+    const ivShown = await attack.locator('.blk').first().locator('.c.chain').allInnerTexts();
+    const h = (b: number) => '0x' + b.toString(16).padStart(2, '0');
+    for (const byte of [15, 14, 13]) {
+      await attack.getByRole('button', { name: 'Step one byte' }).click();
+      const n = attack.locator(`.narration[data-block="0"][data-byte="${byte}"]`);
+      await n.waitFor();
+      const [i, p, x] = await Promise.all(['data-i', 'data-p', 'data-forged'].map((a) => n.getAttribute(a)));
+      const I = parseInt(i!, 16);
+      const P = parseInt(p!, 16);
+      const X = parseInt(x!, 16);
+      const iv = parseInt(ivShown[byte], 16);
+      const pad = 16 - byte;
+      // the plaintext's own byte, and the chain of numbers that gave it
+      expect(P).toBe(secret.charCodeAt(byte));
+      expect(X ^ pad).toBe(I);
+      expect(I ^ iv).toBe(P);
+      expect(await n.locator('[data-eq="i"]').innerText()).toBe(
+        `I₁[${byte}] = IV′[${byte}] ⊕ ${h(pad)} = ${h(X)} ⊕ ${h(pad)} = ${h(I)}`
+      );
+      expect(await n.locator('[data-eq="p"]').innerText()).toBe(
+        `P₁[${byte}] = I₁[${byte}] ⊕ IV[${byte}] = ${h(I)} ⊕ ${h(iv)} = ${h(P)}${P === 0x20 ? ' (a space)' : ` '${secret[byte]}'`}`
+      );
+      // the I row of the panel holds the same byte; the count is within the bound
+      expect((await attack.locator('.blk').first().locator('.c.inter').allInnerTexts())[byte]).toBe(i);
+      const perByte = Number(await attack.locator('[data-byte-queries]').getAttribute('data-byte-queries'));
+      expect(perByte).toBeGreaterThan(0);
+      expect(perByte).toBeLessThanOrEqual(256);
+      expect(await n.innerText()).toContain(
+        `${perByte} ${perByte === 1 ? 'query' : 'queries'} for this byte, of at most 256`
+      );
+      // the live region says the byte, not the queries
+      expect(await announced()).toBe(
+        `Block 1 of 2, byte ${byte}: P₁[${byte}] = ${h(P)}${P === 0x20 ? ' (a space)' : ` '${secret[byte]}'`}, after ${perByte} ${perByte === 1 ? 'query' : 'queries'}.`
+      );
+    }
+    // a new byte's numbers fade in, unless the reader asked for reduced motion
+    expect(await attack.locator('.narration').evaluate((e) => getComputedStyle(e).animationName)).not.toBe('none');
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    expect(await attack.locator('.narration').evaluate((e) => getComputedStyle(e).animationName)).toBe('none');
+
+    await attack.getByRole('button', { name: 'Skip to the end' }).click();
+    await page.locator('#attack-cbc[data-done="recovered"]').waitFor({ timeout: 60_000 });
+    expect(await attack.locator('[data-plaintext]').getAttribute('data-plaintext')).toBe(secret);
+    expect(await announced()).toMatch(/^Done: all 32 bytes recovered with \d+ queries\.$/);
+    await page.close();
+  }, 120_000);
 });
 
 describe('/lessons/padding-oracle against a real server (npm start -- --padding-oracle, free ports)', () => {

@@ -22,3 +22,12 @@ export function summarize(
 ): string[] {
   return oracleLessonSummary(oracleLessonFacts(outcomes, targets, live));
 }
+export {
+  afterGuess,
+  announceByte,
+  byteStep,
+  narrateByte,
+  startNarrator,
+  type ByteStep,
+  type NarratorState
+} from './narration';
