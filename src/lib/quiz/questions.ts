@@ -6,7 +6,7 @@
 // Pure: the seed comes in as a string; nothing reads a clock or randomness.
 import { bitMask, diffBlocks, flipBit } from '../crypto/bit-flip';
 import { byteToHex, bytesToHex, hexLiteral } from '../crypto/bytes';
-import { decryptTrace, type EncryptTrace } from '../crypto/cbc';
+import { decryptTrace, encryptTrace, type EncryptOptions, type EncryptTrace } from '../crypto/cbc';
 import { BLOCK_SIZE } from '../crypto/pkcs7';
 import { base64Group } from '../crypto/wire';
 import { OutOfRangeError } from '../errors/out-of-range';
@@ -261,11 +261,16 @@ const MAKERS: Record<QuestionKind, (trace: EncryptTrace, rng: Prng) => Question>
 };
 
 /**
- * `count` questions about `trace` (a PKCS#7 encryption), the same ones for the same trace and seed.
+ * `count` questions about `source`, a PKCS#7 encryption's trace or its key, IV and plaintext (then
+ * traced here), the same ones for the same trace and seed.
  * The kinds come in rounds, each round every kind once in a seeded order, so any six questions
  * of all kinds ask each kind once.
  */
-export function questions(trace: EncryptTrace, { seed, count, kinds = QUESTION_KINDS }: QuestionOptions): Question[] {
+export function questions(
+  source: EncryptTrace | EncryptOptions,
+  { seed, count, kinds = QUESTION_KINDS }: QuestionOptions
+): Question[] {
+  const trace = 'direction' in source ? source : encryptTrace(source);
   // pad-length and padding-verdict ask about PKCS#7: a trace without it has no answer to give
   if (trace.padding.scheme !== 'pkcs7')
     throw new OutOfRangeError('padLength', '1 to 16 (a trace with PKCS#7 padding)', trace.padding.padLength);

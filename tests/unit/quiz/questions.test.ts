@@ -195,6 +195,12 @@ describe('the seed', () => {
     expect(questions(trace(), { seed: 'class-7c', count: 30 })).not.toEqual(a);
   });
 
+  it('key, IV and plaintext give the questions their trace gives', () => {
+    expect(questions({ key: c.key, iv: c.iv, plaintext: c.plaintext }, { seed: 'p', count: 12 })).toEqual(
+      questions(trace(), { seed: 'p', count: 12 })
+    );
+  });
+
   it('six questions of all kinds ask each kind once; count defaults to one per kind', () => {
     expect(new Set(questions(trace(), { seed: 's', count: 6 }).map((q) => q.kind))).toEqual(new Set(QUESTION_KINDS));
     expect(
