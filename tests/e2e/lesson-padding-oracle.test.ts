@@ -190,6 +190,29 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     expect(await announced()).toMatch(/^Done: all 32 bytes recovered with \d+ queries\.$/);
     await page.close();
   }, 120_000);
+
+  it('narrated slow mode: Run goes at a pace one can follow and says each byte; Stop ends a paused run', async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(app.url + '/lessons/padding-oracle');
+    await page.locator('.lesson[data-ready="true"][data-mode="local"]').waitFor();
+    await page.locator('input[maxlength="64"]').fill('run, then stop!!');
+    await page.getByRole('button', { name: /Seal it locally \(suite cbc\)/ }).click();
+    await page.locator('[data-target="cbc"]').waitFor();
+    const attack = page.locator('#attack-cbc');
+    await attack.getByLabel('Narrated, step by step').check();
+    await attack.getByRole('button', { name: 'Run', exact: true }).click();
+    await attack.locator('.narration[data-block="0"][data-byte="14"]').waitFor({ timeout: 30_000 });
+    expect(await attack.locator('[data-announce]').innerText()).toMatch(/^Block 1 of 2, byte 1[34]: P₁\[1[34]\] = 0x/);
+    // no page wider than the phone
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    // Step one byte while it runs: it waits at the next byte; then Stop while paused: the run ends, and says so
+    await attack.getByRole('button', { name: 'Step one byte' }).click();
+    await page.locator('#attack-cbc[data-paused="true"]').waitFor({ timeout: 30_000 });
+    await attack.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('#attack-cbc[data-done="failed"]').waitFor();
+    expect(await attack.locator('.fail').innerText()).toMatch(/^Stopped\. \d+ queries, \d+ bytes recovered\.$/);
+    await page.close();
+  }, 120_000);
 });
 
 describe('/lessons/padding-oracle against a real server (npm start -- --padding-oracle, free ports)', () => {
