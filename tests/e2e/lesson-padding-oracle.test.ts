@@ -200,8 +200,15 @@ describe('/lessons/padding-oracle without a demo: the local oracle', () => {
     await page.locator('[data-target="cbc"]').waitFor();
     const attack = page.locator('#attack-cbc');
     await attack.getByLabel('Narrated, step by step').check();
+    // reduced motion: the run draws the guesses a byte at a time, so the guess shown is the accepted one
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await attack.getByRole('button', { name: 'Run', exact: true }).click();
     await attack.locator('.narration[data-block="0"][data-byte="14"]').waitFor({ timeout: 30_000 });
+    const [narrated, shown] = await attack.evaluate((a) => [
+      a.querySelector('.narration')?.getAttribute('data-byte'),
+      a.querySelector('p.now')?.textContent ?? ''
+    ]);
+    expect(shown).toMatch(new RegExp(`^Block 1 of 2 \\(C₁\\), byte ${narrated}: sent X\\[${narrated}\\] = `));
     expect(await attack.locator('[data-announce]').innerText()).toMatch(/^Block 1 of 2, byte 1[34]: P₁\[1[34]\] = 0x/);
     // no page wider than the phone
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
