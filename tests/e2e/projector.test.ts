@@ -13,11 +13,13 @@ const VIEW = { width: 1280, height: 720 };
  * the smallest paragraph text in it, and the lowest opacity on its way up to the page. */
 function currentStage(page: Page) {
   return page.evaluate(() => {
-    const shown = [...document.querySelectorAll('[data-stage]')].filter((e) => (e as HTMLElement).offsetHeight > 0);
+    const shown = Array.from(document.querySelectorAll('[data-stage]')).filter(
+      (e) => (e as HTMLElement).offsetHeight > 0
+    );
     const cur = document.querySelector('[aria-current="step"][data-stage]')!;
-    const cells = [...cur.querySelectorAll('.cell rect.bg')].map((r) => r.getBoundingClientRect());
+    const cells = Array.from(cur.querySelectorAll('.cell rect.bg')).map((r) => r.getBoundingClientRect());
     const sizes = cells.map((r) => Math.min(r.width, r.height)).filter((s) => s > 0);
-    const texts = [...cur.querySelectorAll('p')].map((p) => parseFloat(getComputedStyle(p).fontSize));
+    const texts = Array.from(cur.querySelectorAll('p')).map((p) => parseFloat(getComputedStyle(p).fontSize));
     let opacity = 1;
     for (let e: Element | null = cur; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
     return {
@@ -115,8 +117,10 @@ describe('projector mode', () => {
       viewport: VIEW
     });
     const strip = await three.locator('.strip').evaluate((el) => {
-      const cells = [...el.querySelectorAll('.cell rect.bg')].map((r) => r.getBoundingClientRect());
-      const words = [...el.querySelectorAll('figcaption, .lab')].map((c) => parseFloat(getComputedStyle(c).fontSize));
+      const cells = Array.from(el.querySelectorAll('.cell rect.bg')).map((r) => r.getBoundingClientRect());
+      const words = Array.from(el.querySelectorAll('figcaption, .lab')).map((c) =>
+        parseFloat(getComputedStyle(c).fontSize)
+      );
       return {
         grids: el.querySelectorAll('button.mini').length,
         cell: Math.min(...cells.map((r) => Math.min(r.width, r.height))),
