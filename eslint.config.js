@@ -13,6 +13,8 @@ import svelteConfig from './svelte.config.js';
 export default defineConfig(
   globalIgnores([
     'build/',
+    'build-static/',
+    '.svelte-kit-static/',
     '.svelte-kit/',
     'node_modules/',
     'captures/',

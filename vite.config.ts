@@ -6,6 +6,8 @@ import { defineConfig } from 'vitest/config';
 // in real Chromium; built once, in the global setup).
 export default defineConfig({
   plugins: [sveltekit()],
+  // the static site's build (svelte.config.js); read by src/routes/+layout.ts alone
+  define: { __STATIC_SITE__: JSON.stringify(process.env.CBC_LAB_STATIC === '1') },
   test: {
     maxWorkers: 2,
     projects: [

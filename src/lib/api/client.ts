@@ -2,6 +2,7 @@
 // ApiError carrying the route's code and message, so a page shows "CODE: message" as sent.
 import { CodedError } from '../errors/coded-error';
 import type { ApiErrorBody } from './types';
+import { href } from '../href';
 
 export class ApiError extends CodedError {
   constructor(
@@ -13,7 +14,15 @@ export class ApiError extends CodedError {
   }
 }
 
+/** what a page says when no demo answers its /api request: the static site, or a demo stopped */
+export const NO_DEMO =
+  'no CBC Lab demo answers here (this is the static site, or the demo stopped): run `npm start` and open its address';
+
 async function answer<T>(r: Response): Promise<T> {
+  // a static host answers /api with its own 404 page, not JSON
+  if (!(r.headers.get('content-type') ?? '').includes('application/json')) {
+    throw new ApiError('ERR_NO_DEMO', NO_DEMO, r.status);
+  }
   const d = (await r.json()) as T | ApiErrorBody;
   if (!r.ok) {
     const e = d as ApiErrorBody;
@@ -24,18 +33,22 @@ async function answer<T>(r: Response): Promise<T> {
 
 /** GET a JSON route; an error answer throws ApiError. */
 export async function getJson<T>(path: string): Promise<T> {
-  return answer<T>(await fetch(path));
+  return answer<T>(await fetch(href(path)));
 }
 
 /** GET a JSON route, or null when it answers an error (503: no demo running). */
 export async function getJsonOrNull<T>(path: string): Promise<T | null> {
-  const r = await fetch(path);
-  return r.ok ? ((await r.json()) as T) : null;
+  const r = await fetch(href(path));
+  return r.ok && (r.headers.get('content-type') ?? '').includes('application/json') ? ((await r.json()) as T) : null;
 }
 
 /** POST a JSON body; an error answer throws ApiError. */
 export async function postJson<Req, Res>(path: string, body: Req): Promise<Res> {
   return answer<Res>(
-    await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+    await fetch(href(path), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body)
+    })
   );
 }

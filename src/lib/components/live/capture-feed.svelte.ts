@@ -7,6 +7,7 @@
 import type { CapturedConnection, CapturedFrame } from '$lib/protocol/capture';
 import type { LoadedCapture } from '$lib/protocol/capture-load';
 import type { ConnEvent, FramesEvent, ResetEvent, StoppedEvent } from '$lib/api/types';
+import { href } from '$lib/href';
 
 /**
  * connecting, live, behind (catching up), reconnecting (the stream dropped; the demo answers or
@@ -76,7 +77,7 @@ export class CaptureFeed {
   connect(): void {
     this.stopped = false;
     this.close();
-    const es = new EventSource(`/api/stream?after=${this.last}`);
+    const es = new EventSource(href(`/api/stream?after=${this.last}`));
     this.es = es;
     if (this.status !== 'live' && this.status !== 'behind') this.status = this.last ? 'reconnecting' : 'connecting';
     es.onopen = () => {
@@ -124,7 +125,7 @@ export class CaptureFeed {
     this.retry = setTimeout(async () => {
       this.retry = null;
       if (this.stopped) return;
-      const res = await fetch('/api/demo', { cache: 'no-store' }).catch(() => null);
+      const res = await fetch(href('/api/demo'), { cache: 'no-store' }).catch(() => null);
       if (this.stopped) return;
       if (!res) {
         // nothing answers here: the demo is gone (stopped, or killed before it could say so)

@@ -16,6 +16,8 @@ export interface FrameListProps {
   onselect: (seq: number) => void;
   /** following the newest frame, shared by both views */
   follow: Follow;
+  /** what an empty list says (no demo behind the page: a file is the only source) */
+  empty?: string;
 }
 
 /** `#3 :52114`: the connection number and its client's address, 127.0.0.1 left out; `#3` when unknown. */
