@@ -95,7 +95,7 @@ describe('the static site under /cbc-lab/', () => {
     await ctx.close();
   });
 
-  it('a lesson runs in the page, and lesson 2 says its oracle is a local stand-in', async () => {
+  it('a lesson runs in the page; lesson 2 says its oracle is a local stand-in, lesson 1 that replay needs npm start', async () => {
     const { ctx, page, foreign } = await open();
     await page.goto(`${site}${BASE}/lessons/`);
     await page.getByRole('link', { name: /ECB/ }).first().click();
@@ -106,6 +106,12 @@ describe('the static site under /cbc-lab/', () => {
     expect(await page.locator('main').innerText()).toMatch(
       /npm start -- --padding-oracle[\s\S]*local oracle in this page/
     );
+    // lesson 1's replay needs the real server, and says so; its local flips still run
+    await page.goto(`${site}${BASE}/lessons/bit-flipping/`);
+    await page.locator('.lesson[data-ready="true"]').waitFor();
+    await expect
+      .poll(() => page.locator('p.warn[role="note"]').innerText())
+      .toContain('The demo is not running, so there is nothing to capture or replay to. Start it with npm start');
     expect(foreign).toEqual([]);
     await ctx.close();
   });

@@ -17,5 +17,10 @@ export const BROWSER_CODES = {
     areas: ['browser'],
     meaning: 'lesson: a gcm frame where a CBC one is needed',
     fix: 'pick a cbc or line frame'
+  },
+  ERR_NO_DEMO: {
+    areas: ['browser'],
+    meaning: 'a page asked /api and no CBC Lab demo answered (the static site, or a host that is not the demo)',
+    fix: 'run npm start and open its address'
   }
 } as const satisfies Record<`ERR_${string}`, CodeInfo>;
