@@ -26,7 +26,8 @@ const SECTIONS: Record<string, () => Promise<{ run: () => Promise<Section | Sect
   tap: () => import('./tap.ts'),
   live: () => import('./live.ts'),
   class: () => import('./class.ts'),
-  seed: () => import('./seed.ts')
+  seed: () => import('./seed.ts'),
+  static: () => import('./static.ts')
 };
 
 function table(s: Section): string {
