@@ -45,8 +45,9 @@ export function flipBit(
   p: BitPosition
 ): { iv: Uint8Array; ciphertext: Uint8Array } {
   checkPosition(p, ciphertext.length / BLOCK_SIZE);
-  const iv2 = iv.slice();
-  const c2 = ciphertext.slice();
+  // (new Uint8Array copies; a Node Buffer's slice() would be a view of the caller's bytes)
+  const iv2 = new Uint8Array(iv);
+  const c2 = new Uint8Array(ciphertext);
   if (p.block === IV_BLOCK) iv2[p.byte] ^= bitMask(p.bit);
   else c2[p.block * BLOCK_SIZE + p.byte] ^= bitMask(p.bit);
   return { iv: iv2, ciphertext: c2 };
@@ -152,7 +153,7 @@ export function flipExperiment(
   const cbc = diffBlocks(before.padded, after.padded);
 
   const ecbC = ecbEncryptBlocks(key, before.padded);
-  const ecbC2 = ecbC.slice();
+  const ecbC2 = new Uint8Array(ecbC);
   if (position.block !== IV_BLOCK) ecbC2[position.block * BLOCK_SIZE + position.byte] ^= bitMask(position.bit);
   const ecb = diffBlocks(ecbDecryptBlocks(key, ecbC), ecbDecryptBlocks(key, ecbC2));
 
@@ -244,8 +245,8 @@ export function planForgery(
     });
   }
   const editedBlock = targetBlock - 1;
-  const newIv = iv.slice();
-  const newC = ciphertext.slice();
+  const newIv = new Uint8Array(iv);
+  const newC = new Uint8Array(ciphertext);
   const arr = editedBlock === IV_BLOCK ? newIv : newC;
   const base = editedBlock === IV_BLOCK ? 0 : editedBlock * BLOCK_SIZE;
   const bytes: number[] = [];

@@ -36,6 +36,13 @@ describe('flipBit', () => {
     expect(popcount(iv) + popcount(c)).toBe(0);
     expect(bitMask(3)).toBe(0x10);
   });
+  it("leaves a Node Buffer's bytes alone too (Buffer#slice is a view, not a copy)", () => {
+    const iv = Buffer.alloc(16);
+    const c = Buffer.alloc(32);
+    flipBit(iv, c, { block: IV_BLOCK, byte: 0, bit: 0 });
+    flipBit(iv, c, { block: 1, byte: 0, bit: 0 });
+    expect(popcount(iv) + popcount(c)).toBe(0);
+  });
   it('refuses positions outside the message', () => {
     expect(() => flipBit(new Uint8Array(16), new Uint8Array(16), { block: 1, byte: 0, bit: 0 })).toThrow(
       /block: expected -1 \(the IV\) to 0, got 1/
