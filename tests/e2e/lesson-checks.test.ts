@@ -1,0 +1,110 @@
+// "Check yourself" at the end of lesson 1 (issue 12): after the learner's first flip, three
+// questions about their own message, answered wrong and right in Chromium. The expected answers
+// are worked out here with node:crypto and the rules by hand (SP 800-38A §6.2, RFC 5652 §6.3),
+// not with the quiz code: flip the bit and decrypt, XOR the bytes, check the padding from the end.
+import { describe, expect, it } from 'vitest';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import type { Locator } from 'playwright-core';
+import { useApp } from './harness';
+
+const KEY = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
+const IV = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
+const MESSAGE = 'memo=hello world;role=user ;uid=7'; // the lesson's default (3 blocks padded)
+
+const t = useApp();
+
+function sealed() {
+  const c = createCipheriv('aes-128-cbc', KEY, IV);
+  const ct = Buffer.concat([c.update(MESSAGE, 'utf8'), c.final()]);
+  const n = ct.length / 16;
+  const padded = Buffer.concat([
+    Buffer.from(MESSAGE, 'utf8'),
+    Buffer.alloc(16 * n - Buffer.byteLength(MESSAGE), 16 * n - Buffer.byteLength(MESSAGE))
+  ]);
+  return { ct, n, padded };
+}
+
+/** IV ‖ C with block `block` (0 = the IV, numbered as the pages do) XORed with `mask` at `byte`, decrypted raw */
+function tamperedPlain(block: number, byte: number, mask: number): Buffer {
+  const { ct } = sealed();
+  const wire = Buffer.concat([IV, ct]);
+  wire[block * 16 + byte] ^= mask;
+  const d = createDecipheriv('aes-128-cbc', KEY, wire.subarray(0, 16)).setAutoPadding(false);
+  return Buffer.concat([d.update(wire.subarray(16)), d.final()]);
+}
+
+/** the answer to one question, by its kind and parameters: as typed, and as the page words it */
+async function expected(li: Locator): Promise<{ typed: string; shown: string; wrong: string }> {
+  const kind = await li.getAttribute('data-kind');
+  const block = Number(await li.getAttribute('data-block'));
+  const byte = Number(await li.getAttribute('data-byte'));
+  const { ct, n, padded } = sealed();
+  if (kind === 'xor-byte') {
+    const prev = block === 1 ? IV : ct.subarray((block - 2) * 16, (block - 1) * 16);
+    const x = (padded[(block - 1) * 16 + byte] ^ prev[byte]).toString(16).padStart(2, '0');
+    return { typed: `0x${x.toUpperCase()}`, shown: x, wrong: x === '00' ? 'ff' : '00' };
+  }
+  if (kind === 'flip-effect') {
+    const bit = Number(await li.getAttribute('data-bit'));
+    const plain = tamperedPlain(block, byte, 0x80 >> bit);
+    const garbled: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let diff = 0;
+      for (let k = 0; k < 16; k++) diff += popcount(plain[i * 16 + k] ^ padded[i * 16 + k]);
+      if (diff > 1) garbled.push(i + 1);
+    }
+    return garbled.length
+      ? { typed: garbled.join(' '), shown: garbled.map((b) => `P${b}`).join(', '), wrong: 'none' }
+      : { typed: 'none', shown: 'none', wrong: '1' };
+  }
+  if (kind === 'padding-verdict') {
+    const plain = tamperedPlain(block, byte, Number(await li.getAttribute('data-mask')));
+    const last = plain.subarray(plain.length - 16);
+    const pad = last[15];
+    const bad = (k: number) => ({ typed: `byte ${k}`, shown: `invalid at byte ${k}`, wrong: 'valid' });
+    if (pad < 1 || pad > 16) return bad(15);
+    for (let k = 15; k >= 16 - pad; k--) if (last[k] !== pad) return bad(k);
+    return { typed: 'valid', shown: 'valid', wrong: '3' };
+  }
+  throw new Error(`no rule here for ${kind}`);
+}
+
+function popcount(x: number): number {
+  let c = 0;
+  for (; x; x &= x - 1) c++;
+  return c;
+}
+
+describe('lesson 1 ends with checks on what the learner did', () => {
+  it('none before a flip; after one, three questions: a wrong answer is told the right one, right answers count', async () => {
+    const page = await t.open('/lessons/bit-flipping', { ready: '.lesson[data-ready="true"]' });
+    expect(await page.locator('[data-testid="lesson-checks"]').count()).toBe(0);
+    await page.locator('[data-block="0"] button[data-byte="5"][data-bit="2"]').first().click();
+    const items = page.locator('[data-testid="lesson-checks"] li');
+    await expect.poll(() => items.count()).toBe(3);
+    const kinds = await items.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-kind')).sort());
+    expect(kinds).toEqual(['flip-effect', 'padding-verdict', 'xor-byte']);
+
+    // the first answered wrong on purpose: the page names the answer worked out here
+    const first = items.nth(0);
+    const want0 = await expected(first);
+    await first.getByLabel(/Your answer/).fill(want0.wrong);
+    await first.getByRole('button', { name: 'Check' }).click();
+    const fb = first.locator('[role="status"]');
+    await expect.poll(() => fb.getAttribute('data-result')).toBe('wrong');
+    expect(await fb.innerText()).toContain(`Not quite: the answer is ${want0.shown}.`);
+
+    for (const i of [1, 2]) {
+      const li = items.nth(i);
+      await li.getByLabel(/Your answer/).fill((await expected(li)).typed);
+      await li.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+    }
+    expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('2 of 3 right so far.');
+    // the questions stay put while the learner flips on
+    const before = await items.evaluateAll((lis) => lis.map((li) => li.querySelector('.q')!.textContent));
+    await page.locator('[data-block="1"] button[data-byte="0"][data-bit="0"]').first().click();
+    expect(await items.evaluateAll((lis) => lis.map((li) => li.querySelector('.q')!.textContent))).toEqual(before);
+    await page.close();
+  });
+});
