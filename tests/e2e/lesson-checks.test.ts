@@ -108,3 +108,40 @@ describe('lesson 1 ends with checks on what the learner did', () => {
     await page.close();
   });
 });
+
+describe('lesson 2 ends with checks on the bytes the attack found', () => {
+  it("after the attack on cbc: P from I and the captured block is the victim's byte; the forged bytes are I ⊕ pad", async () => {
+    const secret = 'local secret: 42'; // 16 bytes: P₁ is the text, P₂ a whole block of 0x10
+    const padded = Buffer.concat([Buffer.from(secret), Buffer.alloc(16, 16)]);
+    const page = await t.open('/lessons/padding-oracle', { ready: '.lesson[data-ready="true"][data-mode="local"]' });
+    expect(await page.locator('[data-testid="lesson-checks"]').count()).toBe(0);
+    await page.locator('input[maxlength="64"]').fill(secret);
+    await page.getByRole('button', { name: /Seal it locally \(suite cbc\)/ }).click();
+    await page.locator('[data-target="cbc"]').waitFor();
+    await page.locator('#attack-cbc').getByRole('button', { name: 'Run the attack' }).click();
+    await page.locator('#attack-cbc[data-done="recovered"]').waitFor({ timeout: 120_000 });
+    const items = page.locator('[data-testid="lesson-checks"] li');
+    await expect.poll(() => items.count()).toBe(3);
+    const hexes = (text: string) => [...text.matchAll(/0x([0-9a-f]{2})/g)].map((m) => parseInt(m[1], 16));
+    const h2 = (b: number) => b.toString(16).padStart(2, '0');
+
+    // 1: Pᵢ[k] = Iᵢ[k] ⊕ Cᵢ₋₁[k] from the two numbers the question gives, and it is the victim's byte
+    const q0 = await items.nth(0).locator('.q').innerText();
+    const [I, prev] = hexes(q0);
+    const i = Number(await items.nth(0).getAttribute('data-block'));
+    const k = Number(await items.nth(0).getAttribute('data-byte'));
+    expect(I ^ prev).toBe(padded[(i - 1) * 16 + k]);
+    // 2 and 3: the forged bytes for the pads 01 and 02 02 (RFC 5652 §6.3)
+    const [I15] = hexes(await items.nth(1).locator('.q').innerText());
+    const [J14, J15] = hexes(await items.nth(2).locator('.q').innerText());
+    const answers = [h2(I ^ prev), h2(I15 ^ 1), `${h2(J14 ^ 2)} ${h2(J15 ^ 2)}`];
+    for (const [n, a] of answers.entries()) {
+      const li = items.nth(n);
+      await li.getByLabel(/Your answer/).fill(a);
+      await li.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+    }
+    expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('3 of 3 right so far.');
+    await page.close();
+  });
+});

@@ -74,7 +74,7 @@ export function formatAnswer(question: Pick<Question, 'answerFormat' | 'answer'>
   }
 }
 
-export function check(question: Question, learnerAnswer: string): CheckResult {
+export function check(question: Pick<Question, 'answerFormat' | 'answer'>, learnerAnswer: string): CheckResult {
   const expected = formatAnswer(question);
   const no = (unreadable: string): CheckResult => ({ correct: false, expected, unreadable });
   switch (question.answerFormat) {

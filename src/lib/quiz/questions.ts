@@ -57,6 +57,10 @@ export interface Question {
   explanation: string;
 }
 
+/** A question a lesson makes from what the learner did in it, checked the same way (check.ts). */
+export type LessonQuestion = Pick<Question, 'question' | 'answerFormat' | 'answer' | 'explanation'> &
+  Partial<Pick<Question, 'block' | 'byte' | 'bit' | 'mask'>> & { kind: string };
+
 export interface QuestionOptions {
   seed: string;
   /** how many questions, 1 to MAX_QUESTIONS (default: one of each kind asked) */
