@@ -145,3 +145,38 @@ describe('lesson 2 ends with checks on the bytes the attack found', () => {
     await page.close();
   });
 });
+
+describe('lesson 5 ends with checks on the learner’s two messages', () => {
+  it('the equal leading blocks under one IV are what node:crypto gives, and follow an edit', async () => {
+    const key = Buffer.from('8f0e5a3c1b2d4e6f7a8b9c0d1e2f3a4b', 'hex'); // the lesson's default key
+    const iv = Buffer.from('00112233445566778899aabbccddeeff', 'hex'); // its reused IV
+    const seal = (m: string) => {
+      const c = createCipheriv('aes-128-cbc', key, iv);
+      return Buffer.concat([c.update(m, 'utf8'), c.final()]);
+    };
+    const leading = (a: string, b: string) => {
+      const [ca, cb] = [seal(a), seal(b)];
+      let n = 0;
+      while (
+        n * 16 < Math.min(ca.length, cb.length) &&
+        ca.subarray(n * 16, n * 16 + 16).equals(cb.subarray(n * 16, n * 16 + 16))
+      )
+        n++;
+      return n;
+    };
+    const page = await t.open('/lessons/iv-mistakes', { ready: '[data-testid="iv-rows"]' });
+    const first = page.locator('[data-testid="lesson-checks"] li').first();
+    const answer = async (n: number) => {
+      await first.getByLabel(/Your answer/).fill(String(n));
+      await first.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => first.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+    };
+    const a = await page.locator('#iv-msg-a').inputValue();
+    expect(leading(a, await page.locator('#iv-msg-b').inputValue())).toBe(2); // the lesson opens on its leak
+    await answer(2);
+    await page.locator('#iv-msg-b').fill('pay 100 EUR TO ALICE; invoice 2026-11-26');
+    await expect.poll(() => first.locator('[role="status"]').getAttribute('data-result')).toBe(null);
+    await answer(leading(a, 'pay 100 EUR TO ALICE; invoice 2026-11-26'));
+    await page.close();
+  });
+});
