@@ -180,3 +180,27 @@ describe('lesson 5 ends with checks on the learner’s two messages', () => {
     await page.close();
   });
 });
+
+describe('lesson 3 ends with checks on the learner’s key and block', () => {
+  it('FIPS-197 appendix C.1: 10 rounds, round 1 AddRoundKey gives round[2].start, ShiftRows by the rule', async () => {
+    // appendix C.1: round[2].start = round[1].m_col ⊕ round[1].k_sch
+    const start2 = Buffer.from('89d810e8855ace682d1843d8cb128fe4', 'hex');
+    const page = await t.open(
+      '/lessons/aes-rounds?key=000102030405060708090a0b0c0d0e0f&block=00112233445566778899aabbccddeeff',
+      { ready: '.lesson[data-ready="true"]' }
+    );
+    const items = page.locator('[data-testid="lesson-checks"] li');
+    await expect.poll(() => items.count()).toBe(3);
+    const j = Number(await items.nth(1).getAttribute('data-byte'));
+    const s = Number(await items.nth(2).getAttribute('data-byte'));
+    const answers = ['10', start2[j].toString(16).padStart(2, '0'), String((s & 3) + 4 * (((s >> 2) + (s & 3)) % 4))];
+    for (const [n, a] of answers.entries()) {
+      const li = items.nth(n);
+      await li.getByLabel(/Your answer/).fill(a);
+      await li.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+    }
+    expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('3 of 3 right so far.');
+    await page.close();
+  });
+});
