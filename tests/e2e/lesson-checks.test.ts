@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import type { Locator } from 'playwright-core';
 import { useApp } from './harness';
+import { stripesPng } from '../helpers/png';
 
 const KEY = Buffer.from('2b7e151628aed2a6abf7158809cf4f3c', 'hex');
 const IV = Buffer.from('000102030405060708090a0b0c0d0e0f', 'hex');
@@ -201,6 +202,29 @@ describe('lesson 3 ends with checks on the learner’s key and block', () => {
       await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
     }
     expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('3 of 3 right so far.');
+    await page.close();
+  });
+});
+
+describe('lesson 4 ends with checks on the learner’s picture', () => {
+  it('a 512 × 256 picture of three colour bands: 32768 blocks, 3 distinct under ECB, no repeat under CBC', async () => {
+    const page = await t.open('/lessons/ecb-vs-cbc', { ready: 'section.experiment[data-state="done"]' });
+    await page
+      .locator('#ecb-file')
+      .setInputFiles({ name: 'bands.png', mimeType: 'image/png', buffer: stripesPng(512, 256) });
+    await expect
+      .poll(() => page.locator('[data-testid="ecb-status"]').innerText(), { timeout: 20_000 })
+      .toContain('bands.png');
+    await page.locator('section.experiment[data-state="done"]').waitFor();
+    const items = page.locator('[data-testid="lesson-checks"] li');
+    await expect.poll(() => items.first().locator('.q').innerText()).toContain('512 × 256 pixels');
+    // 512 × 256 pixels × 4 bytes ÷ 16; three band colours, each a run of identical blocks
+    for (const [n, a] of ['32768', '3', '0'].entries()) {
+      const li = items.nth(n);
+      await li.getByLabel(/Your answer/).fill(a);
+      await li.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+    }
     await page.close();
   });
 });
