@@ -228,3 +228,22 @@ describe('lesson 4 ends with checks on the learner’s picture', () => {
     await page.close();
   });
 });
+
+describe('lesson 6 ends with checks on the ciphertext in its fields', () => {
+  it('the block count is the decoded field ÷ 16; a wrong key garbles all, a wrong IV only P₁', async () => {
+    const page = await t.open('/lessons/why-decryption-failed', { ready: '[data-testid="verdict"]' });
+    const ct = Buffer.from(await page.locator('#dg-ct').inputValue(), 'base64'); // the field's default encoding
+    const n = ct.length / 16;
+    expect(Number.isInteger(n)).toBe(true);
+    const items = page.locator('[data-testid="lesson-checks"] li');
+    await expect.poll(() => items.count()).toBe(3);
+    const answers = [String(n), Array.from({ length: n }, (_, i) => i + 1).join(', '), 'P1'];
+    for (const [k, a] of answers.entries()) {
+      const li = items.nth(k);
+      await li.getByLabel(/Your answer/).fill(a);
+      await li.getByRole('button', { name: 'Check' }).click();
+      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+    }
+    await page.close();
+  });
+});
