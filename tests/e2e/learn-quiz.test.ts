@@ -39,6 +39,10 @@ describe('/learn?quiz=1: predict, then check', () => {
     // the stages that ask hide their picture until asked; the pad stage says a question waits
     expect(await pad.locator('[data-testid="quiz-wait"]').textContent()).toMatch(/step onto this stage/);
     expect(await pad.locator('svg, .cell').count()).toBe(0);
+    // and so does a later stage that would give the answer away (the blocks show the pad bytes)
+    const blocks = page.locator('[data-stage="blocks"]');
+    expect(await blocks.locator('[data-testid="quiz-wait"] a').textContent()).toBe('Step 2 (PKCS#7 padding)');
+    expect(await blocks.locator('.cell').count()).toBe(0);
 
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => status(page)).toContain('Step 2 of 8 · PKCS#7 padding');
@@ -64,6 +68,7 @@ describe('/learn?quiz=1: predict, then check', () => {
     expect(await feedback.innerText()).toContain(`16 − ${n % 16} = ${PAD}`);
     // the stage shows now, its first pad byte lit up by the inspector
     await pad.locator('[data-testid="quiz-wait"]').waitFor({ state: 'detached' });
+    await blocks.locator('[data-testid="quiz-wait"]').waitFor({ state: 'detached' });
     await expect.poll(() => page.locator('[data-testid="inspect"]').innerText()).toContain(`0x0${PAD}`);
 
     // to the chain: text, pad, blocks, IV, then block 1
