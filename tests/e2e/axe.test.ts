@@ -14,6 +14,7 @@ const PAGES: [path: string, ready: string][] = [
   ['/', 'h1'],
   ['/learn', '.learn[data-ready="true"]'],
   ['/learn?mode=decrypt', '.learn[data-ready="true"]'],
+  ['/learn/worksheet?seed=axe&answers=1', '[data-testid="answer-key"]'],
   ['/lessons', 'h1'],
   ['/lessons/bit-flipping', '.lesson[data-ready="true"]'],
   ['/lessons/padding-oracle', '.lesson[data-ready="true"]'],
