@@ -5,7 +5,7 @@
 import { encryptTrace, type EncryptTrace, type Trace } from '$lib/crypto';
 import { questions, type Question, type QuestionKind } from '$lib/quiz';
 import type { ByteRef } from '$lib/viz/lineage';
-import type { Answered } from '$lib/components/learn/QuizCard.svelte';
+import type { Answered } from '$lib/components/learn/quiz-answer';
 import type { Mode, StageId } from './steps';
 
 /**
@@ -98,7 +98,7 @@ export function focusOf(q: Question, padStart: number): ByteRef | null {
   }
 }
 
-export type { Answered, Outcome } from '$lib/components/learn/QuizCard.svelte';
+export type { Answered, Outcome } from '$lib/components/learn/quiz-answer';
 /** one quiz's answers: `stage:index` → what the learner did */
 export type Answers = Record<string, Answered>;
 
