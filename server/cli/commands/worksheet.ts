@@ -10,6 +10,8 @@ import {
   utf8ToBytes
 } from '../../../src/lib/crypto/index.ts';
 import {
+  WORKSHEET_DEFAULT_COUNT,
+  WORKSHEET_MAX_TEXT_BYTES,
   MAX_QUESTIONS,
   QUESTION_KINDS,
   formatAnswer,
@@ -25,8 +27,8 @@ import { escapeTerminalText } from '../terminal-text.ts';
 import { reportFailure } from '../trace-io.ts';
 
 /** --text's limit: a worksheet's message, not a file; every flip-effect question decrypts it whole. */
-export const MAX_TEXT_BYTES = 4096;
-const DEFAULT_COUNT = 6;
+export const MAX_TEXT_BYTES = WORKSHEET_MAX_TEXT_BYTES;
+const DEFAULT_COUNT = WORKSHEET_DEFAULT_COUNT;
 
 const FLAGS: readonly Flag[] = [
   {

@@ -15,6 +15,11 @@ export const WORKSHEET_TEXTS = [
   'role=user;uid=7;memo=hello'
 ] as const;
 
+/** the longest message a worksheet asks about (the CLI's --text, the page's text) */
+export const WORKSHEET_MAX_TEXT_BYTES = 4096;
+/** questions on a sheet when no count is given: one of each kind */
+export const WORKSHEET_DEFAULT_COUNT = 6;
+
 export interface WorksheetInput {
   key: Uint8Array;
   iv: Uint8Array;

@@ -4,12 +4,20 @@
 // from the seed for whatever the link leaves out. Pure: the page draws the seed when there is none.
 import { IvLengthError, bytesToHex, checkKey, encryptTrace, hexToBytes, utf8ToBytes, type KeySize } from '$lib/crypto';
 import { CodedError, isCodedError } from '$lib/errors/coded-error';
-import { MAX_QUESTIONS, questions, worksheetInput, type Question, type WorksheetInput } from '$lib/quiz';
+import {
+  MAX_QUESTIONS,
+  WORKSHEET_DEFAULT_COUNT,
+  WORKSHEET_MAX_TEXT_BYTES,
+  questions,
+  worksheetInput,
+  type Question,
+  type WorksheetInput
+} from '$lib/quiz';
 
 /** the CLI's --text limit (MAX_TEXT_BYTES there): a worksheet's message, not a file */
-export const MAX_TEXT_BYTES = 4096;
+export const MAX_TEXT_BYTES = WORKSHEET_MAX_TEXT_BYTES;
 /** the CLI's default --count: one question of each kind */
-export const DEFAULT_COUNT = 6;
+export const DEFAULT_COUNT = WORKSHEET_DEFAULT_COUNT;
 
 /** The link's fields as typed; `''` for a field left out (then drawn from the seed). */
 export interface SheetLink {
