@@ -95,7 +95,7 @@ describe('the static site under /cbc-lab/', () => {
     await ctx.close();
   });
 
-  it('a lesson runs in the page; lesson 2 says its oracle is a local stand-in, lesson 1 that replay needs npm start', async () => {
+  it('a lesson runs in the page, the worksheet prints the CLI sheet; lesson 2 says its oracle is a local stand-in, lesson 1 that replay needs npm start', async () => {
     const { ctx, page, foreign } = await open();
     await page.goto(`${site}${BASE}/lessons/`);
     await page.getByRole('link', { name: /ECB/ }).first().click();
@@ -106,6 +106,19 @@ describe('the static site under /cbc-lab/', () => {
     expect(await page.locator('main').innerText()).toMatch(
       /npm start -- --padding-oracle[\s\S]*local oracle in this page/
     );
+    // the worksheet page: the same sheet cbc-lab worksheet prints for the seed, with no server
+    await page.goto(`${site}${BASE}/learn/worksheet/?seed=class-7b&answers=1`);
+    await expect.poll(() => page.locator('[data-testid="question"]').count()).toBe(6);
+    const cli = spawnSync(
+      process.execPath,
+      [join(root, 'server', 'cli.js'), 'worksheet', '--seed', 'class-7b', '--json'],
+      {
+        encoding: 'utf8'
+      }
+    );
+    const sheet = JSON.parse(cli.stdout) as { key: string; question: string }[];
+    expect(await page.locator('[data-testid="key"]').innerText()).toBe(sheet[0].key);
+    expect(await page.locator('[data-testid="answer"]').count()).toBe(6);
     // lesson 1's replay needs the real server, and says so; its local flips still run
     await page.goto(`${site}${BASE}/lessons/bit-flipping/`);
     await page.locator('.lesson[data-ready="true"]').waitFor();
