@@ -154,3 +154,21 @@ describe('/learn?quiz=1: predict, then check', () => {
     await page.close();
   });
 });
+
+describe('/learn?quiz=1: the result box gives nothing away', () => {
+  it('while questions are open the wire form and ciphertext are hidden, and say why; without the quiz they show', async () => {
+    const page = await open(QUIZ);
+    const held = page.locator('[data-testid="result-held"]');
+    await held.waitFor();
+    // encrypting asks five: pad-length, xor-byte and cipher-block, flip-effect, base64-chars
+    expect(await held.innerText()).toMatch(/5 questions left; answer or skip them to see it\.$/);
+    expect(await page.locator('[data-testid="wire-out"]').count()).toBe(0);
+    expect(await page.locator('main').innerText()).not.toContain(C.toString('hex').slice(0, 32));
+    await page.close();
+    const plain = await open(QUIZ.replace('&quiz=1&seed=fixed', ''));
+    const wire = Buffer.concat([Buffer.from(IV, 'hex'), C]).toString('base64');
+    expect((await plain.locator('[data-testid="wire-out"]').textContent())?.trim()).toBe(wire);
+    expect(await plain.locator('[data-testid="result-held"]').count()).toBe(0);
+    await plain.close();
+  });
+});
