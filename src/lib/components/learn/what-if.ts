@@ -252,7 +252,7 @@ export function ecbWhatIf(trace: Trace): WhatIfResult {
   let sentence: string;
   if (ecbRepeats.length) {
     const pairs = ecbRepeats.map((c) => `${c.name} = C${sub((c.of ?? 0) + 1)}`);
-    sentence = `Under ECB ${plural(ecbRepeats.length, 'ciphertext block')} repeat (${pairs.slice(0, 3).join(', ')}${
+    sentence = `Under ECB ${plural(ecbRepeats.length, 'ciphertext block')} ${ecbRepeats.length === 1 ? 'repeats' : 'repeat'} (${pairs.slice(0, 3).join(', ')}${
       pairs.length > 3 ? ', …' : ''
     }) against ${cbcRepeats.length} under CBC, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.`;
   } else {
@@ -318,29 +318,40 @@ export function dropIvWhatIf(trace: Trace): WhatIfResult {
       ? decryptTrace({ key: trace.key, iv: c.subarray(0, B), ciphertext: c.subarray(B), padding: 'none' }).padded
       : new Uint8Array(0);
   const m = blockCount(after);
-  // per block of the trace: found again in the result (where), or lost
+  // Which shift lines the result up with the trace: the one under which most blocks come out equal
+  // (compared, not assumed; a message whose P₂ equals P₁ also matches unshifted, once).
+  let shift = 0;
+  let best = -1;
+  for (let s = 0; s < n; s++) {
+    let k = 0;
+    for (let j = 0; j < m && j + s < n; j++) if (bitsBetween(trace.padded, j + s, after, j) === 0) k++;
+    if (k > best) [best, shift] = [k, s];
+  }
+  // per block of the trace: where it came back (compared with that block of the result), or lost
   const cells: Cell[] = [];
   for (let i = 0; i < n; i++) {
-    let at = -1;
-    for (let j = 0; j < m && at < 0; j++) if (bitsBetween(trace.padded, i, after, j) === 0) at = j;
-    cells.push(
-      at < 0
-        ? { name: 'P' + sub(i + 1), state: 'lost', bits: 0 }
-        : { name: 'P' + sub(i + 1), state: 'same', bits: 0, note: `now P${sub(at + 1)}` }
-    );
+    const name = 'P' + sub(i + 1);
+    const j = i - shift;
+    if (j < 0 || j >= m) {
+      cells.push({ name, state: 'lost', bits: 0 });
+      continue;
+    }
+    const bits = bitsBetween(trace.padded, i, after, j);
+    cells.push({ name, state: bits ? 'changed' : 'same', bits, note: `now P${sub(j + 1)}` });
   }
   // the result as the receiver reads it, block by block against the trace at the same place
   const aligned = diffCells('P', trace.padded, after);
   const lost = cells.filter((x) => x.state === 'lost');
-  const shifted = cells.filter((x) => x.state === 'same' && x.note !== `now ${x.name}`);
+  const shifted = shift ? cells.filter((x) => x.state === 'same') : [];
   const check = checkPkcs7(after);
+  const where = shift === 1 ? 'one place earlier' : `${shift} places earlier`;
   let sentence: string;
   if (m === 0) {
     sentence = `With one ciphertext block and no IV, the receiver takes C₁ as the IV and has nothing left to decrypt, so ${names(lost)} is lost.`;
   } else {
     sentence = `Taking C₁ as the IV, the receiver gets ${plural(m, 'block')} back: ${names(lost) || 'no block'} ${
       lost.length === 1 ? 'is' : 'are'
-    } lost and ${shifted.length === n - 1 ? `every later block comes out intact but one place earlier (${shifted[0].name} is now P₁)` : `${plural(shifted.length, 'block')} come out intact one place earlier`}, because Pⱼ = CIPH⁻¹_K(Cⱼ) ⊕ Cⱼ₋₁ needs only Cⱼ and the block before it, so only P₁ needed the IV; ${
+    } lost and ${shifted.length === n - 1 ? `every later block comes out intact but ${where} (${shifted[0].name} is now P₁)` : `${plural(shifted.length, 'block')} come out intact ${where}`}, because Pⱼ = CIPH⁻¹_K(Cⱼ) ⊕ Cⱼ₋₁ needs only Cⱼ and the block before it, so only P₁ needed the IV; ${
       trace.padding.scheme === 'none'
         ? 'there is no padding to check'
         : check.ok
