@@ -55,7 +55,9 @@ async function rows(page: Page): Promise<[string, number][][]> {
     .locator('[data-testid="what-if-row"]')
     .evaluateAll((ols) =>
       ols.map((ol) =>
-        [...ol.querySelectorAll('li')].map((li) => [li.dataset.state!, Number(li.dataset.bits)] as [string, number])
+        Array.from(ol.querySelectorAll('li')).map(
+          (li) => [li.dataset.state!, Number(li.dataset.bits)] as [string, number]
+        )
       )
     );
 }
@@ -230,7 +232,7 @@ describe('/learn What if?: the page around it', () => {
     for (const kind of ['flip', 'reuse-iv', 'ecb', 'wrong-key', 'drop-iv']) {
       await run(page, kind);
       const wide = await page.evaluate(() =>
-        [...document.querySelectorAll('[data-testid="what-if"] *')]
+        Array.from(document.querySelectorAll('[data-testid="what-if"] *'))
           .filter((el) => el.getBoundingClientRect().right > 390.5)
           .map((el) => el.outerHTML.slice(0, 80))
       );
