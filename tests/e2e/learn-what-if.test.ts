@@ -81,7 +81,7 @@ describe('/learn What if?: five experiments, each checked against node:crypto', 
       ]
     ]);
     expect(await sentence(page)).toBe(
-      `Flipping bit 0 (0x80) of C₁[0] garbled P₁ (${bits[0]} of 128 bits changed), since C₁ goes through AES decryption for P₁ alone and flipped exactly bit 0 (0x80) of byte 0 of P₂, since it is only XORed into P₂; the other block came out the same.`
+      `Flipping bit 0 (0x80) of C₁[0] garbled P₁ (${bits[0]} of 128 bits changed), since C₁ goes through AES decryption for P₁ alone, and flipped exactly bit 0 (0x80) of byte 0 of P₂, since it is only XORed into P₂; the other block came out the same.`
     );
     expect(await lessonHref(page)).toMatch(/\/lessons\/bit-flipping$/);
 
@@ -103,7 +103,7 @@ describe('/learn What if?: five experiments, each checked against node:crypto', 
       ]
     ]);
     expect(await sentence(page)).toBe(
-      `Flipping bit 5 (0x04) of C₂[3] garbled P₂ (${bits[1]} of 128 bits changed), since C₂ goes through AES decryption for P₂ alone and flipped exactly bit 5 (0x04) of byte 3 of P₃, since it is only XORed into P₃; the other block came out the same.`
+      `Flipping bit 5 (0x04) of C₂[3] garbled P₂ (${bits[1]} of 128 bits changed), since C₂ goes through AES decryption for P₂ alone, and flipped exactly bit 5 (0x04) of byte 3 of P₃, since it is only XORed into P₃; the other block came out the same.`
     );
     // the flipped pad byte (P₃[3] is the message's) leaves the padding as it was
     expect(await page.locator('[data-testid="what-if-padding"]').innerText()).toBe(
@@ -173,7 +173,7 @@ describe('/learn What if?: five experiments, each checked against node:crypto', 
       ]
     ]);
     expect(await sentence(page)).toBe(
-      'Under ECB 1 ciphertext block repeats (C₂ = C₁) against 0 under CBC, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.'
+      'Under ECB 1 ciphertext block repeats (C₂ = C₁) and none under CBC, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.'
     );
     expect(await lessonHref(page)).toMatch(/\/lessons\/ecb-vs-cbc$/);
     await page.close();

@@ -68,7 +68,7 @@ describe('flip a bit', () => {
     expect(want[2]).toBe(0);
     expect(r.rows[0].cells.map((x) => x.state)).toEqual(['changed', 'changed', 'same']);
     expect(r.sentence).toBe(
-      `Flipping bit 0 (0x80) of C₁[0] garbled P₁ (${want[0]} of 128 bits changed), since C₁ goes through AES decryption for P₁ alone and flipped exactly bit 0 (0x80) of byte 0 of P₂, since it is only XORed into P₂; the other block came out the same.`
+      `Flipping bit 0 (0x80) of C₁[0] garbled P₁ (${want[0]} of 128 bits changed), since C₁ goes through AES decryption for P₁ alone, and flipped exactly bit 0 (0x80) of byte 0 of P₂, since it is only XORed into P₂; the other block came out the same.`
     );
     expect(r.lesson).toBe('bit-flipping');
     expect(r.padding).toEqual({ ok: true, padLength: 7 });
@@ -167,7 +167,7 @@ describe('switch to ECB', () => {
     expect(ecbRow.map((c) => c.bits)).toEqual(bitDiff(Buffer.from(t.ciphertext), ecb));
     expect(r.rows[2].cells.every((c) => c.state === 'unique')).toBe(true);
     expect(r.sentence).toBe(
-      'Under ECB 2 ciphertext blocks repeat (C₂ = C₁, C₃ = C₁) against 0 under CBC, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.'
+      'Under ECB 2 ciphertext blocks repeat (C₂ = C₁, C₃ = C₁) and none under CBC, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.'
     );
     expect(r.lesson).toBe('ecb-vs-cbc');
   });

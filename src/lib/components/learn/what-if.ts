@@ -152,7 +152,7 @@ export function flipWhatIf(trace: Trace, position: BitPosition): WhatIfResult {
   const rest = same.length
     ? `; ${same.length === 1 ? 'the other block' : `the other ${same.length} blocks`} came out the same`
     : '';
-  const sentence = parts.length ? `${what} ${parts.join(' and ')}${rest}.` : `${what} changed no plaintext block.`;
+  const sentence = parts.length ? `${what} ${parts.join(', and ')}${rest}.` : `${what} changed no plaintext block.`;
   return {
     kind: 'flip',
     rows: [{ label: 'P after the flip', cells }],
@@ -254,7 +254,7 @@ export function ecbWhatIf(trace: Trace): WhatIfResult {
     const pairs = ecbRepeats.map((c) => `${c.name} = C${sub((c.of ?? 0) + 1)}`);
     sentence = `Under ECB ${plural(ecbRepeats.length, 'ciphertext block')} ${ecbRepeats.length === 1 ? 'repeats' : 'repeat'} (${pairs.slice(0, 3).join(', ')}${
       pairs.length > 3 ? ', …' : ''
-    }) against ${cbcRepeats.length} under CBC, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.`;
+    }) ${cbcRepeats.length ? `against ${cbcRepeats.length} under CBC` : 'and none under CBC'}, because ECB encrypts each block on its own and these plaintext blocks are equal, while CBC XORs every block with the previous ciphertext block first.`;
   } else {
     sentence = `No ciphertext block repeats under ECB (${
       cbcRepeats.length ? `against ${cbcRepeats.length} under CBC` : 'nor under CBC'
@@ -266,7 +266,7 @@ export function ecbWhatIf(trace: Trace): WhatIfResult {
     kind: 'ecb',
     rows: [
       { label: 'P (repeats)', cells: plainRow },
-      { label: 'C under ECB', cells: ecbRow },
+      { label: 'C under ECB (bits: how far from CBC’s block)', cells: ecbRow },
       { label: 'C under CBC (this trace)', cells: cbcRow }
     ],
     sentence,
