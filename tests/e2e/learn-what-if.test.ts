@@ -142,6 +142,12 @@ describe('/learn What if?: five experiments, each checked against node:crypto', 
           ['extra', 0]
         ]
       ]);
+    expect(await page.locator('[data-testid="what-if-row"] .what').allInnerTexts()).toEqual([
+      'same',
+      'same',
+      `${bits[2]} bits`,
+      'new'
+    ]);
     expect(await sentence(page)).toBe(
       'The first 2 ciphertext blocks (C₁ and C₂) came out equal, because the two messages agree on their first 32 bytes and share the key and the IV, so an eavesdropper learns that much of the two plaintexts is equal; from byte 33 (in P₃) on they differ, and so does every ciphertext block from C₃ on.'
     );
@@ -218,6 +224,12 @@ describe('/learn What if?: five experiments, each checked against node:crypto', 
         ['same', 0]
       ],
       aligned.map((b) => [b ? 'changed' : 'same', b])
+    ]);
+    // each block of the trace says where it came back
+    expect(await page.locator('[data-testid="what-if-row"]').first().locator('.what').allInnerTexts()).toEqual([
+      'lost',
+      'now P₁',
+      'now P₂'
     ]);
     expect(await sentence(page)).toBe(
       'Taking C₁ as the IV, the receiver gets 2 blocks back: P₁ is lost and every later block comes out intact but one place earlier (P₂ is now P₁), because Pⱼ = CIPH⁻¹_K(Cⱼ) ⊕ Cⱼ₋₁ needs only Cⱼ and the block before it, so only P₁ needed the IV; the padding check still passes, so nothing warns the receiver that the message is short.'

@@ -123,7 +123,7 @@ describe('reuse this IV', () => {
       ['lost', 0]
     ]);
     expect(r.sentence).toBe(
-      'The first 1 ciphertext block (C₁) came out equal, because the two messages agree on their first 16 bytes and share the key and the IV, so an eavesdropper learns that much of the two plaintexts is equal; from byte 22 (in P₂) on they differ, and so does every ciphertext block from C₂ on.'
+      'The first ciphertext block (C₁) came out equal, because the two messages agree on their first 16 bytes and share the key and the IV, so an eavesdropper learns that much of the two plaintexts is equal; from byte 22 (in P₂) on they differ, and so does every ciphertext block from C₂ on.'
     );
     expect(r.lesson).toBe('iv-mistakes');
   });

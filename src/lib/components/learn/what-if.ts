@@ -191,7 +191,7 @@ export function reuseIvWhatIf(trace: Trace, second: Uint8Array): WhatIfResult {
   } else if (lead === 0) {
     sentence = `No ciphertext block came out equal, because the messages already differ at byte ${diff} (in ${p}), and AES spreads that change over all of C₁, which the chain then carries into every later block.`;
   } else {
-    sentence = `The first ${plural(lead, 'ciphertext block')} (${names(cells.slice(0, lead))}) came out equal, because the two messages agree on their first ${lead * B} bytes and share the key and the IV, so an eavesdropper learns that much of the two plaintexts is equal; from byte ${diff} (in ${p}) on they differ, and so does every ciphertext block from ${cells[lead].name} on.`;
+    sentence = `The first ${lead === 1 ? 'ciphertext block' : `${lead} ciphertext blocks`} (${names(cells.slice(0, lead))}) came out equal, because the two messages agree on their first ${lead * B} bytes and share the key and the IV, so an eavesdropper learns that much of the two plaintexts is equal; from byte ${diff} (in ${p}) on they differ, and so does every ciphertext block from ${cells[lead].name} on.`;
   }
   return {
     kind: 'reuse-iv',
