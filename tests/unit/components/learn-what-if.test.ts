@@ -4,7 +4,7 @@
 // blocks, and bits counted by XOR by hand; the code under test only builds the learner's trace.
 import { createCipheriv, createDecipheriv } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { encryptTrace } from '../../../src/lib/crypto/cbc';
+import { decryptTrace, encryptTrace } from '../../../src/lib/crypto/cbc';
 import {
   dropIvWhatIf,
   ecbWhatIf,
@@ -237,5 +237,23 @@ describe('drop the IV', () => {
     expect(r.sentence).toBe(
       'With one ciphertext block and no IV, the receiver takes C₁ as the IV and has nothing left to decrypt, so P₁ is lost.'
     );
+  });
+});
+
+describe('on a decryption trace', () => {
+  it('the experiments read the recovered plaintext: a flip and a wrong key as node:crypto decrypts them', () => {
+    const c = cbcEncrypt(KEY, IV, Buffer.from(TEXT));
+    const t = decryptTrace({ key: new Uint8Array(KEY), iv: new Uint8Array(IV), ciphertext: new Uint8Array(c) });
+    const tampered = Buffer.from(c);
+    tampered[16 + 7] ^= 0x02;
+    const want = bitDiff(pad(Buffer.from(TEXT)), cbcDecryptRaw(KEY, IV, tampered));
+    expect(flipWhatIf(t, { block: 1, byte: 7, bit: 6 }).rows[0].cells.map((x) => x.bits)).toEqual(want);
+    const wrong = Buffer.from(KEY);
+    wrong[0] ^= 0x01;
+    expect(wrongKeyWhatIf(t).rows[0].cells.map((x) => x.bits)).toEqual(
+      bitDiff(pad(Buffer.from(TEXT)), cbcDecryptRaw(wrong, IV, c))
+    );
+    expect(suggestSecond(t)).toBe('attack at dawn, and then a different ending');
+    expect(dropIvWhatIf(t).rows[0].cells.map((x) => x.state)).toEqual(['lost', 'same', 'same']);
   });
 });
