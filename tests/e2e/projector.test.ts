@@ -87,6 +87,20 @@ describe('projector mode', () => {
     await page.close();
   });
 
+  it('a projector link opened on a phone keeps the phone layout (every stage, body text as usual, nothing wider)', async () => {
+    const page = await t.open('/learn?projector=1', {
+      ready: '.learn[data-ready="true"]',
+      viewport: { width: 390, height: 844 }
+    });
+    await expect.poll(() => page.locator('main.projector').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Projector mode' }).getAttribute('aria-pressed')).toBe('true');
+    const s = await currentStage(page);
+    expect(s.shown.length).toBe(7);
+    expect(s.text).toBeLessThan(20);
+    expect(s.wide).toBeLessThanOrEqual(390);
+    await page.close();
+  });
+
   it('without it, the same page draws every stage (the mode is the URL, nothing else)', async () => {
     const page = await t.open('/learn', { ready: '.learn[data-ready="true"]', viewport: VIEW });
     const s = await currentStage(page);

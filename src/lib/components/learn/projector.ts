@@ -6,6 +6,9 @@ export const PROJECTOR_PARAM = 'projector';
 /** The pages that draw themselves for a projector; elsewhere the parameter only rides along. */
 export const PROJECTOR_PAGES = ['/learn', '/lessons/bit-flipping', '/lessons/aes-rounds'] as const;
 
+/** below this width the mode stays in the link but the page keeps its phone layout */
+export const PROJECTOR_MIN_WIDTH = 900;
+
 export function isProjector(url: URL): boolean {
   return url.searchParams.get(PROJECTOR_PARAM) === '1';
 }
