@@ -70,6 +70,15 @@ async function expected(li: Locator): Promise<{ typed: string; shown: string; wr
   throw new Error(`no rule here for ${kind}`);
 }
 
+/** type `a` into a check's field, press Check, and wait for its verdict */
+async function answer(li: Locator, a: string, verdict: 'right' | 'wrong' = 'right'): Promise<void> {
+  // (a server-rendered page answers only once hydrated: before, Check would submit and reload it)
+  await li.page().locator('[data-testid="lesson-checks"][data-ready="true"]').waitFor();
+  await li.getByLabel(/Your answer/).fill(a);
+  await li.getByRole('button', { name: 'Check' }).click();
+  await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe(verdict);
+}
+
 function popcount(x: number): number {
   let c = 0;
   for (; x; x &= x - 1) c++;
@@ -89,17 +98,11 @@ describe('lesson 1 ends with checks on what the learner did', () => {
     // the first answered wrong on purpose: the page names the answer worked out here
     const first = items.nth(0);
     const want0 = await expected(first);
-    await first.getByLabel(/Your answer/).fill(want0.wrong);
-    await first.getByRole('button', { name: 'Check' }).click();
-    const fb = first.locator('[role="status"]');
-    await expect.poll(() => fb.getAttribute('data-result')).toBe('wrong');
-    expect(await fb.innerText()).toContain(`Not quite: the answer is ${want0.shown}.`);
+    await answer(first, want0.wrong, 'wrong');
+    expect(await first.locator('[role="status"]').innerText()).toContain(`Not quite: the answer is ${want0.shown}.`);
 
     for (const i of [1, 2]) {
-      const li = items.nth(i);
-      await li.getByLabel(/Your answer/).fill((await expected(li)).typed);
-      await li.getByRole('button', { name: 'Check' }).click();
-      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+      await answer(items.nth(i), (await expected(items.nth(i))).typed);
     }
     expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('2 of 3 right so far.');
     // the questions stay put while the learner flips on
@@ -137,10 +140,7 @@ describe('lesson 2 ends with checks on the bytes the attack found', () => {
     const [J14, J15] = hexes(await items.nth(2).locator('.q').innerText());
     const answers = [h2(I ^ prev), h2(I15 ^ 1), `${h2(J14 ^ 2)} ${h2(J15 ^ 2)}`];
     for (const [n, a] of answers.entries()) {
-      const li = items.nth(n);
-      await li.getByLabel(/Your answer/).fill(a);
-      await li.getByRole('button', { name: 'Check' }).click();
-      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+      await answer(items.nth(n), a);
     }
     expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('3 of 3 right so far.');
     await page.close();
@@ -167,17 +167,12 @@ describe('lesson 5 ends with checks on the learner’s two messages', () => {
     };
     const page = await t.open('/lessons/iv-mistakes', { ready: '[data-testid="iv-rows"]' });
     const first = page.locator('[data-testid="lesson-checks"] li').first();
-    const answer = async (n: number) => {
-      await first.getByLabel(/Your answer/).fill(String(n));
-      await first.getByRole('button', { name: 'Check' }).click();
-      await expect.poll(() => first.locator('[role="status"]').getAttribute('data-result')).toBe('right');
-    };
     const a = await page.locator('#iv-msg-a').inputValue();
     expect(leading(a, await page.locator('#iv-msg-b').inputValue())).toBe(2); // the lesson opens on its leak
-    await answer(2);
+    await answer(first, '2');
     await page.locator('#iv-msg-b').fill('pay 100 EUR TO ALICE; invoice 2026-11-26');
     await expect.poll(() => first.locator('[role="status"]').getAttribute('data-result')).toBe(null);
-    await answer(leading(a, 'pay 100 EUR TO ALICE; invoice 2026-11-26'));
+    await answer(first, String(leading(a, 'pay 100 EUR TO ALICE; invoice 2026-11-26')));
     await page.close();
   });
 });
@@ -196,10 +191,7 @@ describe('lesson 3 ends with checks on the learner’s key and block', () => {
     const s = Number(await items.nth(2).getAttribute('data-byte'));
     const answers = ['10', start2[j].toString(16).padStart(2, '0'), String((s & 3) + 4 * (((s >> 2) + (s & 3)) % 4))];
     for (const [n, a] of answers.entries()) {
-      const li = items.nth(n);
-      await li.getByLabel(/Your answer/).fill(a);
-      await li.getByRole('button', { name: 'Check' }).click();
-      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+      await answer(items.nth(n), a);
     }
     expect(await page.locator('[data-testid="checks-score"]').innerText()).toBe('3 of 3 right so far.');
     await page.close();
@@ -220,10 +212,7 @@ describe('lesson 4 ends with checks on the learner’s picture', () => {
     await expect.poll(() => items.first().locator('.q').innerText()).toContain('512 × 256 pixels');
     // 512 × 256 pixels × 4 bytes ÷ 16; three band colours, each a run of identical blocks
     for (const [n, a] of ['32768', '3', '0'].entries()) {
-      const li = items.nth(n);
-      await li.getByLabel(/Your answer/).fill(a);
-      await li.getByRole('button', { name: 'Check' }).click();
-      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+      await answer(items.nth(n), a);
     }
     await page.close();
   });
@@ -239,10 +228,7 @@ describe('lesson 6 ends with checks on the ciphertext in its fields', () => {
     await expect.poll(() => items.count()).toBe(3);
     const answers = [String(n), Array.from({ length: n }, (_, i) => i + 1).join(', '), 'P1'];
     for (const [k, a] of answers.entries()) {
-      const li = items.nth(k);
-      await li.getByLabel(/Your answer/).fill(a);
-      await li.getByRole('button', { name: 'Check' }).click();
-      await expect.poll(() => li.locator('[role="status"]').getAttribute('data-result')).toBe('right');
+      await answer(items.nth(k), a);
     }
     await page.close();
   });
