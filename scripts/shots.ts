@@ -45,6 +45,10 @@ export function run<S extends { stop(): Promise<void> }>(
     mkdirSync(OUT, { recursive: true });
     const server = await start();
     const browser = await launchBrowser();
+    // the pictures show where each step ends, no step's motion caught half-way: every page the
+    // scripts open prefers reduced motion (Chromium's --force-prefers-reduced-motion is ignored headless)
+    const newPage = browser.newPage.bind(browser);
+    browser.newPage = (o = {}) => newPage({ reducedMotion: 'reduce', ...o });
     try {
       await shots(browser, server);
     } finally {

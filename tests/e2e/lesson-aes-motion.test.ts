@@ -62,6 +62,13 @@ describe('lesson 3, motion', () => {
       else expect(c.transform, `byte ${c.j}`).toBe(`translate(${dx}px, 0px)`);
     }
 
+    // pointing at a byte once the bytes have arrived does not play the motion again
+    const timeOf = () =>
+      page.locator(`${AFTER} g.mover[data-j="5"]`).evaluate((g) => Number(g.getAnimations()[0]?.currentTime ?? -1));
+    await expect.poll(timeOf).toBeGreaterThanOrEqual(700);
+    await page.locator(`${AFTER} g.mover[data-j="5"]`).hover();
+    expect(await timeOf()).toBeGreaterThanOrEqual(700);
+
     await stepTo(page, /^Each column is multiplied by the fixed matrix/);
     const mc = await cells(page);
     for (const c of mc) expect(c.opacity, `byte ${c.j} fades in`).toBe(0);
