@@ -4,13 +4,12 @@ import type { Trace } from '$lib/crypto';
 import { bytesToHex, firstInvalidUtf8, hexLiteral } from '$lib/crypto/bytes';
 import { unitsInRange, type UnitEncoding } from '$lib/viz/units';
 import type { ByteRef, ByteSpace, Lineage, Relation } from '$lib/viz/lineage';
+import { sub } from '$lib/lessons/words';
 
 export type Role = 'plain' | 'pad' | 'iv' | 'xor' | 'cipher' | 'b64' | 'bad';
 
-const SUB = '₀₁₂₃₄₅₆₇₈₉';
-export function sub(n: number): string {
-  return String(n).replace(/\d/g, (d) => SUB[Number(d)]);
-}
+// (the pure modules, the CLI among their users, take it from its one home)
+export { sub };
 
 /** Padded length, and where the pad starts (or -1 when there is no valid pad to mark). */
 export function padStart(trace: Trace): number {

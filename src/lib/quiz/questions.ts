@@ -10,6 +10,7 @@ import { decryptTrace, encryptTrace, type EncryptOptions, type EncryptTrace } fr
 import { BLOCK_SIZE } from '../crypto/pkcs7';
 import { base64Group } from '../crypto/wire';
 import { OutOfRangeError } from '../errors/out-of-range';
+import { sub } from '../lessons/words';
 import { prng, type Prng } from './prng';
 
 export const QUESTION_KINDS = [
@@ -71,14 +72,11 @@ export interface QuestionOptions {
 
 export const MAX_QUESTIONS = 100;
 
-const SUBSCRIPT = '₀₁₂₃₄₅₆₇₈₉';
 /** `P` + 12 → `P₁₂` */
-function sub(name: string, n: number): string {
-  return name + [...String(n)].map((d) => SUBSCRIPT[Number(d)]).join('');
-}
+const named = (name: string, n: number): string => name + sub(n);
 
 const hx = hexLiteral;
-const blockName = (i: number) => (i === 0 ? 'C₀ (the IV)' : sub('C', i));
+const blockName = (i: number) => (i === 0 ? 'C₀ (the IV)' : named('C', i));
 
 function padLength(trace: EncryptTrace): Question {
   const n = trace.input.length;
@@ -106,9 +104,9 @@ function xorByte(trace: EncryptTrace, rng: Prng): Question {
   const p = step.plaintextBlock[j];
   const c = step.chainInput[j];
   const x = step.xored[j];
-  const pName = `${sub('P', i)}[${j}]`;
-  const cName = `${sub('C', i - 1)}[${j}]`;
-  const xName = `${sub('X', i)}[${j}]`;
+  const pName = `${named('P', i)}[${j}]`;
+  const cName = `${named('C', i - 1)}[${j}]`;
+  const xName = `${named('X', i)}[${j}]`;
   return {
     kind: 'xor-byte',
     question: `${xName} is the byte AES receives for block ${i}: ${pName} ⊕ ${cName}${i === 1 ? ' (C₀ is the IV)' : ''}. With ${pName} = ${hx(p)} and ${cName} = ${hx(c)}, what is ${xName}? (hex)`,
@@ -124,19 +122,19 @@ function xorByte(trace: EncryptTrace, rng: Prng): Question {
 function cipherBlock(trace: EncryptTrace, rng: Prng): Question {
   const i = rng.int(trace.blocks.length) + 1;
   const step = trace.blocks[i - 1];
-  const xName = sub('X', i);
-  const cName = sub('C', i);
-  const earlier = i === 1 ? 'P₁' : `P₁ … ${sub('P', i)}`;
+  const xName = named('X', i);
+  const cName = named('C', i);
+  const earlier = i === 1 ? 'P₁' : `P₁ … ${named('P', i)}`;
   return {
     kind: 'cipher-block',
-    question: `${cName} = CIPH_K(${xName}), with ${xName} = ${sub('P', i)} ⊕ ${blockName(i - 1)} = ${bytesToHex(step.xored)}. Encrypt that one block with the key (AES-${trace.keySize}, one block, no chaining, no padding): what is ${cName}? (hex)`,
+    question: `${cName} = CIPH_K(${xName}), with ${xName} = ${named('P', i)} ⊕ ${blockName(i - 1)} = ${bytesToHex(step.xored)}. Encrypt that one block with the key (AES-${trace.keySize}, one block, no chaining, no padding): what is ${cName}? (hex)`,
     block: i,
     byte: null,
     bit: null,
     dependsOn: Array.from({ length: i }, (_, b) => b + 1),
     answerFormat: 'hex',
     answer: bytesToHex(step.cipherBlock),
-    explanation: `${cName} = CIPH_K(${sub('P', i)} ⊕ ${sub('C', i - 1)}) = CIPH_K(${bytesToHex(step.xored)}) = ${bytesToHex(step.cipherBlock)}; through the chain it depends on the IV and on ${earlier}, and on no later block (SP 800-38A §6.2)`
+    explanation: `${cName} = CIPH_K(${named('P', i)} ⊕ ${named('C', i - 1)}) = CIPH_K(${bytesToHex(step.xored)}) = ${bytesToHex(step.cipherBlock)}; through the chain it depends on the IV and on ${earlier}, and on no later block (SP 800-38A §6.2)`
   };
 }
 
@@ -165,15 +163,15 @@ function flipEffect(trace: EncryptTrace, rng: Prng): Question {
     : null;
   const where = `bit ${b} (${hx(bitMask(b))}) of byte ${j} of ${blockName(i)}`;
   const flipped = alsoFlips
-    ? `bit ${alsoFlips.bit} of ${sub('P', alsoFlips.block)}[${alsoFlips.byte}] flips, the same bit`
+    ? `bit ${alsoFlips.bit} of ${named('P', alsoFlips.block)}[${alsoFlips.byte}] flips, the same bit`
     : '';
   const explanation =
     i === 0
       ? `P₁ = CIPH⁻¹_K(C₁) ⊕ C₀: the IV is only the mask of P₁, so ${flipped}, and nothing turns to garbage (SP 800-38A §6.2)`
-      : `${sub('P', i)} = CIPH⁻¹_K(${sub('C', i)}) ⊕ ${sub('C', i - 1)}: inside CIPH⁻¹ one changed bit changes about half of the block (here ${diffs[i - 1].changedBits} of 128 bits), so ${sub('P', i)} is garbage; ` +
+      : `${named('P', i)} = CIPH⁻¹_K(${named('C', i)}) ⊕ ${named('C', i - 1)}: inside CIPH⁻¹ one changed bit changes about half of the block (here ${diffs[i - 1].changedBits} of 128 bits), so ${named('P', i)} is garbage; ` +
         (alsoFlips
-          ? `${sub('C', i)} is also the mask of ${sub('P', i + 1)} = CIPH⁻¹_K(${sub('C', i + 1)}) ⊕ ${sub('C', i)}, so ${flipped}; no other block reads ${sub('C', i)} (SP 800-38A §6.2)`
-          : `${sub('C', i)} is the last block and masks nothing, so no single bit flips elsewhere (SP 800-38A §6.2)`);
+          ? `${named('C', i)} is also the mask of ${named('P', i + 1)} = CIPH⁻¹_K(${named('C', i + 1)}) ⊕ ${named('C', i)}, so ${flipped}; no other block reads ${named('C', i)} (SP 800-38A §6.2)`
+          : `${named('C', i)} is the last block and masks nothing, so no single bit flips elsewhere (SP 800-38A §6.2)`);
   return {
     kind: 'flip-effect',
     question: `In transit, ${where} flips. Which plaintext blocks decrypt to garbage? (block numbers, or "none") Which single bit changes, and where?`,
@@ -198,7 +196,7 @@ function base64Chars(trace: EncryptTrace, rng: Prng): Question {
   const what =
     k < BLOCK_SIZE
       ? `byte ${k} of the IV`
-      : `byte ${(k - BLOCK_SIZE) % BLOCK_SIZE} of ${sub('C', Math.floor(k / BLOCK_SIZE))}`;
+      : `byte ${(k - BLOCK_SIZE) % BLOCK_SIZE} of ${named('C', Math.floor(k / BLOCK_SIZE))}`;
   return {
     kind: 'base64-chars',
     question: `The wire form is base64(IV ‖ C), ${wire.length} bytes. Which characters (counted from 0) carry byte ${k} of IV ‖ C, ${what}? How many "=" end the text, and why?`,
@@ -230,7 +228,7 @@ function paddingVerdict(trace: EncryptTrace, rng: Prng): Question {
   else ciphertext[(n - 2) * BLOCK_SIZE + j] ^= mask;
   const after = decryptTrace({ key: trace.key, iv, ciphertext });
   const last = trace.padded.subarray((n - 1) * BLOCK_SIZE);
-  const pName = sub('P', n);
+  const pName = named('P', n);
   const changed = `${pName}[${j}] = ${hx(last[j])} ⊕ ${hx(mask)} = ${hx(last[j] ^ mask)}`;
   let answer: Answer;
   let verdict: string;

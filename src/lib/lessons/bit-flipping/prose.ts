@@ -1,7 +1,7 @@
 // Lesson 1, "What just happened", in words: each sentence states one number of FlipLessonFacts.
 // Blocks are named as SP 800-38A §6.2 names them, C₁…Cₙ and P₁…Pₙ with C₀ = IV.
 import type { BitPosition } from '../../crypto/bit-flip';
-import { sub } from '../../components/learn-kit';
+import { sub } from '../words';
 import { lessonRef } from '../index';
 import { plural } from '../words';
 import type { FlipLessonFacts, FlipTally, Forged, ReplayFacts, ReplayedFlip } from './findings';

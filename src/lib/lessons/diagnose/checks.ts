@@ -4,7 +4,7 @@
 // XORs with a ciphertext block off the wire). Pure: the reading comes in.
 import type { Reading } from '../../crypto/diagnose/reading';
 import type { LessonQuestion } from '../../quiz/questions';
-import { sub } from '../../components/learn-kit';
+import { sub } from '../words';
 
 export function diagnoseChecks(reading: Reading | null): LessonQuestion[] {
   if (!reading || reading.ciphertext.length === 0) return [];

@@ -1,6 +1,6 @@
 // Lesson 5, "What just happened", in words: each sentence states what IvReuseFacts measured. Blocks
 // are named as SP 800-38A §6.2 names them, C₁…Cₙ; the numbers to look at are marked strong.
-import { sub } from '../../components/learn-kit';
+import { sub } from '../words';
 import type { Phrase } from '../phrase';
 import { plural } from '../words';
 import type { IvReuseFacts } from './findings';

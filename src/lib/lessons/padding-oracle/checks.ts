@@ -5,7 +5,7 @@
 // n times); none needs the key. Pure: the seed picks the block and byte.
 import { byteToHex } from '../../crypto/bytes';
 import { BLOCK_SIZE } from '../../crypto/pkcs7';
-import { sub } from '../../components/learn-kit';
+import { sub } from '../words';
 import { prng } from '../../quiz/prng';
 import type { LessonQuestion } from '../../quiz/questions';
 

@@ -3,7 +3,7 @@
 // CBC (SP 800-38A §6.2: Pᵢ = AES⁻¹(Cᵢ) ⊕ Cᵢ₋₁, C₀ = IV); gcm is not: a 12-byte nonce N, counter mode
 // (SP 800-38D §7.1: Pᵢ = Cᵢ ⊕ AES_K(N ‖ i+1), no padding) and a tag checked before anything is decrypted.
 import { byteToHex } from '../../crypto/bytes';
-import { sub } from '../../components/learn-kit';
+import { sub } from '../words';
 import type { Phrase } from '../phrase';
 import type { Suite } from './findings';
 

@@ -6,7 +6,7 @@
 import type { ByteEvent, GuessEvent } from '../../crypto/padding-oracle';
 import { BLOCK_SIZE } from '../../crypto/pkcs7';
 import { byteToHex } from '../../crypto/bytes';
-import { sub } from '../../components/learn-kit';
+import { sub } from '../words';
 
 /** What the narrator has seen of the byte being attacked. */
 export interface NarratorState {
