@@ -9,7 +9,11 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const STATIC = process.env.CBC_LAB_STATIC === '1';
 const BASE = (process.env.BASE_PATH ?? '').replace(/\/+$/, '');
 if (BASE && !/^\/[\w\-./]+$/.test(BASE)) {
-  throw new Error(`BASE_PATH: expected a path such as /cbc-lab, got ${JSON.stringify(process.env.BASE_PATH)}`);
+  // one line and exit 2, as the CLI answers a bad option: a stack trace here says nothing more
+  console.error(
+    `ERR_BAD_OPTION_VALUE: BASE_PATH: expected a path such as /cbc-lab (a leading /, letters, digits, - _ . /), got ${JSON.stringify(process.env.BASE_PATH)}; leave it unset to host at the root`
+  );
+  process.exit(2);
 }
 
 /** @type {import('@sveltejs/kit').Config} */
