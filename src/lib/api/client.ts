@@ -18,9 +18,11 @@ export class ApiError extends CodedError {
 export const NO_DEMO =
   'no CBC Lab demo answers here (this is the static site, or the demo stopped): run `npm start` and open its address';
 
+/** the API's own answer (JSON, docs/api.md), not a static host's 404 page for a path it lacks */
+export const isApiAnswer = (r: Response): boolean => (r.headers.get('content-type') ?? '').includes('application/json');
+
 async function answer<T>(r: Response): Promise<T> {
-  // a static host answers /api with its own 404 page, not JSON
-  if (!(r.headers.get('content-type') ?? '').includes('application/json')) {
+  if (!isApiAnswer(r)) {
     throw new ApiError('ERR_NO_DEMO', NO_DEMO, r.status);
   }
   const d = (await r.json()) as T | ApiErrorBody;
@@ -39,7 +41,7 @@ export async function getJson<T>(path: string): Promise<T> {
 /** GET a JSON route, or null when it answers an error (503: no demo running). */
 export async function getJsonOrNull<T>(path: string): Promise<T | null> {
   const r = await fetch(href(path));
-  return r.ok && (r.headers.get('content-type') ?? '').includes('application/json') ? ((await r.json()) as T) : null;
+  return r.ok && isApiAnswer(r) ? ((await r.json()) as T) : null;
 }
 
 /** POST a JSON body; an error answer throws ApiError. */
