@@ -87,10 +87,16 @@ describe('/live for a class', () => {
   it('a frame selected in the packet list stays put and in view while frames arrive; Follow newest and End resume', async () => {
     const page = await openLive();
     const list = '[data-testid="packet-list"]';
-    // the newest row, clicked while the list follows the newest frame
-    // (by its seq: `.last()` is looked up again at the click, and by then newer rows may be drawn)
-    const seq = Number(await page.locator('[role="option"]').last().getAttribute('data-seq'));
+    // the newest row, clicked while the list follows the newest frame. The feed is paused for the
+    // pick, so the row clicked is the newest when following stops ("new frames below" counts from
+    // the newest frame held then); frames that arrive meanwhile wait and come in on resume.
+    await page.locator('[data-testid="pause"]').click();
+    const lastRow = () => page.locator('[role="option"]').last().getAttribute('data-seq').then(Number);
+    // (a batch that came in with the pause is drawn on the next frame)
+    await expect.poll(async () => (await lastRow()) === Number(await pill(page, 'end-seq'))).toBe(true);
+    const seq = await lastRow();
     await page.locator(`#frame-${seq}`).click();
+    await page.locator('[data-testid="pause"]').click();
     const top = await page.locator(list).evaluate((el) => el.scrollTop);
     const rowsInView = await page.locator(list).evaluate((el) => Math.ceil(el.clientHeight / 28));
     // more frames than the list shows at once: enough to push the row out if the list followed
